@@ -1,1 +1,45 @@
-Console.WriteLine("placeholder");
+using LiveAspire.AppHost.Hosting;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var redis = builder.AddRedis("redis");
+var postgres = builder.AddPostgres("postgres");
+var livedb = postgres.AddDatabase("livedb");
+var (signingKey, publicKey) = builder.AddSigningKeyPair("jwt-signing-key");
+
+var api = builder.AddProject<Projects.LiveAspire_Api>("api")
+    .WithReference(livedb).WithReference(redis)
+    .WaitFor(livedb).WaitFor(redis)
+    .WithEnvironment("Auth__SigningKeyPem", signingKey)
+    .WithEnvironment("Auth__PublicKeyPem", publicKey)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+
+var realtime = builder.AddProject<Projects.LiveAspire_Realtime>("realtime")
+    .WithReplicas(2)
+    .WithReference(livedb).WithReference(redis).WithReference(api)
+    .WaitFor(api)
+    .WithEnvironment("Auth__PublicKeyPem", publicKey)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+
+builder.AddProject<Projects.LiveAspire_Worker>("worker")
+    .WithReference(livedb).WithReference(redis).WithReference(api)
+    .WaitFor(api)
+    .WithHttpHealthCheck("/health");
+
+var web = builder.AddProject<Projects.LiveAspire_Web>("web")
+    .WithReference(api).WithReference(realtime)
+    .WaitFor(api)
+    .WithEnvironment("Auth__PublicKeyPem", publicKey)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+
+// Api and Realtime allow the Web origin (CORS and the WebSocket Origin allowlist).
+api.WithReference(web);
+realtime.WithReference(web);
+
+await builder.Build().RunAsync();
+
+/// <summary>The AppHost entry point; public so tests can run it through the testing builder.</summary>
+public partial class Program;

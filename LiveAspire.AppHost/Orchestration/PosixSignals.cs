@@ -1,0 +1,47 @@
+using System.Runtime.InteropServices;
+
+namespace LiveAspire.AppHost.Orchestration;
+
+/// <summary>Sends signals to child processes: .NET's Process.Kill only sends SIGKILL, and a clean stop needs SIGTERM/SIGINT.</summary>
+internal static partial class PosixSignals
+{
+    public const int SigInt = 2;
+    public const int SigKill = 9;
+    public const int SigTerm = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
+    public static bool Send(int pid, int signal) => Kill(pid, signal) == 0;
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
+
+    public static bool IsRoot => GetEffectiveUserId() == 0;
+
+    [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Chown(string path, int owner, int group);
+
+    public static void ChangeOwner(string path, int uid, int gid)
+    {
+        if (Chown(path, uid, gid) != 0)
+        {
+            throw new IOException($"chown {path} failed with errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Looks up a local user's uid and gid in /etc/passwd; null when there is no such user.</summary>
+    public static (int Uid, int Gid)? FindUser(string name)
+    {
+        foreach (var line in File.ReadLines("/etc/passwd"))
+        {
+            var fields = line.Split(':');
+            if (fields.Length > 3 && fields[0] == name)
+            {
+                return (int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture),
+                        int.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,203 @@
+namespace LiveAspire.AppHost.Orchestration;
+
+/// <summary>
+/// One supervised process: started when its dependencies are healthy, health-probed, and restarted with backoff
+/// when it exits (never because a health check failed: a Redis outage must not restart every replica).
+/// </summary>
+public abstract class ProcessReplica : IDisposable
+{
+    private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(30);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _supervisor = Task.CompletedTask;
+    private Task _prober = Task.CompletedTask;
+    private ManagedProcess? _process;
+    private int _consecutiveFailures;
+
+    protected ProcessReplica(string id, LogBuffer log, int port)
+    {
+        Id = id;
+        Log = log;
+        Port = port;
+    }
+
+    public string Id { get; }
+    public LogBuffer Log { get; }
+
+    /// <summary>The port this process listens on. Changes only if the very first start found it taken.</summary>
+    public int Port { get; protected set; }
+
+    public ResourceState State { get; private set; } = ResourceState.Waiting;
+    public HealthStatus Health { get; private set; } = HealthStatus.Unknown;
+    public int? Pid => _process is { HasExited: false } p ? p.Pid : null;
+    public int Restarts { get; private set; }
+    public DateTimeOffset? StartedAt { get; private set; }
+    public int? LastExitCode { get; private set; }
+    public string? LastHealthError { get; private set; }
+    public bool EverHealthy { get; private set; }
+
+    /// <summary>Raised on every state or health change (dashboard, console).</summary>
+    public event Action<ProcessReplica>? Changed;
+
+    protected abstract ProcessSpec CreateSpec();
+
+    /// <summary>Returns null when healthy, else a short reason.</summary>
+    protected abstract Task<string?> ProbeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Signal that stops this kind of process cleanly (SIGINT is PostgreSQL's fast shutdown).</summary>
+    protected virtual int StopSignal => PosixSignals.SigTerm;
+
+    protected virtual TimeSpan StopTimeout => TimeSpan.FromSeconds(15);
+
+    /// <summary>Called when the first start failed because the port was taken; returns false to give up.</summary>
+    protected virtual bool TryMoveToAnotherPort() => false;
+
+    /// <summary>Work to do once, before the first start (initdb, writing a config file).</summary>
+    protected virtual Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Start()
+    {
+        _supervisor = SuperviseAsync(_stopping.Token);
+        _prober = ProbeLoopAsync(_stopping.Token);
+    }
+
+    private async Task SuperviseAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PrepareAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.Append("apphost", $"preparation failed: {e.Message}");
+            SetState(ResourceState.Failed);
+            return;
+        }
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            SetState(Restarts == 0 ? ResourceState.Starting : ResourceState.Restarting);
+            var logMark = Log.LastSeq;
+            var startedAt = DateTimeOffset.UtcNow;
+            try
+            {
+                var spec = CreateSpec();
+                _process = ManagedProcess.Start(spec.FileName, spec.Arguments, spec.WorkingDirectory, spec.Environment, Log);
+            }
+            catch (Exception e)
+            {
+                Log.Append("apphost", $"could not start: {e.Message}");
+                SetState(ResourceState.Failed);
+                return;
+            }
+            StartedAt = startedAt;
+            SetState(ResourceState.Running);
+
+            var exitCode = await _process.Exited.WaitAsync(CancellationToken.None);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            LastExitCode = exitCode;
+            SetHealth(HealthStatus.Unhealthy, $"exited with code {exitCode}");
+            Log.Append("apphost", $"{Id} exited with code {exitCode}; restarting");
+
+            if (!EverHealthy && Log.Contains("address already in use", logMark) && !TryMoveToAnotherPort())
+            {
+                SetState(ResourceState.Failed);
+                return;
+            }
+
+            _consecutiveFailures = DateTimeOffset.UtcNow - startedAt > StableAfter ? 1 : _consecutiveFailures + 1;
+            var backoff = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, _consecutiveFailures - 1)));
+            Restarts++;
+            SetState(ResourceState.Restarting);
+            try
+            {
+                await Task.Delay(backoff, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private async Task ProbeLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (_process is { HasExited: false })
+            {
+                string? error;
+                try
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                    error = await ProbeAsync(timeout.Token);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    error = e.Message;
+                }
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    SetHealth(error is null ? HealthStatus.Healthy : HealthStatus.Unhealthy, error);
+                }
+            }
+            try
+            {
+                // Probe often until healthy (start-up latency matters), then at a relaxed pace.
+                await Task.Delay(Health == HealthStatus.Healthy ? 1000 : 200, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        SetState(ResourceState.Stopping);
+        await _stopping.CancelAsync();
+        if (_process is { } process)
+        {
+            await process.StopAsync(StopSignal, StopTimeout);
+        }
+        await Task.WhenAll(_supervisor, _prober);
+        SetHealth(HealthStatus.Unknown, null);
+        SetState(ResourceState.Stopped);
+    }
+
+    /// <summary>Kills the process as a crash would (tests use this through the dashboard model).</summary>
+    public void Kill() => _process?.Kill();
+
+    private void SetState(ResourceState state)
+    {
+        if (State != state)
+        {
+            State = state;
+            Changed?.Invoke(this);
+        }
+    }
+
+    private void SetHealth(HealthStatus health, string? error)
+    {
+        LastHealthError = error;
+        if (health == HealthStatus.Healthy)
+        {
+            EverHealthy = true;
+        }
+        if (Health != health)
+        {
+            Health = health;
+            Changed?.Invoke(this);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        Log.Dispose();
+    }
+}
