@@ -21,6 +21,11 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
 {
     private readonly List<Resource> _resources = [];
 
+    /// <summary>A builder for a model defined in code (tests that need only part of the system).</summary>
+    public DistributedApplicationBuilder(Action<DistributedApplicationOptions>? configure = null) : this([], configure)
+    {
+    }
+
     internal DistributedApplicationBuilder(string[] args, Action<DistributedApplicationOptions>? configure)
     {
         var switches = CommandLine.Parse(args);
@@ -52,7 +57,11 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
         return new ResourceBuilder<T>(resource, this);
     }
 
-    public DistributedApplication Build() => new(this);
+    public DistributedApplication Build()
+    {
+        DistributedApplicationTestingHook.Current?.ConfigureModel?.Invoke(this);
+        return new DistributedApplication(this);
+    }
 
     /// <summary>
     /// Under root, PostgreSQL runs as <c>postgres</c> and cannot reach a clone under a mode-700 home folder, so the

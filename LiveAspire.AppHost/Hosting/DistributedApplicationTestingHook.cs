@@ -15,6 +15,10 @@ public sealed class DistributedApplicationTestingHook
 
     public Action<DistributedApplicationOptions>? ConfigureOptions { get; init; }
 
+    /// <summary>Model changes a test makes after AppHost.cs defined the model and before it is built
+    /// (arming a fault hook, pointing a service at a broken dependency).</summary>
+    public Action<IDistributedApplicationBuilder>? ConfigureModel { get; init; }
+
     public Task<DistributedApplication> Built => _built.Task;
 
     internal Task HandOverAsync(DistributedApplication app)

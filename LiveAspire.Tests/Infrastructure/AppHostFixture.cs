@@ -1,0 +1,112 @@
+using LiveAspire.AppHost.Hosting;
+using Xunit;
+
+namespace LiveAspire.Tests.Infrastructure;
+
+/// <summary>
+/// The whole system, started by running the AppHost's own entry point (AppHost.cs, unchanged) through the testing
+/// hook, as Aspire's DistributedApplicationTestingBuilder does: real Redis, real PostgreSQL, every project, with
+/// this fixture's own ports and state folder. Shared by a collection and stopped after it.
+/// </summary>
+public class AppHostFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(150);
+
+    private readonly DistributedApplicationTestingHook _hook;
+    private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), $"liveaspire-test-{Guid.NewGuid():N}");
+
+    public AppHostFixture()
+    {
+        var (start, end) = TestPorts.NextBlock();
+        _hook = new DistributedApplicationTestingHook
+        {
+            ConfigureOptions = o =>
+            {
+                o.StateDirectory = _stateDirectory;
+                o.PortRangeStart = start;
+                o.PortRangeEnd = end;
+                o.DashboardPort = 0;
+                o.NoBuild = true;
+                o.EnvironmentName = "Testing";
+                o.ConsoleOutput = false;
+                o.HealthTimeoutSeconds = 120;
+                ConfigureOptions(o);
+            },
+            ConfigureModel = ConfigureModel,
+        };
+    }
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public string StateDirectory => _stateDirectory;
+
+    protected virtual void ConfigureOptions(DistributedApplicationOptions options)
+    {
+    }
+
+    protected virtual void ConfigureModel(IDistributedApplicationBuilder builder)
+    {
+    }
+
+    public async Task InitializeAsync()
+    {
+        var entryPoint = typeof(Program).Assembly.EntryPoint!;
+        App = await _hook.RunEntryPointAsync(() =>
+        {
+            var result = entryPoint.Invoke(null, entryPoint.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
+            return result as Task ?? Task.CompletedTask;
+        }, TimeSpan.FromSeconds(30));
+        using var cts = new CancellationTokenSource(StartTimeout);
+        try
+        {
+            await App.StartAsync(cts.Token);
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(90));
+        }
+        _hook.Release();
+        TryDelete(_stateDirectory);
+    }
+
+    public Uri Endpoint(string resource, string endpoint = "http") => new(App.GetResource(resource).GetEndpoint(endpoint).Url);
+
+    public string ConnectionString(string resource) =>
+        ((IResourceWithConnectionString)App.GetResource(resource)).ConnectionStringExpression.GetValue();
+
+    public HttpClient CreateHttpClient(string resource) => new() { BaseAddress = Endpoint(resource), Timeout = TimeSpan.FromSeconds(30) };
+
+    internal static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is not worth failing a test run over.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SystemCollection : ICollectionFixture<AppHostFixture>
+{
+    /// <summary>Collections that start a whole system run one at a time: two cores.</summary>
+    public const string Name = "system";
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace LiveAspire.Tests.Infrastructure;
+
+/// <summary>The real AppHost executable as a user runs it (signals, exit codes, console output), for tests of the command itself.</summary>
+public sealed class AppHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly Lock _lock = new();
+
+    private AppHostProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+
+    public string StandardOutput { get { lock (_lock) { return _stdout.ToString(); } } }
+
+    public string StandardError { get { lock (_lock) { return _stderr.ToString(); } } }
+
+    public static AppHostProcess Start(params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "LiveAspire.AppHost.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepositoryRoot,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var process = new Process { StartInfo = info };
+        var host = new AppHostProcess(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (host._lock) { host._stdout.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (host._lock) { host._stderr.AppendLine(e.Data); } } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "LiveAspire.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+            throw new InvalidOperationException("LiveAspire.sln not found above the test binaries.");
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        _process.WaitForExit(); // drains the output pipes
+        return _process.ExitCode;
+    }
+
+    public void Signal(int signal) => Posix.Kill(_process.Id, signal);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Signal(Posix.SigTerm);
+            try
+            {
+                await WaitForExitAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (TimeoutException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        _process.Dispose();
+    }
+}
+
+internal static partial class Posix
+{
+    public const int SigTerm = 15;
+    public const int SigKill = 9;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int KillNative(int pid, int signal);
+
+    public static void Kill(int pid, int signal) => KillNative(pid, signal);
+
+    /// <summary>True while a process with this id exists and is not a zombie.</summary>
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..][0];
+            return state != 'Z' && state != 'X';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
