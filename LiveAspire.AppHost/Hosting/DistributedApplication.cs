@@ -38,6 +38,10 @@ public sealed class DistributedApplication : IAsyncDisposable
     /// <summary>Starts everything and returns once every resource is healthy; throws a one-line error otherwise.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        if (_builder.ConfigurationError is { } error)
+        {
+            throw error;
+        }
         PrepareStateDirectory();
         var ports = Context.Ports;
         var dashboardPort = Options.DashboardPort == 0 ? ports.Allocate("dashboard") : Options.DashboardPort;
@@ -87,6 +91,12 @@ public sealed class DistributedApplication : IAsyncDisposable
         if (DistributedApplicationTestingHook.Current is { } hook)
         {
             await hook.HandOverAsync(this);
+            return;
+        }
+        if (_builder.ConfigurationError is { } error)
+        {
+            Console.Error.WriteLine($"error: {error.Message}");
+            Environment.ExitCode = 1;
             return;
         }
         if (_builder.ManifestOutputPath is { } manifestPath)

@@ -28,18 +28,31 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
 
     internal DistributedApplicationBuilder(string[] args, Action<DistributedApplicationOptions>? configure)
     {
-        var switches = CommandLine.Parse(args);
-        Configuration = new ConfigurationBuilder()
-            .AddEnvironmentVariables()
-            .AddInMemoryCollection(switches.Settings)
-            .Build();
-        Configuration.GetSection("AppHost").Bind(Options);
-        configure?.Invoke(Options);
-        ManifestOutputPath = switches.ManifestOutputPath;
-        Options.RepositoryRoot ??= RepositoryLocator.Find();
-        Options.StateDirectory ??= DefaultStateDirectory(Options.RepositoryRoot);
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables();
+        try
+        {
+            var switches = CommandLine.Parse(args);
+            configuration.AddInMemoryCollection(switches.Settings);
+            ManifestOutputPath = switches.ManifestOutputPath;
+            Configuration = configuration.Build();
+            Configuration.GetSection("AppHost").Bind(Options);
+            configure?.Invoke(Options);
+            Options.RepositoryRoot ??= RepositoryLocator.Find();
+            Options.StateDirectory ??= DefaultStateDirectory(Options.RepositoryRoot);
+        }
+        catch (Exception e) when (e is DistributedApplicationException or InvalidOperationException)
+        {
+            // AppHost.cs must still be able to describe its model; the error is reported, on one line, by Run.
+            ConfigurationError = new DistributedApplicationException(e.Message);
+            Configuration ??= configuration.Build();
+            Options.RepositoryRoot ??= Directory.GetCurrentDirectory();
+            Options.StateDirectory ??= Path.Combine(Path.GetTempPath(), "liveaspire-invalid");
+        }
         Secrets = new SecretStore(() => Path.Combine(Options.StateDirectory!, "secrets"));
     }
+
+    /// <summary>A bad switch or setting found while reading configuration; start and publish fail with it.</summary>
+    internal DistributedApplicationException? ConfigurationError { get; }
 
     public IConfiguration Configuration { get; }
     public DistributedApplicationOptions Options { get; } = new();
