@@ -62,7 +62,7 @@ public sealed class JsonLogFormatter() : ConsoleFormatter(FormatterName)
 
     // The template renders a field's raw value into the message, so a value masked by its field name must also be
     // taken out of the rendered message. Only done when such a field exists, which is rare.
-    private static string RedactMessage(string message, IReadOnlyList<KeyValuePair<string, object?>>? fields)
+    internal static string RedactMessage(string message, IReadOnlyList<KeyValuePair<string, object?>>? fields)
     {
         if (fields is not null)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -37,6 +38,7 @@ public static class TelemetryExtensions
                 logging.IncludeFormattedMessage = true;
                 logging.IncludeScopes = true;
             });
+            otel.WithLogging(logging => logging.AddProcessor(new RedactingLogProcessor()));
             otel.UseOtlpExporter();
         }
 
