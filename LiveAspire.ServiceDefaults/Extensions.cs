@@ -15,14 +15,29 @@ public static class Extensions
     /// <summary>Tag on health checks that say the process is alive (no dependency checks).</summary>
     public const string LiveTag = "live";
 
+    /// <summary>Readiness endpoint: every registered check.</summary>
     public const string HealthPath = "/health";
+
+    /// <summary>Liveness endpoint: only checks tagged <see cref="LiveTag"/>.</summary>
     public const string AlivePath = "/alive";
 
+    /// <summary>
+    /// Wires JSON console logging with redaction, OpenTelemetry, health checks, service discovery and resilience
+    /// for every HttpClient. Authentication is separate (<c>AddLiveAspireAuthentication</c>): not every service needs it.
+    /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.AddJsonConsoleLogging();
+        builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
-        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            // Order is the handler order: resilience outside, discovery inside, so every retry resolves the
+            // logical address again instead of reusing the first attempt's.
+            http.AddLiveAspireResilience();
+            http.AddServiceDiscovery();
+        });
         return builder;
     }
 
