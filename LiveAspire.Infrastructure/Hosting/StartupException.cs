@@ -8,7 +8,7 @@ public class StartupException(string message, Exception? inner = null) : Excepti
 
 /// <summary>A required setting is missing or malformed; <see cref="Key"/> names it in configuration syntax.</summary>
 public sealed class ConfigurationException(string key, string problem, Exception? inner = null)
-    : StartupException($"Configuration '{key}' {problem} (environment variable {key.Replace(":", "__")}).", inner)
+    : StartupException($"Configuration '{key}' (environment variable {key.Replace(":", "__")}) {problem}.", inner)
 {
     /// <summary>The configuration key, e.g. <c>ConnectionStrings:livedb</c>.</summary>
     public string Key { get; } = key;
