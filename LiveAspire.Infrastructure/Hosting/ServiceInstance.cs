@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveAspire.Infrastructure.Hosting;
 
@@ -38,4 +39,11 @@ public sealed class ServiceInstance
         }
         return null;
     }
+}
+
+public static class ServiceInstanceExtensions
+{
+    /// <summary>Registers this process's <see cref="ServiceInstance"/> (read once: it cannot change while running).</summary>
+    public static IServiceCollection AddServiceInstance(this IServiceCollection services, IConfiguration configuration)
+        => services.AddSingleton(ServiceInstance.FromConfiguration(configuration));
 }
