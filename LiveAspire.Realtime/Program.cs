@@ -1,6 +1,23 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+using LiveAspire.Infrastructure.Hosting;
+using LiveAspire.Realtime;
+using LiveAspire.Realtime.Hubs;
+using LiveAspire.Realtime.Replicas;
 
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.Run();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddServiceDefaults();
+    builder.AddRealtimeServices();
+
+    var app = builder.Build();
+    app.MapDefaultEndpoints();
+    app.MapReplicaApi();
+    app.MapHub<LiveHub>(LiveHub.Path);
+    await app.RunAsync();
+    return 0;
+}
+catch (StartupException ex)
+{
+    // A missing setting is an operator's fix: one clear line, no stack trace.
+    return StartupFailure.Report(ex, "LiveAspire.Realtime");
+}

@@ -1,0 +1,21 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace LiveAspire.Api.Channels;
+
+/// <summary>Maps <see cref="Channel"/> onto <c>channels</c> as created by <c>0001_initial.sql</c>.</summary>
+public sealed class ChannelConfiguration : IEntityTypeConfiguration<Channel>
+{
+    public void Configure(EntityTypeBuilder<Channel> channel)
+    {
+        channel.ToTable("channels", t => t.HasCheckConstraint("channels_slug_format", $"slug ~ '{ChannelSlug.Pattern}'"));
+        channel.HasKey(c => c.Id);
+        channel.Property(c => c.Id).HasColumnName("id").HasDefaultValueSql("gen_random_uuid()");
+        channel.Property(c => c.Slug).HasColumnName("slug").UseCollation("C");
+        channel.HasIndex(c => c.Slug).IsUnique().HasDatabaseName("channels_slug_key");
+        channel.Property(c => c.DisplayName).HasColumnName("display_name");
+        channel.Property(c => c.Title).HasColumnName("title").HasDefaultValue("");
+        channel.Property(c => c.IsLive).HasColumnName("is_live").HasDefaultValue(false);
+        channel.Property(c => c.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
+    }
+}

@@ -1,0 +1,20 @@
+using LiveAspire.Api.Channels;
+using Microsoft.EntityFrameworkCore;
+
+namespace LiveAspire.Api.Data;
+
+/// <summary>
+/// EF Core view of <c>livedb</c>, used for queries and writes. The schema itself comes from the SQL files in
+/// <c>Data/Migrations</c>; every table and column name is mapped explicitly (snake_case) so the two stay
+/// comparable, and <see cref="SchemaVerifier"/> checks they match.
+/// </summary>
+public sealed class LiveDbContext(DbContextOptions<LiveDbContext> options) : DbContext(options)
+{
+    /// <summary>The connection string name (<c>ConnectionStrings:livedb</c>), as the AppHost's database resource is called.</summary>
+    public const string ConnectionName = "livedb";
+
+    public DbSet<Channel> Channels => Set<Channel>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+        => modelBuilder.ApplyConfigurationsFromAssembly(typeof(LiveDbContext).Assembly);
+}

@@ -1,0 +1,8 @@
+namespace LiveAspire.Contracts.Channels;
+
+/// <summary>A channel that is live now, as listed by <c>GET /api/channels/live</c>.</summary>
+/// <param name="Id">The channel's stable id (also the id of its live room).</param>
+/// <param name="Slug">The channel's unique URL name.</param>
+/// <param name="DisplayName">The performer's chosen name for the channel.</param>
+/// <param name="Title">The current broadcast title; empty when none was set.</param>
+public sealed record LiveChannel(Guid Id, string Slug, string DisplayName, string Title);
