@@ -40,6 +40,3 @@ api.WithReference(web);
 realtime.WithReference(web);
 
 await builder.Build().RunAsync();
-
-/// <summary>The AppHost entry point; public so tests can run it through the testing builder.</summary>
-public partial class Program;

@@ -50,7 +50,7 @@ public class AppHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var entryPoint = typeof(Program).Assembly.EntryPoint!;
+        var entryPoint = typeof(DistributedApplication).Assembly.EntryPoint!; // AppHost.cs
         App = await _hook.RunEntryPointAsync(() =>
         {
             var result = entryPoint.Invoke(null, entryPoint.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
