@@ -1,0 +1,141 @@
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using LiveAspire.Tests.Infrastructure;
+using Npgsql;
+using Xunit;
+
+namespace LiveAspire.Tests.AppHost;
+
+/// <summary>The wiring is real: each service reaches what the AppHost told it about, by Aspire's names.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class WiringTests(AppHostFixture system)
+{
+    private async Task<string> InsertLiveChannelAsync(string displayName)
+    {
+        // '0' sorts before letters: the channel lands on the first page of the live list however many exist.
+        var slug = $"0wire-{Guid.NewGuid():N}"[..20];
+        await using var connection = new NpgsqlConnection(system.ConnectionString("livedb"));
+        await connection.OpenAsync();
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO channels (slug, display_name, title, is_live) VALUES (@slug, @name, 'wiring test', true)", connection);
+        insert.Parameters.AddWithValue("slug", slug);
+        insert.Parameters.AddWithValue("name", displayName);
+        await insert.ExecuteNonQueryAsync();
+        return slug;
+    }
+
+    [Fact]
+    public async Task ApiWritesAndReadsLivedbThroughItsConnectionString()
+    {
+        await using var connection = new NpgsqlConnection(system.ConnectionString("livedb"));
+        await connection.OpenAsync();
+        await using var applied = new NpgsqlCommand("SELECT max(version) FROM schema_migrations", connection);
+        var schemaVersion = (int)(await applied.ExecuteScalarAsync())!; // written by Api at its start-up
+        var slug = await InsertLiveChannelAsync("Wiring Check");
+
+        using var api = system.CreateHttpClient("api");
+        var platform = await api.GetFromJsonAsync<JsonElement>("/api/platform");
+        var live = await api.GetFromJsonAsync<JsonElement>("/api/channels/live?limit=100");
+
+        Assert.Equal(schemaVersion, platform.GetProperty("schemaVersion").GetInt32());
+        Assert.True(platform.GetProperty("channelCount").GetInt64() >= 1);
+        Assert.Contains(live.GetProperty("items").EnumerateArray(), c => c.GetProperty("slug").GetString() == slug);
+    }
+
+    [Fact]
+    public async Task WebHomePageShowsDataThatCameFromApi()
+    {
+        var name = $"Wired {Guid.NewGuid():N}"[..16];
+        var slug = await InsertLiveChannelAsync(name);
+
+        using var web = system.CreateHttpClient("web");
+        var page = await web.GetStringAsync("/");
+
+        Assert.Contains(name, page, StringComparison.Ordinal);
+        Assert.Contains($"data-slug=\"{slug}\"", page, StringComparison.Ordinal);
+        // Browsers are told the realtime proxy's address, not a replica's.
+        Assert.Contains($"content=\"{system.Endpoint("realtime").ToString().TrimEnd('/')}\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RealtimeReachesRedisWithThePassword()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        foreach (var replica in system.App.Orchestrator.GetRunner("realtime").Replicas)
+        {
+            var health = await http.GetFromJsonAsync<JsonElement>(new Uri($"http://127.0.0.1:{replica.Port}/health"));
+            Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("redis").GetString());
+        }
+
+        // And the password is what lets it in: Redis refuses a client that does not give it.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", system.Endpoint("redis", "tcp").Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync("PING\r\n"u8.ToArray());
+        using var reader = new StreamReader(stream);
+        var answer = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.StartsWith("-NOAUTH", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RealtimeProxyEndpointSpreadsConnectionsOverBothReplicas()
+    {
+        var seen = new HashSet<string>();
+        for (var i = 0; i < 10 && seen.Count < 2; i++)
+        {
+            // A new client per request: the proxy balances connections, and a pooled one would stick.
+            using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(30) };
+            http.DefaultRequestHeaders.ConnectionClose = true;
+            var replica = await http.GetFromJsonAsync<JsonElement>(new Uri(system.Endpoint("realtime"), "/replica"));
+            seen.Add(replica.GetProperty("replica").GetString()!);
+        }
+
+        Assert.Equal(["realtime-0", "realtime-1"], seen.Order());
+    }
+
+    [Fact]
+    public async Task HubAnswersOverAWebSocketThroughTheProxy()
+    {
+        using var socket = new ClientWebSocket();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var hub = new UriBuilder(system.Endpoint("realtime")) { Scheme = "ws", Path = "/hubs/live" }.Uri;
+        await socket.ConnectAsync(hub, cts.Token);
+
+        await SendAsync(socket, """{"protocol":"json","version":1}""", cts.Token);
+        Assert.Equal("{}", await ReceiveAsync(socket, cts.Token));
+        await SendAsync(socket, """{"type":1,"invocationId":"1","target":"Ping","arguments":[]}""", cts.Token);
+        string message;
+        do
+        {
+            message = await ReceiveAsync(socket, cts.Token); // pings (type 6) may come first
+        }
+        while (JsonDocument.Parse(message).RootElement.GetProperty("type").GetInt32() != 3);
+
+        var completion = JsonDocument.Parse(message).RootElement;
+        Assert.Equal("1", completion.GetProperty("invocationId").GetString());
+        Assert.StartsWith("realtime-", completion.GetProperty("result").GetProperty("replica").GetString(), StringComparison.Ordinal);
+    }
+
+    private static Task SendAsync(ClientWebSocket socket, string json, CancellationToken cancellationToken)
+        => socket.SendAsync(Encoding.UTF8.GetBytes(json + "\u001e"), WebSocketMessageType.Text, true, cancellationToken);
+
+    /// <summary>Reads one SignalR JSON record (terminated by 0x1E). Enough for a handshake and one call.</summary>
+    private static async Task<string> ReceiveAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[8192];
+        var text = new StringBuilder();
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, cancellationToken);
+            text.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
+            var s = text.ToString();
+            var end = s.IndexOf('\u001e', StringComparison.Ordinal);
+            if (end >= 0)
+            {
+                return s[..end];
+            }
+        }
+    }
+}
