@@ -106,15 +106,22 @@ public sealed class DistributedApplication : IAsyncDisposable
             return;
         }
 
+        // A bug that escapes every handler still gets said plainly (with its stack, since it is ours to fix).
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+            Console.Error.WriteLine($"error: internal failure in the AppHost: {e.ExceptionObject}");
+
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var cts = new CancellationTokenSource();
+        // The signal handler only completes a task: cancelling (and any callback a cancellation runs) happens on
+        // the thread pool, where a failure is an ordinary exception and not a crash of the signal thread.
+        _ = stop.Task.ContinueWith(_ => cts.Cancel(), CancellationToken.None,
+            TaskContinuationOptions.RunContinuationsAsynchronously, TaskScheduler.Default);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         void OnSignal(PosixSignalContext context)
         {
             context.Cancel = true; // We shut down ourselves, in order.
             stop.TrySetResult();
-            cts.Cancel();
         }
 
         try
@@ -134,7 +141,16 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
         finally
         {
-            await DisposeAsync();
+            try
+            {
+                await DisposeAsync();
+            }
+            catch (Exception e)
+            {
+                // Still one line, and a non-zero exit: the operator should look for leftover processes.
+                Console.Error.WriteLine($"error: stopping failed: {e.GetType().Name}: {e.Message}");
+                Environment.ExitCode = 1;
+            }
         }
     }
 

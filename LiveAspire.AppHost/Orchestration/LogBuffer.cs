@@ -13,6 +13,7 @@ public sealed class LogBuffer : IDisposable
     private readonly StreamWriter? _file;
     private readonly Lock _lock = new();
     private long _next = 1;
+    private bool _disposed;
 
     public LogBuffer(int capacity, string? filePath, Func<string, string> redact)
     {
@@ -35,7 +36,11 @@ public sealed class LogBuffer : IDisposable
             var entry = new LogLine(_next, DateTimeOffset.UtcNow, stream, line);
             _ring[_next % _ring.Length] = entry;
             _next++;
-            _file?.WriteLine(line);
+            if (!_disposed)
+            {
+                // A grandchild that inherited the pipe may still print after its parent was stopped.
+                _file?.WriteLine(line);
+            }
         }
     }
 
@@ -63,6 +68,7 @@ public sealed class LogBuffer : IDisposable
     {
         lock (_lock)
         {
+            _disposed = true;
             _file?.Dispose();
         }
     }

@@ -91,6 +91,13 @@ public abstract class ProcessReplica : IDisposable
             }
             StartedAt = startedAt;
             SetState(ResourceState.Running);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Stop was asked while this (re)start was under way: StopAsync may have looked at the previous
+                // process, so this one is stopped here rather than left behind.
+                await _process.StopAsync(StopSignal, StopTimeout);
+                break;
+            }
 
             var exitCode = await _process.Exited.WaitAsync(CancellationToken.None);
             if (cancellationToken.IsCancellationRequested)

@@ -41,7 +41,7 @@ public sealed class AppHostCommandTests
             host.Signal(Posix.SigTerm);
             var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(90));
 
-            Assert.Equal(0, exitCode);
+            Assert.True(exitCode == 0, $"AppHost exited with {exitCode}: {host.StandardError}");
             Assert.All(pids.Concat(children), pid => Assert.False(Posix.IsAlive(pid), $"process {pid} outlived the AppHost"));
             Assert.All(ports, port => Assert.True(PortAllocator.IsFree(port), $"port {port} still taken"));
         }

@@ -16,6 +16,8 @@ public sealed class HealthEndpointsTests
         using var response = await app.Client.GetAsync(path).WaitAsync(TestApp.Deadline);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync().WaitAsync(TestApp.Deadline));
+        var report = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync().WaitAsync(TestApp.Deadline)).RootElement;
+        Assert.Equal("Healthy", report.GetProperty("status").GetString());
+        Assert.Equal("Healthy", report.GetProperty("checks").GetProperty("self").GetString());
     }
 }
