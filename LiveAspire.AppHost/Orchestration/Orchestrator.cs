@@ -71,7 +71,8 @@ public sealed class Orchestrator : IAsyncDisposable
         catch (TimeoutException)
         {
             var replica = runner.Replicas.FirstOrDefault(r => r.Health != HealthStatus.Healthy);
-            var lastLine = replica?.Log.GetAfter(0, 1).LastOrDefault()?.Text;
+            // The last thing the process itself said (not our own "exited, restarting" notes) usually names the cause.
+            var lastLine = replica?.Log.GetAfter(0, 50).LastOrDefault(l => l.Stream != "apphost")?.Text;
             var where = replica is null ? "" : $"; log: {_context.LogFile(replica.Id)}";
             throw new DistributedApplicationException(
                 $"{runner.Resource.Name} did not become healthy within {timeout.TotalSeconds:0} s ({runner.Problem ?? "no answer"})" +
