@@ -10,7 +10,8 @@ namespace LiveAspire.Tests.Infrastructure;
 /// </summary>
 public class AppHostFixture : IAsyncLifetime
 {
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(150);
+    /// <summary>The deadline for every resource to turn healthy (a start takes about 10 s here).</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly DistributedApplicationTestingHook _hook;
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), $"liveaspire-test-{Guid.NewGuid():N}");
