@@ -49,7 +49,14 @@ public sealed partial class JwtValidationHandler(
         }
         // ASP.NET Core's own helpers (and SignalR's default IUserIdProvider) read NameIdentifier.
         identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, subject, ClaimValueTypes.String, identity.FindFirst("sub")!.Issuer));
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+        var principal = new ClaimsPrincipal(identity);
+        if (Context.RequestServices.GetService(typeof(ISessionValidator)) is ISessionValidator sessions
+            && await sessions.ValidateAsync(principal, Context.RequestAborted).ConfigureAwait(false) is { } reason)
+        {
+            LogRejected(Logger, reason, Request.Path);
+            return AuthenticateResult.Fail("Session revoked.");
+        }
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
     private string? ReadToken()
@@ -60,6 +67,12 @@ public sealed partial class JwtValidationHandler(
             return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                 ? authorization["Bearer ".Length..].Trim() is { Length: > 0 } t ? t : null
                 : null;
+        }
+        // DESIGN.md section 3: a request without an Origin header (not a browser) must use the Authorization
+        // header; a query-string token is only for browsers, whose WebSocket API cannot set headers.
+        if (string.IsNullOrEmpty(Request.Headers.Origin))
+        {
+            return null;
         }
         foreach (var path in Options.QueryTokenPaths)
         {

@@ -10,6 +10,12 @@ using Xunit;
 
 namespace LiveAspire.Tests.ServiceDefaults;
 
+/// <remarks>
+/// Activity listeners are process-wide: another test's TracerProvider running at the same time also sees this app's
+/// spans, and its health filter can mark a span "not all data requested" before this provider's processors run,
+/// which hides the span from them. In production there is one provider per process; here the test runs alone.
+/// </remarks>
+[Collection(TelemetryCollection.Name)]
 public sealed class TelemetryTests
 {
     [Fact]
@@ -49,4 +55,10 @@ public sealed class TelemetryTests
             }
         }
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TelemetryCollection
+{
+    public const string Name = "telemetry (process-wide listeners)";
 }
