@@ -1,5 +1,11 @@
+using LiveAspire.Infrastructure.Faults;
 using LiveAspire.Infrastructure.Hosting;
 using LiveAspire.Infrastructure.Redis;
+using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Realtime.Connections;
+using LiveAspire.Realtime.Delivery;
+using LiveAspire.Realtime.Rooms;
+using LiveAspire.Realtime.Sessions;
 
 namespace LiveAspire.Realtime;
 
@@ -11,11 +17,23 @@ public static class Extensions
     /// <summary>Registers the Realtime services; throws <c>ConfigurationException</c> when <c>ConnectionStrings:redis</c> is missing.</summary>
     public static TBuilder AddRealtimeServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // Redis carries room fan-out between replicas (DESIGN.md section 4); it is required even before that lands
-        // so a replica never reports healthy without it.
         builder.AddRedisClient(RedisConnectionName);
+        builder.AddRooms();
+        builder.AddLiveAspireAuthentication();
         builder.Services.AddServiceInstance(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<FaultHooks>();
+        builder.Services.Configure<DeliveryOptions>(builder.Configuration.GetSection("Delivery"));
+
+        builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton<ConnectionLifecycle>();
+        builder.Services.AddSingleton<LocalRooms>();
+        builder.Services.AddSingleton<RoomSync>();
+        builder.Services.AddSingleton<RoomAccess>();
+        builder.Services.AddHostedService<RoomDispatcher>();
+        builder.Services.AddHostedService<RedisRecovery>();
+        builder.Services.AddHostedService<RevocationListener>();
+
         // JSON protocol only: the MessagePack package is not available, and browsers and tests speak JSON.
         builder.Services.AddSignalR();
         return builder;

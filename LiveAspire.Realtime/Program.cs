@@ -10,6 +10,8 @@ try
     builder.AddRealtimeServices();
 
     var app = builder.Build();
+    app.UseAuthentication();
+    app.UseAuthorization();
     app.MapDefaultEndpoints();
     app.MapReplicaApi();
     app.MapHub<LiveHub>(LiveHub.Path);

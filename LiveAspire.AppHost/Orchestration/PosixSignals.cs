@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace LiveAspire.AppHost.Orchestration;
 
 /// <summary>Sends signals to child processes: .NET's Process.Kill only sends SIGKILL, and a clean stop needs SIGTERM/SIGINT.</summary>
-internal static partial class PosixSignals
+public static partial class PosixSignals
 {
     public const int SigInt = 2;
     public const int SigKill = 9;

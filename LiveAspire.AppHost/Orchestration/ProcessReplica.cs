@@ -12,6 +12,7 @@ public abstract class ProcessReplica : IDisposable
     private Task _prober = Task.CompletedTask;
     private ManagedProcess? _process;
     private int _consecutiveFailures;
+    private TaskCompletionSource? _restartHold;
 
     protected ProcessReplica(string id, LogBuffer log, int port)
     {
@@ -121,6 +122,10 @@ public abstract class ProcessReplica : IDisposable
             try
             {
                 await Task.Delay(backoff, cancellationToken);
+                if (_restartHold is { } hold)
+                {
+                    await hold.Task.WaitAsync(cancellationToken);
+                }
             }
             catch (OperationCanceledException)
             {
@@ -178,6 +183,21 @@ public abstract class ProcessReplica : IDisposable
 
     /// <summary>Kills the process as a crash would (tests use this through the dashboard model).</summary>
     public void Kill() => _process?.Kill();
+
+    /// <summary>Sends a signal to the process (SIGTERM: a clean stop, which the supervisor treats as an exit).</summary>
+    public void Signal(int signal)
+    {
+        if (_process is { HasExited: false } process)
+        {
+            PosixSignals.Send(process.Pid, signal);
+        }
+    }
+
+    /// <summary>Keeps the process down after its next exit until <see cref="ReleaseRestarts"/>: an outage of a
+    /// chosen length (tests stop Redis under live clients this way).</summary>
+    public void HoldRestarts() => _restartHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseRestarts() => Interlocked.Exchange(ref _restartHold, null)?.TrySetResult();
 
     private void SetState(ResourceState state)
     {

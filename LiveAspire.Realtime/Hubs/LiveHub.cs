@@ -1,15 +1,44 @@
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Infrastructure.Hosting;
+using LiveAspire.Realtime.Connections;
+using LiveAspire.Realtime.Delivery;
+using LiveAspire.Realtime.Rooms;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace LiveAspire.Realtime.Hubs;
 
 /// <summary>
 /// The one hub every client connects to (one socket per browser tab). Split into a partial file per feature;
 /// methods stay thin and call into the feature's services. Server-to-client calls go through <see cref="ILiveClient"/>.
+/// Every caller is authenticated (a validated, unrevoked token); identity comes from the token only.
 /// </summary>
-public sealed partial class LiveHub(ServiceInstance instance, TimeProvider time) : Hub<ILiveClient>
+[Authorize]
+public sealed partial class LiveHub(
+    ServiceInstance instance,
+    TimeProvider time,
+    ConnectionLifecycle lifecycle,
+    ConnectionRegistry registry,
+    RoomSync sync,
+    RoomAccess access,
+    IOptions<DeliveryOptions> delivery) : Hub<ILiveClient>
 {
     /// <summary>Where the hub is mapped.</summary>
-    public const string Path = "/hubs/live";
+    public const string Path = LiveHubContract.Path;
+
+    public override Task OnConnectedAsync()
+    {
+        lifecycle.Open(Context);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        lifecycle.Close(Context.ConnectionId);
+        return Task.CompletedTask;
+    }
+
+    private LiveConnection Connection =>
+        registry.Get(Context.ConnectionId) ?? throw new HubException("connection_closed: the connection is closing");
 }

@@ -96,9 +96,10 @@ public sealed class WiringTests(AppHostFixture system)
     }
 
     [Fact]
-    public async Task HubAnswersOverAWebSocketThroughTheProxy()
+    public async Task HubAnswersAnAuthenticatedWebSocketThroughTheProxy()
     {
         using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(system.App, Guid.NewGuid())}");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var hub = new UriBuilder(system.Endpoint("realtime")) { Scheme = "ws", Path = "/hubs/live" }.Uri;
         await socket.ConnectAsync(hub, cts.Token);

@@ -33,13 +33,24 @@ public class AppHostFixture : IAsyncLifetime
                 o.HealthTimeoutSeconds = 120;
                 ConfigureOptions(o);
             },
-            ConfigureModel = ConfigureModel,
+            ConfigureModel = b =>
+            {
+                // Fault hooks are armed by files in this folder while the system runs (Testing environment only).
+                foreach (var project in b.Resources.OfType<ProjectResource>())
+                {
+                    project.Environment["FaultHooks__Directory"] = ReferenceExpression.Literal(FaultDirectory);
+                }
+                ConfigureModel(b);
+            },
         };
     }
 
     public DistributedApplication App { get; private set; } = null!;
 
     public string StateDirectory => _stateDirectory;
+
+    /// <summary>Where tests arm fault hooks (<c>{name}.arm</c>) and release them (<c>{name}.release</c>).</summary>
+    public string FaultDirectory => Path.Combine(_stateDirectory, "faults");
 
     protected virtual void ConfigureOptions(DistributedApplicationOptions options)
     {
@@ -51,6 +62,7 @@ public class AppHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Directory.CreateDirectory(FaultDirectory);
         var entryPoint = typeof(DistributedApplication).Assembly.EntryPoint!; // AppHost.cs
         App = await _hook.RunEntryPointAsync(() =>
         {

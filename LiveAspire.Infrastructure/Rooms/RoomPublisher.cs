@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LiveAspire.Infrastructure.Redis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LiveAspire.Infrastructure.Rooms;
+
+/// <summary>The outcome of a publish: the envelope's id, the seq it holds in the room, and the room's epoch.</summary>
+/// <param name="Duplicate">True when this id was already in the room's window: nothing new was appended or sent.</param>
+public sealed record PublishResult(string Id, string Room, long Seq, string Epoch, bool Duplicate);
+
+/// <summary>
+/// Publishes events into rooms: one atomic script assigns the seq, appends to the hot window and publishes to the
+/// replicas. The one call Api, Worker, Realtime and tests use (the HTTP-to-WebSocket bridge).
+/// Guarantee: a call that returns has its event numbered and stored in the window; a call that throws
+/// <see cref="RoomStoreUnavailableException"/> published nothing (while Redis is down it fails fast).
+/// Idempotent by envelope id within the hot window.
+/// </summary>
+public interface IRoomPublisher
+{
+    Task<PublishResult> PublishAsync(string room, string type, JsonElement data, string? id = null, CancellationToken cancellationToken = default);
+}
+
+public sealed partial class RoomPublisher(IRedisConnection redis, IOptions<RoomOptions> options) : IRoomPublisher
+{
+    private readonly SemaphoreSlim _inFlight = new(options.Value.MaxInFlightPublishes);
+
+    public async Task<PublishResult> PublishAsync(string room, string type, JsonElement data, string? id = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (!RoomName.TryParse(room, out _))
+        {
+            throw new ArgumentException($"'{room}' is not a room name.", nameof(room));
+        }
+        if (!EventType().IsMatch(type))
+        {
+            throw new ArgumentException($"'{type}' is not a dot-named event type (e.g. chat.message).", nameof(type));
+        }
+        id ??= Guid.CreateVersion7().ToString("N");
+        if (id.Length is 0 or > 64)
+        {
+            throw new ArgumentException("An event id has 1 to 64 characters.", nameof(id));
+        }
+        var json = data.GetRawText();
+        if (json.Length > options.Value.MaxDataBytes)
+        {
+            throw new ArgumentException($"Event data is larger than {options.Value.MaxDataBytes} bytes.", nameof(data));
+        }
+
+        var result = await RoomRedis.EvaluateAsync(redis, _inFlight, RoomScripts.Publish, room,
+            [NewEpoch(), id, type, room, json, options.Value.HotWindow, RoomKeys.Channel(room)], cancellationToken);
+        return new PublishResult(id, room, (long)result[1], (string)result[0]!, (int)result[2] == 1);
+    }
+
+    /// <summary>A fresh epoch: unique across Redis restarts (time-ordered GUID, shortened).</summary>
+    internal static string NewEpoch() => Guid.CreateVersion7().ToString("N")[..16];
+
+    [GeneratedRegex("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$")]
+    private static partial Regex EventType();
+}
+
+/// <summary>Runs a room script, turning "Redis is not there" into the one documented retryable error.</summary>
+internal static class RoomRedis
+{
+    public static async Task<RedisResult[]> EvaluateAsync(IRedisConnection redis, SemaphoreSlim? window, string script,
+        string room, RedisValue[] values, CancellationToken cancellationToken)
+    {
+        var multiplexer = await redis.GetMultiplexerAsync();
+        if (!multiplexer.IsConnected)
+        {
+            // Fail fast: StackExchange.Redis would otherwise wait for its timeout. Nothing is queued in memory.
+            throw new RoomStoreUnavailableException("Redis is not connected.");
+        }
+        if (window is not null)
+        {
+            await window.WaitAsync(cancellationToken);
+        }
+        try
+        {
+            RedisKey[] keys = [RoomKeys.Meta(room), RoomKeys.Events(room), RoomKeys.Ids(room), RoomKeys.IdOrder(room)];
+            var result = await multiplexer.GetDatabase().ScriptEvaluateAsync(script, keys, values);
+            return (RedisResult[])result!;
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            throw new RoomStoreUnavailableException("Redis did not answer.", e);
+        }
+        finally
+        {
+            window?.Release();
+        }
+    }
+}

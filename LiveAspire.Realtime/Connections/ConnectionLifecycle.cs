@@ -1,0 +1,72 @@
+using System.Security.Claims;
+using LiveAspire.Contracts.Auth;
+using LiveAspire.Contracts.Realtime;
+using LiveAspire.Realtime.Delivery;
+using LiveAspire.Realtime.Hubs;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace LiveAspire.Realtime.Connections;
+
+/// <summary>Opens and closes a connection's server-side state: registry entry, outbox pump, room memberships.</summary>
+public sealed partial class ConnectionLifecycle(
+    ConnectionRegistry registry,
+    LocalRooms rooms,
+    IHubContext<LiveHub, ILiveClient> hub,
+    IOptions<DeliveryOptions> options,
+    ILogger<ConnectionLifecycle> logger)
+{
+    public LiveConnection Open(HubCallerContext context)
+    {
+        var user = context.User ?? throw new HubException("unauthorized: no user");
+        var userId = Guid.Parse(user.FindFirstValue(TokenClaims.Subject)!);
+        var sessionVersion = int.TryParse(user.FindFirstValue(TokenClaims.SessionVersion), out var sv) ? sv : 0;
+        var outbox = new ConnectionOutbox(options.Value.OutboxCapacity, options.Value.MaxEnvelopesPerFrame);
+        var connection = new LiveConnection(context.ConnectionId, userId, sessionVersion, context, outbox);
+        outbox.Overflowed += () =>
+        {
+            LogSlowConsumer(logger, context.ConnectionId);
+            connection.Abort(); // it resumes from its last seq on reconnect: nothing is lost, the room is not slowed
+        };
+        registry.Add(connection);
+        var client = hub.Clients.Client(context.ConnectionId);
+        _ = PumpAsync(connection, client, context.ConnectionAborted);
+        return connection;
+    }
+
+    public void Close(string connectionId)
+    {
+        if (registry.Remove(connectionId) is not { } connection)
+        {
+            return;
+        }
+        foreach (var membership in connection.Rooms.Values)
+        {
+            rooms.Remove(membership);
+        }
+        connection.Rooms.Clear();
+        connection.Outbox.Complete();
+    }
+
+    private async Task PumpAsync(LiveConnection connection, ILiveClient client, CancellationToken aborted)
+    {
+        try
+        {
+            await connection.Outbox.PumpAsync(client.Events, aborted);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e)
+        {
+            LogPumpFailed(logger, connection.ConnectionId, e.Message);
+            connection.Abort();
+        }
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Connection {ConnectionId} fell too far behind; disconnected (it will resume)")]
+    private static partial void LogSlowConsumer(ILogger logger, string connectionId);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Sending to connection {ConnectionId} failed: {Error}")]
+    private static partial void LogPumpFailed(ILogger logger, string connectionId, string error);
+}

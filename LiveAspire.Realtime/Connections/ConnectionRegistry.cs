@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+
+namespace LiveAspire.Realtime.Connections;
+
+/// <summary>This replica's open connections, by id and by user (revocation closes all of a user's).</summary>
+public sealed class ConnectionRegistry
+{
+    private readonly ConcurrentDictionary<string, LiveConnection> _byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, LiveConnection>> _byUser = new();
+
+    public int Count => _byId.Count;
+
+    public void Add(LiveConnection connection)
+    {
+        _byId[connection.ConnectionId] = connection;
+        _byUser.GetOrAdd(connection.UserId, _ => new(StringComparer.Ordinal))[connection.ConnectionId] = connection;
+    }
+
+    public LiveConnection? Get(string connectionId) => _byId.GetValueOrDefault(connectionId);
+
+    public LiveConnection? Remove(string connectionId)
+    {
+        if (!_byId.TryRemove(connectionId, out var connection))
+        {
+            return null;
+        }
+        if (_byUser.TryGetValue(connection.UserId, out var mine))
+        {
+            mine.TryRemove(connectionId, out _);
+            // An empty per-user map left behind is harmless (re-used on the user's next connection) but unbounded
+            // over time, so it is removed; a racing Add re-creates it.
+            if (mine.IsEmpty)
+            {
+                _byUser.TryRemove(KeyValuePair.Create(connection.UserId, mine));
+            }
+        }
+        return connection;
+    }
+
+    public IReadOnlyList<LiveConnection> OfUser(Guid userId) =>
+        _byUser.TryGetValue(userId, out var mine) ? [.. mine.Values] : [];
+}

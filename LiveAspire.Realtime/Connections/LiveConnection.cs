@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+using LiveAspire.Contracts.Realtime;
+using LiveAspire.Realtime.Delivery;
+using Microsoft.AspNetCore.SignalR;
+
+namespace LiveAspire.Realtime.Connections;
+
+/// <summary>
+/// One client connection on this replica: who it is (from the validated token), the rooms it is in, and its
+/// outbox. Everything here is per connection and so per replica by nature; shared state lives in Redis.
+/// </summary>
+public sealed class LiveConnection(string connectionId, Guid userId, int sessionVersion, HubCallerContext context, ConnectionOutbox outbox)
+{
+    public string ConnectionId { get; } = connectionId;
+    public Guid UserId { get; } = userId;
+
+    /// <summary>The <c>sv</c> of the token the connection was opened with; revocation compares against it.</summary>
+    public int SessionVersion { get; } = sessionVersion;
+
+    public ConnectionOutbox Outbox { get; } = outbox;
+
+    /// <summary>Room name → this connection's position in it.</summary>
+    public ConcurrentDictionary<string, RoomMembership> Rooms { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Closes the connection from the server side (revocation, a client too slow to keep up).</summary>
+    public void Abort() => context.Abort();
+}

@@ -1,0 +1,13 @@
+using System.Text.Json;
+using LiveAspire.Contracts.Realtime;
+
+namespace LiveAspire.Realtime.Delivery;
+
+/// <summary>Envelopes arrive from Redis as the JSON the publish script wrote (camelCase); parsed once per replica.</summary>
+public static class EnvelopeJson
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    public static EventEnvelope Parse(string json) =>
+        JsonSerializer.Deserialize<EventEnvelope>(json, Options) ?? throw new JsonException("Empty envelope.");
+}

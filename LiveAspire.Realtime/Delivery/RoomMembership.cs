@@ -1,0 +1,159 @@
+using System.Text.Json;
+using LiveAspire.Contracts.Realtime;
+using LiveAspire.Realtime.Connections;
+
+namespace LiveAspire.Realtime.Delivery;
+
+/// <summary>
+/// One connection's place in one room: the epoch and last seq it has been sent, and whether it is live.
+/// While not live (joining, or catching up after a gap) events from the room's channel are buffered; going live
+/// replays the buffer in seq order, dropping what was already sent. This is what makes "subscribe, replay, go live"
+/// free of gaps and duplicates. All state changes happen under one lock; sending is only an enqueue.
+/// </summary>
+public sealed class RoomMembership(LiveConnection connection, string room)
+{
+    private readonly Lock _lock = new();
+    private readonly List<EventEnvelope> _buffer = [];
+    private bool _live;
+
+    public LiveConnection Connection { get; } = connection;
+    public string Room { get; } = room;
+    public string? Epoch { get; private set; }
+    public long LastSeq { get; private set; }
+    public bool IsClosed { get; private set; }
+
+    /// <summary>Where the client stands before any replay: its own position, or the room's head for "live only".</summary>
+    public void SetPosition(string epoch, long seq)
+    {
+        lock (_lock)
+        {
+            Epoch = epoch;
+            LastSeq = seq;
+        }
+    }
+
+    /// <summary>Sends replayed events after the current position (the overlap with what was sent is dropped).</summary>
+    public void Replay(IEnumerable<EventEnvelope> envelopes)
+    {
+        lock (_lock)
+        {
+            foreach (var envelope in envelopes)
+            {
+                if (envelope.Epoch == Epoch && envelope.Seq == LastSeq + 1)
+                {
+                    Send(envelope);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// An event from the room's channel. Returns true when it revealed a gap (a seq was skipped, say while Redis
+    /// reconnected): the membership stops being live and the caller must catch it up from the hot window.
+    /// </summary>
+    public bool OnPublished(EventEnvelope envelope)
+    {
+        lock (_lock)
+        {
+            if (IsClosed)
+            {
+                return false;
+            }
+            if (!_live)
+            {
+                _buffer.Add(envelope);
+                return false;
+            }
+            if (Apply(envelope))
+            {
+                return false;
+            }
+            _live = false;
+            _buffer.Add(envelope);
+            return true;
+        }
+    }
+
+    /// <summary>Stops being live (events buffer from now on) so a catch-up can run.</summary>
+    public void Pause()
+    {
+        lock (_lock)
+        {
+            _live = false;
+        }
+    }
+
+    /// <summary>Applies the buffer and goes live; false (still buffering) if the buffer itself has a gap.</summary>
+    public bool TryGoLive()
+    {
+        lock (_lock)
+        {
+            _buffer.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+            for (var i = 0; i < _buffer.Count; i++)
+            {
+                if (!Apply(_buffer[i]))
+                {
+                    _buffer.RemoveRange(0, i);
+                    return false;
+                }
+            }
+            _buffer.Clear();
+            _live = true;
+            return true;
+        }
+    }
+
+    /// <summary>The client must resume this room itself: tell it which range it misses, then stop sending.</summary>
+    public void CloseWithGap(long missingTo)
+    {
+        lock (_lock)
+        {
+            if (IsClosed)
+            {
+                return;
+            }
+            IsClosed = true;
+            _buffer.Clear();
+            var data = JsonSerializer.SerializeToElement(new { from = LastSeq + 1, to = missingTo });
+            Connection.Outbox.Enqueue(new EventEnvelope($"gap:{Room}:{Epoch}:{LastSeq + 1}", LiveHubContract.GapEventType,
+                Room, LastSeq, Epoch ?? "", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), data));
+        }
+    }
+
+    public void Close()
+    {
+        lock (_lock)
+        {
+            IsClosed = true;
+            _buffer.Clear();
+        }
+    }
+
+    // Returns false on a gap (the event is ahead of the next expected seq). Caller holds the lock.
+    private bool Apply(EventEnvelope envelope)
+    {
+        if (envelope.Epoch != Epoch)
+        {
+            // The room's history was lost and restarted under a new epoch: the client sees the new epoch on this
+            // event and resets the room; numbering continues from here.
+            Epoch = envelope.Epoch;
+            LastSeq = envelope.Seq - 1;
+        }
+        if (envelope.Seq <= LastSeq)
+        {
+            return true; // already sent (replay and live overlap)
+        }
+        if (envelope.Seq != LastSeq + 1)
+        {
+            return false;
+        }
+        Send(envelope);
+        return true;
+    }
+
+    private void Send(EventEnvelope envelope)
+    {
+        LastSeq = envelope.Seq;
+        Connection.Outbox.Enqueue(envelope);
+    }
+}

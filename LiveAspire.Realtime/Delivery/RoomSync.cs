@@ -1,0 +1,128 @@
+using LiveAspire.Contracts.Realtime;
+using LiveAspire.Infrastructure.Faults;
+using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Realtime.Connections;
+
+namespace LiveAspire.Realtime.Delivery;
+
+/// <summary>
+/// Joins a connection to a room at a position and keeps it gap-free: subscribe first, then replay from the hot
+/// window, then go live dropping the overlap (DESIGN.md section 4). The same catch-up runs when a live member
+/// sees a seq jump (a pub/sub message lost while Redis reconnected).
+/// </summary>
+public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, FaultHooks faults, ILogger<RoomSync> logger)
+{
+    public async Task<ResumeResult> JoinAsync(LiveConnection connection, string room, RoomPosition? position, CancellationToken cancellationToken)
+    {
+        var membership = new RoomMembership(connection, room);
+        if (connection.Rooms.TryRemove(room, out var previous))
+        {
+            rooms.Remove(previous); // a rejoin replaces the old position
+        }
+        connection.Rooms[room] = membership;
+        try
+        {
+            // Subscribed before reading: every event published after this point is buffered by the membership,
+            // everything before it is in the read below. The overlap is dropped by seq.
+            await rooms.AddAsync(membership);
+            var snapshot = await history.ReadAsync(room, position?.Seq, cancellationToken);
+            bool recovered;
+            if (position is null)
+            {
+                recovered = true; // live only: nothing was asked for, nothing is missing
+                membership.SetPosition(snapshot.Epoch, snapshot.Seq);
+            }
+            else if (snapshot.CanResume(position.Epoch, position.Seq))
+            {
+                recovered = true;
+                membership.SetPosition(position.Epoch, position.Seq);
+                membership.Replay(snapshot.Envelopes.Select(EnvelopeJson.Parse));
+            }
+            else
+            {
+                recovered = false; // other epoch, or older than the hot window: the client resets the room
+                membership.SetPosition(snapshot.Epoch, snapshot.Seq);
+            }
+            var result = new ResumeResult(recovered, snapshot.Epoch, membership.LastSeq);
+
+            await faults.HitAsync(FaultHookNames.ResumeBetweenReplayAndLive, room, cancellationToken);
+            await GoLiveAsync(membership, cancellationToken);
+            return result;
+        }
+        catch (RoomStoreUnavailableException)
+        {
+            Leave(connection, room, membership);
+            return new ResumeResult(false, null, 0, RoomStoreUnavailableException.Code);
+        }
+        catch
+        {
+            Leave(connection, room, membership);
+            throw;
+        }
+    }
+
+    public void Leave(LiveConnection connection, string room)
+    {
+        if (connection.Rooms.TryRemove(room, out var membership))
+        {
+            rooms.Remove(membership);
+        }
+    }
+
+    private void Leave(LiveConnection connection, string room, RoomMembership membership)
+    {
+        connection.Rooms.TryRemove(KeyValuePair.Create(room, membership));
+        rooms.Remove(membership);
+    }
+
+    /// <summary>Catches up a member that stopped being live (a gap, or Redis came back); runs in the background.</summary>
+    public void StartCatchUp(RoomMembership membership) => _ = CatchUpAsync(membership);
+
+    /// <summary>After Redis reconnects: every live member checks for events it missed while pub/sub was down.</summary>
+    public void ResyncAll()
+    {
+        foreach (var membership in rooms.AllMembers())
+        {
+            membership.Pause();
+            StartCatchUp(membership);
+        }
+    }
+
+    private async Task CatchUpAsync(RoomMembership membership)
+    {
+        try
+        {
+            await GoLiveAsync(membership, CancellationToken.None, readFirst: true);
+        }
+        catch (Exception e)
+        {
+            // Cannot catch up now (Redis unavailable): the client resumes the room itself when it can.
+            LogCatchUpFailed(logger, membership.Room, e.Message);
+            membership.CloseWithGap(membership.LastSeq + 1);
+            Leave(membership.Connection, membership.Room, membership);
+        }
+    }
+
+    private async Task GoLiveAsync(RoomMembership membership, CancellationToken cancellationToken, bool readFirst = false)
+    {
+        while (readFirst || !membership.TryGoLive())
+        {
+            readFirst = false;
+            if (membership.IsClosed)
+            {
+                return;
+            }
+            var snapshot = await history.ReadAsync(membership.Room, membership.LastSeq, cancellationToken);
+            if (!snapshot.CanResume(membership.Epoch!, membership.LastSeq))
+            {
+                membership.CloseWithGap(snapshot.Epoch == membership.Epoch ? snapshot.FirstSeq - 1 : snapshot.Seq);
+                Leave(membership.Connection, membership.Room, membership);
+                return;
+            }
+            membership.Replay(snapshot.Envelopes.Select(EnvelopeJson.Parse));
+        }
+    }
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Catch-up of room {Room} failed: {Error}; the client will resume")]
+    private static partial void LogCatchUpFailed(ILogger logger, string room, string error);
+}

@@ -1,0 +1,87 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using System.Threading.Channels;
+using LiveAspire.Contracts.Auth;
+using LiveAspire.Contracts.Realtime;
+using LiveAspire.Infrastructure.Redis;
+using LiveAspire.Realtime.Connections;
+using LiveAspire.Realtime.Hubs;
+using Microsoft.AspNetCore.SignalR;
+using StackExchange.Redis;
+
+namespace LiveAspire.Realtime.Sessions;
+
+/// <summary>
+/// Closes a user's open connections on this replica when Api revokes their sessions (log out everywhere, a ban, a
+/// global role change): every replica gets the notice through Redis pub/sub, tells each affected connection
+/// <c>Revoked(reason)</c> and closes it. Connections opened with a newer token stay open.
+/// </summary>
+public sealed partial class RevocationListener(
+    IRedisConnection redis,
+    ConnectionRegistry registry,
+    IHubContext<LiveHub, ILiveClient> hub,
+    ILogger<RevocationListener> logger) : BackgroundService
+{
+    /// <summary>Redis channel Api publishes <see cref="RevocationNotice"/>s on.</summary>
+    public const string Channel = "liveaspire:revocations";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly Meter Meter = new("LiveAspire.Realtime.Sessions");
+    private static readonly Counter<long> Closed = Meter.CreateCounter<long>("liveaspire.realtime.revoked_connections");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var notices = System.Threading.Channels.Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        var multiplexer = await redis.GetMultiplexerAsync();
+        // Subscribed once; the client library restores the subscription itself after Redis reconnects.
+        await multiplexer.GetSubscriber().SubscribeAsync(Channel, (_, value) => notices.Writer.TryWrite(value!));
+        try
+        {
+            await foreach (var text in notices.Reader.ReadAllAsync(stoppingToken))
+            {
+                await HandleAsync(text);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task HandleAsync(string text)
+    {
+        RevocationNotice? notice;
+        try
+        {
+            notice = JsonSerializer.Deserialize<RevocationNotice>(text, Json);
+        }
+        catch (JsonException e)
+        {
+            LogBadNotice(logger, e.Message);
+            return;
+        }
+        if (notice is null)
+        {
+            return;
+        }
+        foreach (var connection in registry.OfUser(notice.UserId).Where(c => c.SessionVersion < notice.SessionVersion))
+        {
+            try
+            {
+                await hub.Clients.Client(connection.ConnectionId).Revoked(notice.Reason).WaitAsync(TimeSpan.FromSeconds(2));
+            }
+            catch (Exception e) when (e is TimeoutException or IOException or OperationCanceledException)
+            {
+                // The notice is a courtesy; closing is what matters.
+            }
+            connection.Abort();
+            Closed.Add(1);
+            LogRevoked(logger, connection.ConnectionId, notice.UserId, notice.Reason);
+        }
+    }
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Closed connection {ConnectionId} of user {UserId}: session revoked ({Reason})")]
+    private static partial void LogRevoked(ILogger logger, string connectionId, Guid userId, string reason);
+
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Error, Message = "Unreadable revocation notice: {Error}")]
+    private static partial void LogBadNotice(ILogger logger, string error);
+}

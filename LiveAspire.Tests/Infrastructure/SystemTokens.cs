@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+using LiveAspire.AppHost.Hosting;
+using LiveAspire.Contracts.Auth;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace LiveAspire.Tests.Infrastructure;
+
+/// <summary>
+/// Mints access tokens with the running system's own signing key (the AppHost's generated secret), exactly as
+/// Api does. For tests that need a token without going through login.
+/// </summary>
+public static class SystemTokens
+{
+    private static readonly JsonWebTokenHandler Handler = new();
+
+    public static string Mint(DistributedApplication app, Guid userId, int sessionVersion = 1, string role = GlobalRoles.User,
+        TimeSpan? lifetime = null)
+    {
+        var pem = ((ParameterResource)app.GetResource("jwt-signing-key-private")).Value;
+        using var key = ECDsa.Create();
+        key.ImportFromPem(pem);
+        var now = DateTime.UtcNow;
+        var expires = now + (lifetime ?? TimeSpan.FromMinutes(15));
+        return Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = TokenClaims.Issuer,
+            Audience = TokenClaims.Audience,
+            IssuedAt = expires < now ? expires.AddMinutes(-15) : now,
+            NotBefore = expires < now ? expires.AddMinutes(-15) : now,
+            Expires = expires,
+            Claims = new Dictionary<string, object>
+            {
+                [TokenClaims.Subject] = userId.ToString("D"),
+                [TokenClaims.SessionVersion] = sessionVersion,
+                [TokenClaims.Role] = role,
+                [TokenClaims.Name] = $"user-{userId:N}"[..13],
+            },
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = null }, SecurityAlgorithms.EcdsaSha256),
+        });
+    }
+}
