@@ -1,0 +1,42 @@
+using LiveAspire.Client;
+using LiveAspire.Tests.Infrastructure;
+using Xunit;
+using static LiveAspire.Tests.Client.ScriptedHubServer;
+
+namespace LiveAspire.Tests.Client;
+
+public sealed class KeepAliveTests
+{
+    [Fact]
+    public async Task AnIdleClientPingsOftenEnoughThatAServerWithAShortClientTimeoutKeepsIt()
+    {
+        // The server drops a client it has not heard from for 1.5 s; the client says nothing but its pings.
+        await using var server = await StartAsync(o =>
+        {
+            o.ClientTimeoutInterval = TimeSpan.FromSeconds(1.5);
+            o.KeepAliveInterval = TimeSpan.FromMilliseconds(500);
+        });
+        await using var client = server.Client(configure: o => o.KeepAliveInterval = TimeSpan.FromMilliseconds(200));
+        await client.ConnectAsync().WaitAsync(Deadline);
+
+        // 20 pings take 4 s: well past the server's timeout, which would have closed a silent client by then.
+        await Eventually.UntilAsync(() => client.Counters.PingsSent >= 20, "20 keep-alive pings", Deadline);
+
+        Assert.Equal(0, client.Counters.Reconnects);
+        Assert.Single(server.Script.ConnectionIds);
+        Assert.Equal(LiveHubState.Connected, client.State);
+    }
+
+    [Fact]
+    public async Task ASilentServerIsTreatedAsLostAndTheClientReconnects()
+    {
+        // The server pings only every 10 minutes; the client gives up after 1 s of silence.
+        await using var server = await StartAsync(o => o.KeepAliveInterval = TimeSpan.FromMinutes(10));
+        await using var client = server.Client(configure: o => o.ServerTimeout = TimeSpan.FromSeconds(1));
+        await client.ConnectAsync().WaitAsync(Deadline);
+
+        await server.ConnectionAsync(2);
+
+        await Eventually.UntilAsync(() => client.Counters.Reconnects >= 1, "the reconnect after the server timeout", Deadline);
+    }
+}
