@@ -13,13 +13,20 @@ namespace LiveAspire.Tests.Infrastructure;
 public static class SystemTokens
 {
     private static readonly JsonWebTokenHandler Handler = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ECDsaSecurityKey> Keys = new();
 
     public static string Mint(DistributedApplication app, Guid userId, int sessionVersion = 1, string role = GlobalRoles.User,
         TimeSpan? lifetime = null)
     {
         var pem = ((ParameterResource)app.GetResource("jwt-signing-key-private")).Value;
-        using var key = ECDsa.Create();
-        key.ImportFromPem(pem);
+        // One key object per PEM, kept alive: the token handler caches signature providers by key, and a disposed
+        // key in that cache breaks every later token.
+        var key = Keys.GetOrAdd(pem, p =>
+        {
+            var k = ECDsa.Create();
+            k.ImportFromPem(p);
+            return new ECDsaSecurityKey(k);
+        });
         var now = DateTime.UtcNow;
         var expires = now + (lifetime ?? TimeSpan.FromMinutes(15));
         return Handler.CreateToken(new SecurityTokenDescriptor
@@ -36,7 +43,7 @@ public static class SystemTokens
                 [TokenClaims.Role] = role,
                 [TokenClaims.Name] = $"user-{userId:N}"[..13],
             },
-            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = null }, SecurityAlgorithms.EcdsaSha256),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
         });
     }
 }

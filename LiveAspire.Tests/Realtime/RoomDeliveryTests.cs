@@ -1,0 +1,131 @@
+using LiveAspire.Contracts.Realtime;
+using LiveAspire.Tests.Infrastructure;
+using Xunit;
+
+namespace LiveAspire.Tests.Realtime;
+
+/// <summary>Numbered events across replicas, and gap-free resume (DESIGN.md section 4).</summary>
+[Collection(SystemCollection.Name)]
+public sealed class RoomDeliveryTests(AppHostFixture system) : IAsyncLifetime
+{
+    private TestRooms _rooms = null!;
+
+    public Task InitializeAsync()
+    {
+        _rooms = new TestRooms(system.ConnectionString("redis"));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _rooms.DisposeAsync();
+
+    private Uri Replica(int index) =>
+        new($"http://127.0.0.1:{system.App.Orchestrator.GetRunner("realtime").Replicas[index].Port}");
+
+    private Task<CollectingClient> ConnectAsync(Uri url, Guid? user = null)
+    {
+        var id = user ?? Guid.NewGuid();
+        return LiveClients.ConnectAsync(url, () => SystemTokens.Mint(system.App, id));
+    }
+
+    [Fact]
+    public async Task ClientsOnBothReplicasReceiveEveryEventInSeqOrderOnce()
+    {
+        var room = TestRooms.NewStreamRoom();
+        await using var a = await ConnectAsync(Replica(0));
+        await using var b = await ConnectAsync(Replica(1));
+        Assert.Equal("realtime-0", (await a.Client.PingAsync()).Replica);
+        Assert.Equal("realtime-1", (await b.Client.PingAsync()).Replica);
+        Assert.True((await a.Client.JoinAsync([room]))[room].Recovered);
+        Assert.True((await b.Client.JoinAsync([room]))[room].Recovered);
+
+        var published = await _rooms.PublishManyAsync(room, 50);
+        var again = await _rooms.PublishAsync(room, 999, published[10].Id); // the same event relayed twice
+
+        Assert.True(again.Duplicate);
+        Assert.Equal(published[10].Seq, again.Seq);
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), published.Select(p => p.Seq));
+        await a.WaitForSeqAsync(room, 50);
+        await b.WaitForSeqAsync(room, 50);
+        var marker = await _rooms.PublishAsync(room, 51); // anything after the duplicate arrives too: nothing was stuck
+        await a.WaitForSeqAsync(room, marker.Seq);
+        await b.WaitForSeqAsync(room, marker.Seq);
+        LiveClients.AssertExactly(a.In(room), 1, 51);
+        LiveClients.AssertExactly(b.In(room), 1, 51);
+    }
+
+    [Fact]
+    public async Task ClientOfflineWhileHundredEventsArePublishedResumesWithAllInOrder()
+    {
+        var room = TestRooms.NewStreamRoom();
+        var user = Guid.NewGuid();
+        RoomPosition position;
+        await using (var first = await ConnectAsync(system.Endpoint("realtime"), user))
+        {
+            var joined = (await first.Client.JoinAsync([room]))[room];
+            await _rooms.PublishManyAsync(room, 5);
+            await first.WaitForSeqAsync(room, 5);
+            position = new RoomPosition(5, joined.Epoch!);
+        }
+
+        await _rooms.PublishManyAsync(room, 100, startAt: 6);
+
+        await using var second = await ConnectAsync(system.Endpoint("realtime"), user);
+        var resumed = (await second.Client.JoinAsync(new Dictionary<string, RoomPosition?> { [room] = position }))[room];
+        Assert.True(resumed.Recovered);
+        Assert.Equal(position.Epoch, resumed.Epoch);
+        await second.WaitForSeqAsync(room, 105);
+        await _rooms.PublishAsync(room, 106);
+        await second.WaitForSeqAsync(room, 106);
+        LiveClients.AssertExactly(second.In(room), 6, 106);
+    }
+
+    [Fact]
+    public async Task PositionOlderThanTheHotWindowIsNotRecovered()
+    {
+        var room = TestRooms.NewStreamRoom();
+        await using var small = new TestRooms(system.ConnectionString("redis"), hotWindow: 20);
+        var first = await small.PublishAsync(room, 1);
+        await small.PublishManyAsync(room, 40, startAt: 2); // seq 1..21 are trimmed away
+
+        await using var client = await ConnectAsync(system.Endpoint("realtime"));
+        var result = (await client.Client.JoinAsync(new Dictionary<string, RoomPosition?> { [room] = new(1, first.Epoch) }))[room];
+
+        Assert.False(result.Recovered);
+        Assert.Equal(first.Epoch, result.Epoch);
+        Assert.Equal(41, result.Seq);
+        await small.PublishAsync(room, 42);
+        await client.WaitForSeqAsync(room, 42);
+        LiveClients.AssertExactly(client.In(room), 42, 42); // no partial replay: the client resets, then goes live
+    }
+
+    [Fact]
+    public async Task StaleEpochIsNotRecovered()
+    {
+        var room = TestRooms.NewStreamRoom();
+        var published = await _rooms.PublishManyAsync(room, 3);
+
+        await using var client = await ConnectAsync(system.Endpoint("realtime"));
+        var result = (await client.Client.JoinAsync(new Dictionary<string, RoomPosition?> { [room] = new(1, "not-the-epoch") }))[room];
+
+        Assert.False(result.Recovered);
+        Assert.Equal(published[0].Epoch, result.Epoch);
+        Assert.Equal(3, result.Seq);
+    }
+
+    [Fact]
+    public async Task RoomsTheUserMayNotReadAreRefusedPerRoom()
+    {
+        var me = Guid.NewGuid();
+        await using var client = await ConnectAsync(system.Endpoint("realtime"), me);
+        var mine = $"user:{me:D}";
+        var theirs = $"user:{Guid.NewGuid():D}";
+        var mod = $"mod:{Guid.NewGuid():D}";
+
+        var results = await client.Client.JoinAsync([mine, theirs, mod, "stream:NOT-A-GUID"]);
+
+        Assert.Null(results[mine].Error);
+        Assert.Equal("room_forbidden", results[theirs].Error);
+        Assert.Equal("room_forbidden", results[mod].Error);
+        Assert.Equal("room_invalid", results["stream:NOT-A-GUID"].Error);
+    }
+}
