@@ -1,0 +1,30 @@
+namespace LiveAspire.Contracts.Realtime;
+
+/// <summary>
+/// Error codes the hub gives: in a <see cref="ResumeResult.Error"/>, as the <c>code: message</c> prefix of a failed
+/// invocation, or in <c>Error(code, message, retryAfterMs)</c>. docs/errors.md explains each (a test checks it lists them).
+/// </summary>
+public static class HubErrorCodes
+{
+    /// <summary>Not a room name in canonical form.</summary>
+    public const string RoomInvalid = "room_invalid";
+
+    /// <summary>The user may not read this room.</summary>
+    public const string RoomForbidden = "room_forbidden";
+
+    /// <summary>Redis cannot be reached; retry after the given delay.</summary>
+    public const string RedisUnavailable = "redis_unavailable";
+
+    /// <summary>A hub argument is missing or malformed.</summary>
+    public const string InvalidArgument = "invalid_argument";
+
+    /// <summary>The connection would be in more rooms than allowed.</summary>
+    public const string TooManyRooms = "too_many_rooms";
+
+    /// <summary>The connection is closing; reconnect.</summary>
+    public const string ConnectionClosed = "connection_closed";
+
+    /// <summary>Every code above, for the documentation test.</summary>
+    public static readonly IReadOnlyList<string> All =
+        [RoomInvalid, RoomForbidden, RedisUnavailable, InvalidArgument, TooManyRooms, ConnectionClosed];
+}

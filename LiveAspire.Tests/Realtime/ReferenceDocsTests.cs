@@ -1,0 +1,34 @@
+using System.Text.RegularExpressions;
+using LiveAspire.Contracts.Realtime;
+using LiveAspire.Tests.Infrastructure;
+using Xunit;
+
+namespace LiveAspire.Tests.Realtime;
+
+/// <summary>The reference docs stay true to the code: every event type is documented, and nothing else.</summary>
+public sealed partial class ReferenceDocsTests
+{
+    private static string Doc(string name) => File.ReadAllText(Path.Combine(AppHostProcess.RepositoryRoot, "docs", name));
+
+    [Fact]
+    public void EventsDocListsExactlyTheEventTypesInCode()
+    {
+        var section = Doc("events.md").Split("## Types")[1];
+        var documented = TypeRow().Matches(section).Select(m => m.Groups[1].Value).ToHashSet();
+
+        Assert.Equal(EventTypes.All.Order(), documented.Order());
+    }
+
+    [Fact]
+    public void ErrorsDocListsEveryHubErrorCode()
+    {
+        var doc = Doc("errors.md");
+        foreach (var code in HubErrorCodes.All)
+        {
+            Assert.Contains($"`{code}`", doc, StringComparison.Ordinal);
+        }
+    }
+
+    [GeneratedRegex(@"^\| `([a-z][a-z0-9_.]*)` \|", RegexOptions.Multiline)]
+    private static partial Regex TypeRow();
+}
