@@ -10,8 +10,9 @@ public static class AccountsApi
 {
     public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder endpoints)
     {
-        // Anonymous by default (these endpoints are how one gets a token); the logout pair requires one.
-        var group = endpoints.MapGroup("/api/auth").WithTags("Accounts").AllowAnonymous();
+        // No AllowAnonymous on the group: it would override RequireAuthorization on the logout pair. Without a
+        // fallback policy the other endpoints are open anyway (they are how one gets a token).
+        var group = endpoints.MapGroup("/api/auth").WithTags("Accounts");
         group.MapPost("/register", Register).WithName(nameof(Register)).RequireRateLimiting(AccountsExtensions.RegisterRateLimit);
         group.MapPost("/login", Login).WithName(nameof(Login)).RequireRateLimiting(AccountsExtensions.LoginRateLimit);
         group.MapPost("/refresh", Refresh).WithName(nameof(Refresh));
