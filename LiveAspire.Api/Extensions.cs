@@ -16,7 +16,6 @@ public static class Extensions
             options.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton(services => new SchemaMigrator(services.GetRequiredService<ILogger<SchemaMigrator>>()));
 
-        builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         return builder;
     }

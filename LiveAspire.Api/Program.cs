@@ -1,23 +1,39 @@
 using LiveAspire.Api;
+using LiveAspire.Api.Accounts;
 using LiveAspire.Api.Channels;
 using LiveAspire.Api.Data;
+using LiveAspire.Api.Email;
 using LiveAspire.Api.Platform;
+using LiveAspire.Api.Seeding;
 using LiveAspire.Infrastructure.Hosting;
 
 try
 {
+    if (SeedCommand.IsInvocation(args))
+    {
+        return await SeedCommand.RunAsync(args);
+    }
+
     var builder = WebApplication.CreateBuilder(args);
     builder.AddServiceDefaults();
+    builder.AddLiveAspireAuthentication();
     builder.AddApiServices();
+    builder.AddAccounts();
 
     var app = builder.Build();
     // Before serving anything: no request (and no health probe) may see an old schema.
     await app.ApplySchemaMigrationsAsync();
+    await app.EnsureInitialAdminAsync();
 
+    app.UseApiPipeline();
     app.MapDefaultEndpoints();
     app.MapOpenApi();
     app.MapPlatformApi();
     app.MapChannelsApi();
+    app.MapAccountsApi();
+    app.MapMeApi();
+    app.MapAdminUsersApi();
+    app.MapDevMailApi();
     await app.RunAsync();
     return 0;
 }

@@ -6,12 +6,15 @@ var redis = builder.AddRedis("redis");
 var postgres = builder.AddPostgres("postgres");
 var livedb = postgres.AddDatabase("livedb");
 var (signingKey, publicKey) = builder.AddSigningKeyPair("jwt-signing-key");
+// Password of the first admin account, created by Api when no admin exists (kept in <state>/secrets/).
+var initialAdminPassword = builder.AddSecretParameter("initial-admin-password", generateMinLength: 22);
 
 var api = builder.AddProject<Projects.LiveAspire_Api>("api")
     .WithReference(livedb).WithReference(redis)
     .WaitFor(livedb).WaitFor(redis)
     .WithEnvironment("Auth__SigningKeyPem", signingKey)
     .WithEnvironment("Auth__PublicKeyPem", publicKey)
+    .WithEnvironment("Auth__InitialAdminPassword", initialAdminPassword)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 

@@ -1,4 +1,6 @@
+using LiveAspire.Api.Accounts;
 using LiveAspire.Api.Channels;
+using LiveAspire.Api.Email;
 using Microsoft.EntityFrameworkCore;
 
 namespace LiveAspire.Api.Data;
@@ -14,6 +16,11 @@ public sealed class LiveDbContext(DbContextOptions<LiveDbContext> options) : DbC
     public const string ConnectionName = "livedb";
 
     public DbSet<Channel> Channels => Set<Channel>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<RetiredRefreshToken> RetiredRefreshTokens => Set<RetiredRefreshToken>();
+    public DbSet<EmailToken> EmailTokens => Set<EmailToken>();
+    public DbSet<DevMail> DevMail => Set<DevMail>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
         => modelBuilder.ApplyConfigurationsFromAssembly(typeof(LiveDbContext).Assembly);

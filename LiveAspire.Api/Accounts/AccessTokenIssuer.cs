@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using LiveAspire.Contracts.Auth;
+using LiveAspire.Infrastructure.Hosting;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace LiveAspire.Api.Accounts;
+
+/// <summary>An access token and when it stops being accepted.</summary>
+public sealed record AccessToken(string Token, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Signs ES256 access tokens (DESIGN.md section 3): <c>sub</c>, <c>sv</c> (integer), <c>role</c>, <c>name</c>,
+/// <c>iss</c>, <c>aud</c>, <c>iat</c>, <c>nbf</c>, <c>exp</c>, <c>jti</c>. Thread-safe; one per process.
+/// </summary>
+public sealed class AccessTokenIssuer
+{
+    private static readonly JsonWebTokenHandler s_handler = new();
+    private readonly SigningCredentials _credentials;
+    private readonly TimeProvider _time;
+
+    public AccessTokenIssuer(string signingKeyPem, TimeSpan lifetime, TimeProvider? time = null)
+    {
+        // Lives as long as the issuer (the process); the security key holds on to it.
+        var key = ECDsa.Create();
+        try
+        {
+            key.ImportFromPem(signingKeyPem);
+        }
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
+        {
+            key.Dispose();
+            throw new ConfigurationException("Auth:SigningKeyPem", "is not an ECDsa private key in PEM", ex);
+        }
+        if (key.KeySize != 256)
+        {
+            key.Dispose();
+            throw new ConfigurationException("Auth:SigningKeyPem", "is not a P-256 key");
+        }
+        if (lifetime <= TimeSpan.Zero)
+        {
+            throw new ConfigurationException("Auth:AccessTokenLifetime", "must be positive");
+        }
+        _credentials = new SigningCredentials(new ECDsaSecurityKey(key), SecurityAlgorithms.EcdsaSha256);
+        Lifetime = lifetime;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public TimeSpan Lifetime { get; }
+
+    /// <summary>Builds the issuer from <c>Auth:SigningKeyPem</c> and <c>Auth:AccessTokenLifetime</c>; throws <see cref="ConfigurationException"/> when the key is missing or unusable.</summary>
+    public static AccessTokenIssuer FromOptions(AuthOptions options)
+        => string.IsNullOrWhiteSpace(options.SigningKeyPem)
+            ? throw new ConfigurationException("Auth:SigningKeyPem", "is missing")
+            : new AccessTokenIssuer(options.SigningKeyPem, options.AccessTokenLifetime);
+
+    public AccessToken Issue(Guid userId, string username, string role, int sessionVersion)
+    {
+        var now = _time.GetUtcNow();
+        var expires = now + Lifetime;
+        var token = s_handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = TokenClaims.Issuer,
+            Audience = TokenClaims.Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            Claims = new Dictionary<string, object>
+            {
+                [TokenClaims.Subject] = userId.ToString("D"),
+                [TokenClaims.SessionVersion] = sessionVersion,
+                [TokenClaims.Role] = role,
+                [TokenClaims.Name] = username,
+                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+            },
+            SigningCredentials = _credentials,
+        });
+        // exp is whole seconds in the token; report the same instant.
+        return new AccessToken(token, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
+    }
+}

@@ -1,0 +1,47 @@
+namespace LiveAspire.Api.Accounts;
+
+/// <summary>Token issuing and account settings, bound from the <c>Auth</c> section (validation settings share it).</summary>
+public sealed class AuthOptions
+{
+    public const string SectionName = "Auth";
+
+    /// <summary>PEM of the ECDsa P-256 private key access tokens are signed with (<c>Auth:SigningKeyPem</c>). Required.</summary>
+    public string? SigningKeyPem { get; set; }
+
+    /// <summary>How long an access token is accepted. Default 15 minutes.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long an unused refresh token stays valid; each rotation starts a new period. Default 30 days.</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long an email verification token works. Default 48 hours.</summary>
+    public TimeSpan EmailVerificationTokenLifetime { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>How long a password reset token works. Default 1 hour.</summary>
+    public TimeSpan PasswordResetTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Password of the <c>admin</c> account created at first start when no admin exists. Unset: none is created.</summary>
+    public string? InitialAdminPassword { get; set; }
+}
+
+/// <summary>Per-client-IP limits on the endpoints that guess passwords or create accounts (section <c>RateLimits</c>).</summary>
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "RateLimits";
+
+    /// <summary><c>POST /api/auth/login</c>. Default 10 requests per minute.</summary>
+    public FixedWindowLimit Login { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary><c>POST /api/auth/register</c>. Default 5 requests per 10 minutes.</summary>
+    public FixedWindowLimit Register { get; set; } = new() { PermitLimit = 5, Window = TimeSpan.FromMinutes(10) };
+}
+
+/// <summary>A fixed-window budget.</summary>
+public sealed class FixedWindowLimit
+{
+    /// <summary>Requests allowed per window and client IP.</summary>
+    public int PermitLimit { get; set; }
+
+    /// <summary>Window length; the budget resets at its end.</summary>
+    public TimeSpan Window { get; set; }
+}

@@ -1,0 +1,28 @@
+using System.Security.Claims;
+using LiveAspire.Api.Data;
+using LiveAspire.Api.Http;
+using LiveAspire.Contracts.Accounts;
+using LiveAspire.Contracts.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LiveAspire.Api.Accounts;
+
+public static class MeApi
+{
+    public static RouteGroupBuilder MapMeApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/me").WithTags("Accounts").RequireAuthorization();
+        group.MapGet("", GetMe).WithName(nameof(GetMe));
+        return group;
+    }
+
+    public static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> GetMe(ClaimsPrincipal user, LiveDbContext db, CancellationToken cancellationToken)
+    {
+        var id = user.UserId();
+        var me = await db.Users.AsNoTracking().Where(u => u.Id == id).FirstOrDefaultAsync(cancellationToken);
+        return me is null
+            ? ApiProblems.Problem(StatusCodes.Status404NotFound, ApiErrorCodes.UserNotFound, "This user no longer exists.")
+            : TypedResults.Ok(me.ToMe());
+    }
+}

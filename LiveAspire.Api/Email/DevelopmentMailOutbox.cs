@@ -1,0 +1,19 @@
+using Npgsql;
+
+namespace LiveAspire.Api.Email;
+
+/// <summary>
+/// Development and Testing: "sends" by inserting into <c>dev_mail_outbox</c>, which <c>GET /api/dev/mail</c> reads.
+/// Mail bodies hold live tokens, so this is never registered in other environments.
+/// </summary>
+public sealed class DevelopmentMailOutbox(NpgsqlDataSource dataSource) : IEmailSender
+{
+    public async Task SendAsync(string to, string subject, string body, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("INSERT INTO dev_mail_outbox (to_address, subject, body) VALUES ($1, $2, $3)");
+        command.Parameters.Add(new NpgsqlParameter { Value = to });
+        command.Parameters.Add(new NpgsqlParameter { Value = subject });
+        command.Parameters.Add(new NpgsqlParameter { Value = body });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,32 @@
+namespace LiveAspire.Contracts.Accounts;
+
+/// <summary>Answer of a login or refresh: a short-lived access token and the device's next refresh token.</summary>
+/// <param name="AccessToken">ES256 JWT for <c>Authorization: Bearer</c> (claims in docs/accounts.md).</param>
+/// <param name="AccessTokenExpiresAt">When the access token stops being accepted.</param>
+/// <param name="RefreshToken">Opaque; send it to <c>/api/auth/refresh</c> once, it is replaced by the answer's.</param>
+/// <param name="RefreshTokenExpiresAt">When the refresh token expires if unused.</param>
+/// <param name="User">Who is logged in.</param>
+public sealed record TokenResponse(
+    string AccessToken, DateTimeOffset AccessTokenExpiresAt, string RefreshToken, DateTimeOffset RefreshTokenExpiresAt, UserSummary User);
+
+/// <summary>A user as shown next to tokens.</summary>
+/// <param name="Id">User id (the token's <c>sub</c>).</param>
+/// <param name="Username">Display form of the username.</param>
+/// <param name="Role">Global role: <c>user</c> or <c>admin</c>.</param>
+public sealed record UserSummary(Guid Id, string Username, string Role);
+
+/// <summary>Answer of <c>GET /api/me</c>.</summary>
+/// <param name="Id">User id.</param>
+/// <param name="Username">Display form of the username.</param>
+/// <param name="Email">Normalized (lower-case) address.</param>
+/// <param name="EmailVerified">Whether the address was confirmed with a verification token.</param>
+/// <param name="Role">Global role: <c>user</c> or <c>admin</c>.</param>
+public sealed record MeResponse(Guid Id, string Username, string Email, bool EmailVerified, string Role);
+
+/// <summary>A mail kept by the development outbox (<c>GET /api/dev/mail</c>, Development and Testing only).</summary>
+/// <param name="Id">Increasing id; newer mail has a larger one.</param>
+/// <param name="To">Recipient address.</param>
+/// <param name="Subject">Subject line.</param>
+/// <param name="Body">Plain-text body.</param>
+/// <param name="CreatedAt">When it was "sent".</param>
+public sealed record DevMailMessage(long Id, string To, string Subject, string Body, DateTimeOffset CreatedAt);

@@ -1,0 +1,22 @@
+using LiveAspire.ServiceDefaults.Authentication;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LiveAspire.Infrastructure.Sessions;
+
+public static class SessionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ISessionStateStore"/>, <see cref="ISessionValidator"/> (picked up by the JWT handler of
+    /// <c>AddLiveAspireAuthentication</c>) and <see cref="IRevocationPublisher"/>. Needs the <c>NpgsqlDataSource</c>
+    /// of livedb (<c>AddNpgsqlDataSource</c>) and <c>IRedisConnection</c> (<c>AddRedisClient</c>).
+    /// </summary>
+    public static IServiceCollection AddSessionValidation(this IServiceCollection services)
+    {
+        services.TryAddSingleton<SessionStateStore>();
+        services.TryAddSingleton<ISessionStateStore>(sp => sp.GetRequiredService<SessionStateStore>());
+        services.TryAddSingleton<ISessionValidator, SessionValidator>();
+        services.TryAddSingleton<IRevocationPublisher, RedisRevocationPublisher>();
+        return services;
+    }
+}

@@ -1,0 +1,77 @@
+using LiveAspire.Infrastructure.Redis;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace LiveAspire.Infrastructure.Sessions;
+
+/// <summary>
+/// <see cref="ISessionStateStore"/> over the Redis hash <c>liveaspire:session:{userId}</c> (TTL
+/// <see cref="CacheTtl"/>), filled from PostgreSQL <c>users</c> on a miss. While Redis is unreachable every read
+/// goes to PostgreSQL: slower, never wrong, never failing because of the cache.
+/// </summary>
+public sealed partial class SessionStateStore(NpgsqlDataSource dataSource, IRedisConnection redis, ILogger<SessionStateStore> logger)
+    : ISessionStateStore
+{
+    /// <summary>How long a cached entry lives; bounds how long a missed update could be served.</summary>
+    public static readonly TimeSpan CacheTtl = TimeSpan.FromMinutes(10);
+
+    // A cache that answers slower than this is treated as down for this call.
+    private static readonly TimeSpan s_redisTimeout = TimeSpan.FromSeconds(1);
+
+    public async Task<SessionState?> GetAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        var key = RedisKeys.Session(userId);
+        IDatabaseAsync? database = null;
+        try
+        {
+            database = (await redis.GetMultiplexerAsync().WaitAsync(s_redisTimeout, cancellationToken)).GetDatabase();
+            var fields = await database.HashGetAsync(key, ["sv", "banned"]).WaitAsync(s_redisTimeout, cancellationToken);
+            if (fields[0].TryParse(out int sv) && fields[1].TryParse(out int banned))
+            {
+                return new SessionState(sv, banned != 0);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogCacheUnavailable(logger, ex.GetType().Name);
+            database = null;
+        }
+
+        var state = await ReadDatabaseAsync(userId, cancellationToken);
+        if (state is not null && database is not null)
+        {
+            try
+            {
+                await SessionCacheScript.WriteAsync(database, key, state, CacheTtl).WaitAsync(s_redisTimeout, cancellationToken);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                LogCacheUnavailable(logger, ex.GetType().Name);
+            }
+        }
+        return state;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="state"/> (just committed to PostgreSQL) into the cache unless it already holds a higher
+    /// session version. Throws while Redis is unreachable; the caller decides whether that matters.
+    /// </summary>
+    public async Task WriteAsync(Guid userId, SessionState state, CancellationToken cancellationToken = default)
+    {
+        var database = (await redis.GetMultiplexerAsync().WaitAsync(s_redisTimeout, cancellationToken)).GetDatabase();
+        await SessionCacheScript.WriteAsync(database, RedisKeys.Session(userId), state, CacheTtl).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+    }
+
+    private async Task<SessionState?> ReadDatabaseAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT session_version, banned_at IS NOT NULL FROM users WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = userId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new SessionState(reader.GetInt32(0), reader.GetBoolean(1)) : null;
+    }
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Session cache unavailable ({Reason}); reading PostgreSQL")]
+    private static partial void LogCacheUnavailable(ILogger logger, string reason);
+}

@@ -1,0 +1,72 @@
+using LiveAspire.AppHost.Hosting;
+using LiveAspire.Tests.Infrastructure;
+using Npgsql;
+using Xunit;
+
+namespace LiveAspire.Tests.Api.Accounts;
+
+/// <summary>
+/// Api with its real dependencies (Redis, PostgreSQL with livedb, the generated signing key pair), as the AppHost
+/// wires it, plus a subscriber on the revocation channel that is listening before any test runs.
+/// </summary>
+public sealed class ApiFixture : PartialSystemFixture, IAsyncLifetime
+{
+    /// <summary>The first admin's password; also a log canary.</summary>
+    public const string AdminPassword = "initial-admin-canary-5c1e0b7d";
+
+    /// <summary>Login and register requests allowed per client address and minute: raised so the suite never trips them.</summary>
+    public const int RateLimitPermits = 100;
+
+    public RevocationListener Revocations { get; } = new();
+
+    protected override void Define(IDistributedApplicationBuilder builder)
+    {
+        var redis = builder.AddRedis("redis");
+        var livedb = builder.AddPostgres("postgres").AddDatabase("livedb");
+        var (signingKey, publicKey) = builder.AddSigningKeyPair("jwt-signing-key");
+        builder.AddProject<Projects.LiveAspire_Api>("api")
+            .WithReference(livedb).WithReference(redis)
+            .WaitFor(livedb).WaitFor(redis)
+            .WithEnvironment("Auth__SigningKeyPem", signingKey)
+            .WithEnvironment("Auth__PublicKeyPem", publicKey)
+            .WithEnvironment("Auth__InitialAdminPassword", AdminPassword)
+            .WithEnvironment("RateLimits__Login__PermitLimit", $"{RateLimitPermits}")
+            .WithEnvironment("RateLimits__Register__PermitLimit", $"{RateLimitPermits}")
+            .WithHttpHealthCheck("/health");
+    }
+
+    public new async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await Revocations.StartAsync(ConnectionString("redis"));
+    }
+
+    public new async Task DisposeAsync()
+    {
+        await Revocations.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = Endpoint("api"), Timeout = TimeSpan.FromSeconds(30) };
+
+    public string SigningKeyPem => ((ParameterResource)App.GetResource("jwt-signing-key-private")).Value;
+
+    public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(ConnectionString("livedb"));
+
+    public async Task<long> ScalarAsync(string sql, params object[] values)
+    {
+        await using var dataSource = CreateDataSource();
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        return Convert.ToInt64(await command.ExecuteScalarAsync().WaitAsync(TimeSpan.FromSeconds(30)), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
