@@ -4,8 +4,10 @@ using LiveAspire.Api.Channels;
 using LiveAspire.Api.Data;
 using LiveAspire.Api.Email;
 using LiveAspire.Api.Platform;
+using LiveAspire.Api.Rooms;
 using LiveAspire.Api.Seeding;
 using LiveAspire.Infrastructure.Hosting;
+using LiveAspire.Infrastructure.Rooms;
 
 try
 {
@@ -19,6 +21,7 @@ try
     builder.AddLiveAspireAuthentication();
     builder.AddApiServices();
     builder.AddAccounts();
+    builder.AddRooms();
 
     var app = builder.Build();
     // Before serving anything: no request (and no health probe) may see an old schema.
@@ -34,6 +37,7 @@ try
     app.MapMeApi();
     app.MapAdminUsersApi();
     app.MapDevMailApi();
+    app.MapRoomsApi();
     await app.RunAsync();
     return 0;
 }

@@ -1,5 +1,7 @@
 using LiveAspire.Infrastructure.Faults;
 using LiveAspire.Infrastructure.Hosting;
+using LiveAspire.Infrastructure.Postgres;
+using LiveAspire.Infrastructure.Sessions;
 using LiveAspire.Infrastructure.Redis;
 using LiveAspire.Infrastructure.Rooms;
 using LiveAspire.Realtime.Connections;
@@ -14,12 +16,19 @@ public static class Extensions
     /// <summary>Name of the Redis resource (<c>ConnectionStrings:redis</c>).</summary>
     public const string RedisConnectionName = "redis";
 
+    /// <summary>Name of the database resource (<c>ConnectionStrings:livedb</c>): users' session state, chat tables later.</summary>
+    public const string LivedbConnectionName = "livedb";
+
     /// <summary>Registers the Realtime services; throws <c>ConfigurationException</c> when <c>ConnectionStrings:redis</c> is missing.</summary>
     public static TBuilder AddRealtimeServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddRedisClient(RedisConnectionName);
         builder.AddRooms();
         builder.AddLiveAspireAuthentication();
+        // Session versions and bans are checked at connect (cached in Redis, PostgreSQL on a miss), so a revoked or
+        // banned user's old token cannot open a new connection; open ones are closed by RevocationListener.
+        builder.AddNpgsqlDataSource(LivedbConnectionName);
+        builder.Services.AddSessionValidation();
         builder.Services.AddServiceInstance(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FaultHooks>();

@@ -22,9 +22,6 @@ public sealed partial class RevocationListener(
     IHubContext<LiveHub, ILiveClient> hub,
     ILogger<RevocationListener> logger) : BackgroundService
 {
-    /// <summary>Redis channel Api publishes <see cref="RevocationNotice"/>s on.</summary>
-    public const string Channel = "liveaspire:revocations";
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly Meter Meter = new("LiveAspire.Realtime.Sessions");
     private static readonly Counter<long> Closed = Meter.CreateCounter<long>("liveaspire.realtime.revoked_connections");
@@ -34,7 +31,7 @@ public sealed partial class RevocationListener(
         var notices = System.Threading.Channels.Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
         var multiplexer = await redis.GetMultiplexerAsync();
         // Subscribed once; the client library restores the subscription itself after Redis reconnects.
-        await multiplexer.GetSubscriber().SubscribeAsync(Channel, (_, value) => notices.Writer.TryWrite(value!));
+        await multiplexer.GetSubscriber().SubscribeAsync(RedisKeys.RevocationsChannel, (_, value) => notices.Writer.TryWrite(value!));
         try
         {
             await foreach (var text in notices.Reader.ReadAllAsync(stoppingToken))

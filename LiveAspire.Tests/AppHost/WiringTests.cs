@@ -99,7 +99,7 @@ public sealed class WiringTests(AppHostFixture system)
     public async Task HubAnswersAnAuthenticatedWebSocketThroughTheProxy()
     {
         using var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(system.App, Guid.NewGuid())}");
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(system.App, await SystemTokens.NewUserAsync(system.App))}");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var hub = new UriBuilder(system.Endpoint("realtime")) { Scheme = "ws", Path = "/hubs/live" }.Uri;
         await socket.ConnectAsync(hub, cts.Token);

@@ -15,6 +15,22 @@ public static class SystemTokens
     private static readonly JsonWebTokenHandler Handler = new();
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ECDsaSecurityKey> Keys = new();
 
+    /// <summary>Creates real users in the system's database (the hub and Api check that a token's user exists and is
+    /// not revoked) with the seeding code Api uses, and returns their ids.</summary>
+    public static async Task<IReadOnlyList<Guid>> NewUsersAsync(DistributedApplication app, int count = 1)
+    {
+        var connectionString = ((IResourceWithConnectionString)app.GetResource("livedb")).ConnectionStringExpression.GetValue();
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
+        var pem = ((ParameterResource)app.GetResource("jwt-signing-key-private")).Value;
+        var issuer = new LiveAspire.Api.Accounts.AccessTokenIssuer(pem, TimeSpan.FromMinutes(15));
+        // Usernames are at most 32 characters: a short random prefix keeps seeded names unique across tests.
+        var prefix = $"t{Guid.NewGuid():N}"[..12];
+        var users = await LiveAspire.Api.Seeding.UserSeeder.SeedAsync(dataSource, issuer, count, prefix);
+        return [.. users.Select(u => u.UserId)];
+    }
+
+    public static async Task<Guid> NewUserAsync(DistributedApplication app) => (await NewUsersAsync(app))[0];
+
     public static string Mint(DistributedApplication app, Guid userId, int sessionVersion = 1, string role = GlobalRoles.User,
         TimeSpan? lifetime = null)
     {

@@ -87,7 +87,7 @@ public sealed class HubAuthenticationTests(AppHostFixture system)
     public async Task ValidTokenInTheHeaderConnects()
     {
         using var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(system.App, Guid.NewGuid())}");
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(system.App, await SystemTokens.NewUserAsync(system.App))}");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         await socket.ConnectAsync(HubUrl, cts.Token);
@@ -98,7 +98,8 @@ public sealed class HubAuthenticationTests(AppHostFixture system)
     [Fact]
     public async Task RevocationNoticeClosesTheUsersOlderConnectionsOnEveryReplica()
     {
-        var user = Guid.NewGuid();
+        var users = await SystemTokens.NewUsersAsync(system.App, 2);
+        var user = users[0];
         var runner = system.App.Orchestrator.GetRunner("realtime");
         var clients = new List<CollectingClient>();
         foreach (var replica in runner.Replicas)
@@ -106,7 +107,7 @@ public sealed class HubAuthenticationTests(AppHostFixture system)
             clients.Add(await LiveClients.ConnectAsync(new Uri($"http://127.0.0.1:{replica.Port}"), () => SystemTokens.Mint(system.App, user, sessionVersion: 1)));
         }
         await using var newer = await LiveClients.ConnectAsync(system.Endpoint("realtime"), () => SystemTokens.Mint(system.App, user, sessionVersion: 2));
-        await using var bystander = await LiveClients.ConnectAsync(system.Endpoint("realtime"), () => SystemTokens.Mint(system.App, Guid.NewGuid(), sessionVersion: 1));
+        await using var bystander = await LiveClients.ConnectAsync(system.Endpoint("realtime"), () => SystemTokens.Mint(system.App, users[1], sessionVersion: 1));
         await using var rooms = new TestRooms(system.ConnectionString("redis"));
         var multiplexer = await rooms.Redis.GetMultiplexerAsync();
 

@@ -21,10 +21,10 @@ public sealed class ResumeFaultTests(AppHostFixture system) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _rooms.DisposeAsync();
 
-    private Task<CollectingClient> ConnectAsync(Uri url, Guid? user = null)
+    private async Task<CollectingClient> ConnectAsync(Uri url, Guid? user = null)
     {
-        var id = user ?? Guid.NewGuid();
-        return LiveClients.ConnectAsync(url, () => SystemTokens.Mint(system.App, id));
+        var id = user ?? await SystemTokens.NewUserAsync(system.App);
+        return await LiveClients.ConnectAsync(url, () => SystemTokens.Mint(system.App, id));
     }
 
     [Fact]
@@ -114,8 +114,8 @@ public sealed class ResumeFaultTests(AppHostFixture system) : IAsyncLifetime
     {
         var room = TestRooms.NewStreamRoom();
         var runner = system.App.Orchestrator.GetRunner("realtime");
-        await using var a = await LiveClients.ConnectAsync(new Uri($"http://127.0.0.1:{runner.Replicas[0].Port}"), () => SystemTokens.Mint(system.App, Guid.NewGuid()));
-        await using var b = await LiveClients.ConnectAsync(new Uri($"http://127.0.0.1:{runner.Replicas[1].Port}"), () => SystemTokens.Mint(system.App, Guid.NewGuid()));
+        await using var a = await ConnectAsync(new Uri($"http://127.0.0.1:{runner.Replicas[0].Port}"));
+        await using var b = await ConnectAsync(new Uri($"http://127.0.0.1:{runner.Replicas[1].Port}"));
         await a.Client.JoinAsync([room]);
         await b.Client.JoinAsync([room]);
         var before = await _rooms.PublishManyAsync(room, 10);

@@ -21,10 +21,10 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : IAsyncLifetime
     private Uri Replica(int index) =>
         new($"http://127.0.0.1:{system.App.Orchestrator.GetRunner("realtime").Replicas[index].Port}");
 
-    private Task<CollectingClient> ConnectAsync(Uri url, Guid? user = null)
+    private async Task<CollectingClient> ConnectAsync(Uri url, Guid? user = null)
     {
-        var id = user ?? Guid.NewGuid();
-        return LiveClients.ConnectAsync(url, () => SystemTokens.Mint(system.App, id));
+        var id = user ?? await SystemTokens.NewUserAsync(system.App);
+        return await LiveClients.ConnectAsync(url, () => SystemTokens.Mint(system.App, id));
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : IAsyncLifetime
     public async Task ClientOfflineWhileHundredEventsArePublishedResumesWithAllInOrder()
     {
         var room = TestRooms.NewStreamRoom();
-        var user = Guid.NewGuid();
+        var user = await SystemTokens.NewUserAsync(system.App);
         RoomPosition position;
         await using (var first = await ConnectAsync(system.Endpoint("realtime"), user))
         {
@@ -115,7 +115,7 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : IAsyncLifetime
     [Fact]
     public async Task RoomsTheUserMayNotReadAreRefusedPerRoom()
     {
-        var me = Guid.NewGuid();
+        var me = await SystemTokens.NewUserAsync(system.App);
         await using var client = await ConnectAsync(system.Endpoint("realtime"), me);
         var mine = $"user:{me:D}";
         var theirs = $"user:{Guid.NewGuid():D}";
