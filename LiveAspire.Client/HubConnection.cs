@@ -230,9 +230,11 @@ internal sealed class HubConnection : IAsyncDisposable
         {
             reason = "connection lost: " + e.Message;
         }
-        catch (Exception e) when (e is InvalidDataException or JsonException)
+        catch (Exception e)
         {
-            Log.ProtocolError(_logger, e.Message);
+            // Malformed records (bad JSON, missing arguments, oversized): this connection cannot be trusted any
+            // more, but the loop must still end so the client notices and reconnects.
+            Log.ProtocolError(_logger, e.GetType().Name + ": " + e.Message);
             reason = "protocol error";
             _socket.Abort();
         }
