@@ -23,13 +23,15 @@ public sealed partial class ConnectionLifecycle(
         var sessionVersion = int.TryParse(user.FindFirstValue(TokenClaims.SessionVersion), out var sv) ? sv : 0;
         var outbox = new ConnectionOutbox(options.Value.OutboxCapacity, options.Value.MaxEnvelopesPerFrame);
         var connection = new LiveConnection(context.ConnectionId, userId, sessionVersion, context, outbox);
+        var client = hub.Clients.Client(context.ConnectionId);
         outbox.Overflowed += () =>
         {
             LogSlowConsumer(logger, context.ConnectionId);
-            connection.Abort(); // it resumes from its last seq on reconnect: nothing is lost, the room is not slowed
+            // Reconnect first: a bare abort makes SignalR send a Close without allowReconnect, which clients obey by
+            // stopping. Told to reconnect, the client resumes from its last seq: nothing is lost, the room not slowed.
+            _ = client.Reconnect("slow_consumer").ContinueWith(_ => connection.Abort(), TaskScheduler.Default);
         };
         registry.Add(connection);
-        var client = hub.Clients.Client(context.ConnectionId);
         _ = PumpAsync(connection, client, context.ConnectionAborted);
         return connection;
     }
