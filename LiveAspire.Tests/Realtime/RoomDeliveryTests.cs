@@ -80,6 +80,24 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task JoinStreamFromAPositionReplaysTheRestThenGoesLive()
+    {
+        var channel = Guid.NewGuid();
+        var room = $"stream:{channel:D}";
+        var published = await _rooms.PublishManyAsync(room, 8);
+        await using var client = await ConnectAsync(system.Endpoint("realtime"));
+
+        var result = await client.Client.InvokeAsync<ResumeResult>(LiveHubContract.JoinStream, channel.ToString("D"), 5L, published[0].Epoch);
+        await _rooms.PublishAsync(room, 9);
+
+        Assert.True(result.Recovered);
+        await client.WaitForSeqAsync(room, 9);
+        LiveClients.AssertExactly(client.In(room), 6, 9);
+        var bad = await client.Client.InvokeAsync<ResumeResult>(LiveHubContract.JoinStream, "not-a-channel", null, null);
+        Assert.Equal("room_invalid", bad.Error);
+    }
+
+    [Fact]
     public async Task PositionOlderThanTheHotWindowIsNotRecovered()
     {
         var room = TestRooms.NewStreamRoom();
