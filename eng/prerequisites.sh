@@ -29,6 +29,12 @@ if [ ! -x /usr/bin/redis-server ]; then
   apt_install redis-server
 fi
 
+# Chromium drives the browser tests (Playwright launches the Debian build; it never downloads its own).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium..."
+  apt_install chromium
+fi
+
 # PostgreSQL 15 is preinstalled on this machine kind; install it only when it is really missing, because
 # installing postgresql-15 over an existing one would upgrade it.
 if [ ! -x /usr/lib/postgresql/15/bin/postgres ]; then

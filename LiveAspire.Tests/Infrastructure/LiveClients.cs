@@ -10,6 +10,7 @@ public sealed class CollectingClient : IAsyncDisposable
     private readonly ConcurrentQueue<EventEnvelope> _received = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _drain;
+    private int _disposed;
 
     public CollectingClient(LiveHubClient client)
     {
@@ -41,6 +42,10 @@ public sealed class CollectingClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await Client.DisposeAsync();
         await _stop.CancelAsync();
         await _drain;

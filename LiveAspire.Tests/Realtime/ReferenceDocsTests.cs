@@ -29,6 +29,18 @@ public sealed partial class ReferenceDocsTests
         }
     }
 
+    [Fact]
+    public void ProtocolDocNamesEveryHubMethodAndClientMethod()
+    {
+        var doc = Doc("protocol.md");
+        string[] hubMethods = [LiveHubContract.Resume, LiveHubContract.JoinStream, LiveHubContract.Leave, LiveHubContract.Ping];
+        var clientMethods = typeof(ILiveClient).GetMethods().Select(m => m.Name);
+        foreach (var name in hubMethods.Concat(clientMethods).Append(LiveHubContract.Path).Append(LiveHubContract.GapEventType))
+        {
+            Assert.Contains(name, doc, StringComparison.Ordinal);
+        }
+    }
+
     [GeneratedRegex(@"^\| `([a-z][a-z0-9_.]*)` \|", RegexOptions.Multiline)]
     private static partial Regex TypeRow();
 }

@@ -80,6 +80,36 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AReplicaIsSubscribedToARoomOnlyWhileItHasLocalMembers()
+    {
+        var room = TestRooms.NewStreamRoom();
+        var channel = LiveAspire.Infrastructure.Rooms.RoomKeys.Channel(room);
+        var multiplexer = await _rooms.Redis.GetMultiplexerAsync();
+        async Task<long> Subscribers()
+        {
+            var reply = (StackExchange.Redis.RedisResult[])(await multiplexer.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel))!;
+            return (long)reply[1];
+        }
+
+        Assert.Equal(0, await Subscribers());
+        await using var a = await ConnectAsync(Replica(0));
+        await using var a2 = await ConnectAsync(Replica(0));
+        await a.Client.JoinAsync([room]);
+        await a2.Client.JoinAsync([room]);
+        Assert.Equal(1, await Subscribers()); // one subscription per replica, however many local members
+
+        await using var b = await ConnectAsync(Replica(1));
+        await b.Client.JoinAsync([room]);
+        Assert.Equal(2, await Subscribers());
+
+        await a.Client.LeaveAsync(room);
+        await b.Client.LeaveAsync(room);
+        await Eventually.UntilAsync(async () => await Subscribers() == 1, "replica 1 to unsubscribe when its last member left");
+        await a2.DisposeAsync();
+        await Eventually.UntilAsync(async () => await Subscribers() == 0, "replica 0 to unsubscribe when its last member disconnected");
+    }
+
+    [Fact]
     public async Task JoinStreamFromAPositionReplaysTheRestThenGoesLive()
     {
         var channel = Guid.NewGuid();
