@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using LiveAspire.AppHost.Hosting;
 using LiveAspire.AppHost.Orchestration;
+using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
 namespace LiveAspire.Tests.AppHost;
@@ -15,12 +16,7 @@ public sealed class AppHostModelTests
         {
             ConfigureOptions = o => o.StateDirectory = Path.Combine(Path.GetTempPath(), $"liveaspire-model-{Guid.NewGuid():N}"),
         };
-        var entryPoint = typeof(DistributedApplication).Assembly.EntryPoint!;
-        var app = await hook.RunEntryPointAsync(() =>
-        {
-            entryPoint.Invoke(null, [Array.Empty<string>()]);
-            return Task.CompletedTask;
-        }, TimeSpan.FromSeconds(30));
+        var app = await TestSystems.RunAppHostAsync(hook);
         return (app, hook);
     }
 

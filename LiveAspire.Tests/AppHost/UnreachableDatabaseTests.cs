@@ -13,31 +13,19 @@ public sealed class UnreachableDatabaseTests
     public async Task ApiThatCannotReachItsDatabaseFailsStartupWithOneLineNamingIt()
     {
         var closedPort = FreePort();
-        var (start, end) = TestPorts.NextBlock();
-        var state = Path.Combine(Path.GetTempPath(), $"liveaspire-test-{Guid.NewGuid():N}");
+        var state = TestSystems.NewStateDirectory();
         var hook = new DistributedApplicationTestingHook
         {
             ConfigureOptions = o =>
             {
-                o.StateDirectory = state;
-                o.PortRangeStart = start;
-                o.PortRangeEnd = end;
-                o.DashboardPort = 0;
-                o.NoBuild = true;
-                o.EnvironmentName = "Testing";
-                o.ConsoleOutput = false;
+                TestSystems.Apply(o, state);
                 o.HealthTimeoutSeconds = 15;
             },
             ConfigureModel = b => b.Resources.OfType<ProjectResource>().Single(r => r.Name == "api")
                 .Environment["ConnectionStrings__livedb"] = ReferenceExpression.Literal(
                     $"Host=127.0.0.1;Port={closedPort};Username=postgres;Password=unused;Database=livedb;Timeout=3"),
         };
-        var entryPoint = typeof(DistributedApplication).Assembly.EntryPoint!;
-        var app = await hook.RunEntryPointAsync(() =>
-        {
-            entryPoint.Invoke(null, [Array.Empty<string>()]);
-            return Task.CompletedTask;
-        }, TimeSpan.FromSeconds(30));
+        var app = await TestSystems.RunAppHostAsync(hook);
         try
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));

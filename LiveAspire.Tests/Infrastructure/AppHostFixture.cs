@@ -14,23 +14,15 @@ public class AppHostFixture : IAsyncLifetime
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly DistributedApplicationTestingHook _hook;
-    private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), $"liveaspire-test-{Guid.NewGuid():N}");
+    private readonly string _stateDirectory = TestSystems.NewStateDirectory();
 
     public AppHostFixture()
     {
-        var (start, end) = TestPorts.NextBlock();
         _hook = new DistributedApplicationTestingHook
         {
             ConfigureOptions = o =>
             {
-                o.StateDirectory = _stateDirectory;
-                o.PortRangeStart = start;
-                o.PortRangeEnd = end;
-                o.DashboardPort = 0;
-                o.NoBuild = true;
-                o.EnvironmentName = "Testing";
-                o.ConsoleOutput = false;
-                o.HealthTimeoutSeconds = 120;
+                TestSystems.Apply(o, _stateDirectory);
                 ConfigureOptions(o);
             },
             ConfigureModel = b =>
@@ -63,22 +55,8 @@ public class AppHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(FaultDirectory);
-        var entryPoint = typeof(DistributedApplication).Assembly.EntryPoint!; // AppHost.cs
-        App = await _hook.RunEntryPointAsync(() =>
-        {
-            var result = entryPoint.Invoke(null, entryPoint.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
-            return result as Task ?? Task.CompletedTask;
-        }, TimeSpan.FromSeconds(30));
-        using var cts = new CancellationTokenSource(StartTimeout);
-        try
-        {
-            await App.StartAsync(cts.Token);
-        }
-        catch
-        {
-            await DisposeAsync();
-            throw;
-        }
+        App = await TestSystems.RunAppHostAsync(_hook);
+        await TestSystems.StartOrCleanUpAsync(App, DisposeAsync);
     }
 
     public async Task DisposeAsync()

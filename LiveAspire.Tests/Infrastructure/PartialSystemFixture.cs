@@ -9,7 +9,7 @@ namespace LiveAspire.Tests.Infrastructure;
 /// </summary>
 public abstract class PartialSystemFixture : IAsyncLifetime
 {
-    private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), $"liveaspire-test-{Guid.NewGuid():N}");
+    private readonly string _stateDirectory = TestSystems.NewStateDirectory();
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -17,29 +17,10 @@ public abstract class PartialSystemFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var (start, end) = TestPorts.NextBlock();
-        var builder = new DistributedApplicationBuilder(o =>
-        {
-            o.StateDirectory = _stateDirectory;
-            o.PortRangeStart = start;
-            o.PortRangeEnd = end;
-            o.DashboardPort = 0;
-            o.NoBuild = true;
-            o.EnvironmentName = "Testing";
-            o.ConsoleOutput = false;
-        });
+        var builder = new DistributedApplicationBuilder(o => TestSystems.Apply(o, _stateDirectory));
         Define(builder);
         App = builder.Build();
-        using var cts = new CancellationTokenSource(AppHostFixture.StartTimeout);
-        try
-        {
-            await App.StartAsync(cts.Token);
-        }
-        catch
-        {
-            await DisposeAsync();
-            throw;
-        }
+        await TestSystems.StartOrCleanUpAsync(App, DisposeAsync);
     }
 
     public async Task DisposeAsync()

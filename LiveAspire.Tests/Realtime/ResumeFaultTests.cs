@@ -9,48 +9,32 @@ namespace LiveAspire.Tests.Realtime;
 
 /// <summary>Resume under faults: a pause at the worst moment, a replica killed, Redis restarted.</summary>
 [Collection(SystemCollection.Name)]
-public sealed class ResumeFaultTests(AppHostFixture system) : IAsyncLifetime
+public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(system)
 {
-    private TestRooms _rooms = null!;
-
-    public Task InitializeAsync()
-    {
-        _rooms = new TestRooms(system.ConnectionString("redis"));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _rooms.DisposeAsync();
-
-    private async Task<CollectingClient> ConnectAsync(Uri url, Guid? user = null)
-    {
-        var id = user ?? await SystemTokens.NewUserAsync(system.App);
-        return await LiveClients.ConnectAsync(url, () => SystemTokens.Mint(system.App, id));
-    }
-
     [Fact]
     public async Task PauseBetweenReplayAndLiveWhileEventsKeepArrivingLosesAndRepeatsNothing()
     {
         var room = TestRooms.NewStreamRoom();
-        var first = await _rooms.PublishManyAsync(room, 10);
+        var first = await Rooms.PublishManyAsync(room, 10);
         var hook = FaultHookNames.ResumeBetweenReplayAndLive;
-        var arm = Path.Combine(system.FaultDirectory, $"{hook}.arm");
-        var reached = Path.Combine(system.FaultDirectory, $"{hook}.reached");
-        var release = Path.Combine(system.FaultDirectory, $"{hook}.release");
+        var arm = Path.Combine(System.FaultDirectory, $"{hook}.arm");
+        var reached = Path.Combine(System.FaultDirectory, $"{hook}.reached");
+        var release = Path.Combine(System.FaultDirectory, $"{hook}.release");
         await File.WriteAllTextAsync(arm, $"wait\ncontext={room}");
         try
         {
-            await using var client = await ConnectAsync(system.Endpoint("realtime"));
+            await using var client = await ConnectAsync(System.Endpoint("realtime"));
             var join = client.Client.JoinAsync(new Dictionary<string, RoomPosition?> { [room] = new(3, first[0].Epoch) });
 
             // The replica stands between replay (4..10) and live: publish while it waits.
             await Eventually.UntilAsync(() => File.Exists(reached) && File.ReadAllText(reached) == room, "the resume to reach the hook");
-            await _rooms.PublishManyAsync(room, 20, startAt: 11);
+            await Rooms.PublishManyAsync(room, 20, startAt: 11);
             await File.WriteAllTextAsync(release, "");
 
             var result = (await join.WaitAsync(TimeSpan.FromSeconds(60)))[room];
             Assert.True(result.Recovered);
             await client.WaitForSeqAsync(room, 30);
-            await _rooms.PublishAsync(room, 31);
+            await Rooms.PublishAsync(room, 31);
             await client.WaitForSeqAsync(room, 31);
             LiveClients.AssertExactly(client.In(room), 4, 31);
         }
@@ -71,11 +55,11 @@ public sealed class ResumeFaultTests(AppHostFixture system) : IAsyncLifetime
         {
             for (var i = 0; i < 4; i++)
             {
-                var client = await ConnectAsync(system.Endpoint("realtime"));
+                var client = await ConnectAsync(System.Endpoint("realtime"));
                 await client.Client.JoinAsync([room]);
                 clients.Add(client);
             }
-            var runner = system.App.Orchestrator.GetRunner("realtime");
+            var runner = System.App.Orchestrator.GetRunner("realtime");
             var victim = runner.Replicas[0];
             var restarts = victim.Restarts;
 
@@ -84,11 +68,11 @@ public sealed class ResumeFaultTests(AppHostFixture system) : IAsyncLifetime
             {
                 for (var i = 1; i <= total; i++)
                 {
-                    await _rooms.PublishAsync(room, i);
+                    await Rooms.PublishAsync(room, i);
                     await Task.Delay(10); // spread over a few seconds so the kill lands mid-stream
                 }
             });
-            await Eventually.UntilAsync(async () => (await _rooms.History.ReadAsync(room, null)).Seq >= 50, "publishing under way");
+            await Eventually.UntilAsync(async () => (await Rooms.History.ReadAsync(room, null)).Seq >= 50, "publishing under way");
             victim.Kill();
             await publishing.WaitAsync(TimeSpan.FromSeconds(120));
 
@@ -113,18 +97,18 @@ public sealed class ResumeFaultTests(AppHostFixture system) : IAsyncLifetime
     public async Task RedisRestartedUnderLiveClientsDeliveryResumesWithoutRestartingAnyService()
     {
         var room = TestRooms.NewStreamRoom();
-        var runner = system.App.Orchestrator.GetRunner("realtime");
+        var runner = System.App.Orchestrator.GetRunner("realtime");
         await using var a = await ConnectAsync(new Uri($"http://127.0.0.1:{runner.Replicas[0].Port}"));
         await using var b = await ConnectAsync(new Uri($"http://127.0.0.1:{runner.Replicas[1].Port}"));
         await a.Client.JoinAsync([room]);
         await b.Client.JoinAsync([room]);
-        var before = await _rooms.PublishManyAsync(room, 10);
+        var before = await Rooms.PublishManyAsync(room, 10);
         await a.WaitForSeqAsync(room, 10);
         await b.WaitForSeqAsync(room, 10);
-        var serviceRestarts = system.App.Orchestrator.Runners.Where(r => r.Resource is LiveAspire.AppHost.Hosting.ProjectResource)
+        var serviceRestarts = System.App.Orchestrator.Runners.Where(r => r.Resource is LiveAspire.AppHost.Hosting.ProjectResource)
             .SelectMany(r => r.Replicas).ToDictionary(r => r.Id, r => r.Restarts);
 
-        var redis = system.App.Orchestrator.GetRunner("redis").Replicas[0];
+        var redis = System.App.Orchestrator.GetRunner("redis").Replicas[0];
         redis.HoldRestarts();
         try
         {
@@ -137,7 +121,7 @@ public sealed class ResumeFaultTests(AppHostFixture system) : IAsyncLifetime
             {
                 try
                 {
-                    await _rooms.PublishAsync(room, 1000);
+                    await Rooms.PublishAsync(room, 1000);
                     return false;
                 }
                 catch (RoomStoreUnavailableException e)
@@ -160,7 +144,7 @@ public sealed class ResumeFaultTests(AppHostFixture system) : IAsyncLifetime
         {
             try
             {
-                last = (await _rooms.PublishAsync(room, (int)last + 1)).Seq;
+                last = (await Rooms.PublishAsync(room, (int)last + 1)).Seq;
             }
             catch (RoomStoreUnavailableException)
             {
@@ -176,7 +160,7 @@ public sealed class ResumeFaultTests(AppHostFixture system) : IAsyncLifetime
             Assert.All(events, e => Assert.Equal(before[0].Epoch, e.Epoch));
             LiveClients.AssertExactly(events, 1, last);
         }
-        foreach (var replica in system.App.Orchestrator.Runners.Where(r => r.Resource is LiveAspire.AppHost.Hosting.ProjectResource).SelectMany(r => r.Replicas))
+        foreach (var replica in System.App.Orchestrator.Runners.Where(r => r.Resource is LiveAspire.AppHost.Hosting.ProjectResource).SelectMany(r => r.Replicas))
         {
             Assert.Equal(serviceRestarts[replica.Id], replica.Restarts);
         }

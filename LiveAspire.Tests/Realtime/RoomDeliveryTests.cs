@@ -6,27 +6,8 @@ namespace LiveAspire.Tests.Realtime;
 
 /// <summary>Numbered events across replicas, and gap-free resume (DESIGN.md section 4).</summary>
 [Collection(SystemCollection.Name)]
-public sealed class RoomDeliveryTests(AppHostFixture system) : IAsyncLifetime
+public sealed class RoomDeliveryTests(AppHostFixture system) : RealtimeTestBase(system)
 {
-    private TestRooms _rooms = null!;
-
-    public Task InitializeAsync()
-    {
-        _rooms = new TestRooms(system.ConnectionString("redis"));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _rooms.DisposeAsync();
-
-    private Uri Replica(int index) =>
-        new($"http://127.0.0.1:{system.App.Orchestrator.GetRunner("realtime").Replicas[index].Port}");
-
-    private async Task<CollectingClient> ConnectAsync(Uri url, Guid? user = null)
-    {
-        var id = user ?? await SystemTokens.NewUserAsync(system.App);
-        return await LiveClients.ConnectAsync(url, () => SystemTokens.Mint(system.App, id));
-    }
-
     [Fact]
     public async Task ClientsOnBothReplicasReceiveEveryEventInSeqOrderOnce()
     {
@@ -38,15 +19,15 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : IAsyncLifetime
         Assert.True((await a.Client.JoinAsync([room]))[room].Recovered);
         Assert.True((await b.Client.JoinAsync([room]))[room].Recovered);
 
-        var published = await _rooms.PublishManyAsync(room, 50);
-        var again = await _rooms.PublishAsync(room, 999, published[10].Id); // the same event relayed twice
+        var published = await Rooms.PublishManyAsync(room, 50);
+        var again = await Rooms.PublishAsync(room, 999, published[10].Id); // the same event relayed twice
 
         Assert.True(again.Duplicate);
         Assert.Equal(published[10].Seq, again.Seq);
         Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), published.Select(p => p.Seq));
         await a.WaitForSeqAsync(room, 50);
         await b.WaitForSeqAsync(room, 50);
-        var marker = await _rooms.PublishAsync(room, 51); // anything after the duplicate arrives too: nothing was stuck
+        var marker = await Rooms.PublishAsync(room, 51); // anything after the duplicate arrives too: nothing was stuck
         await a.WaitForSeqAsync(room, marker.Seq);
         await b.WaitForSeqAsync(room, marker.Seq);
         LiveClients.AssertExactly(a.In(room), 1, 51);
@@ -57,24 +38,24 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : IAsyncLifetime
     public async Task ClientOfflineWhileHundredEventsArePublishedResumesWithAllInOrder()
     {
         var room = TestRooms.NewStreamRoom();
-        var user = await SystemTokens.NewUserAsync(system.App);
+        var user = await SystemTokens.NewUserAsync(System.App);
         RoomPosition position;
-        await using (var first = await ConnectAsync(system.Endpoint("realtime"), user))
+        await using (var first = await ConnectAsync(System.Endpoint("realtime"), user))
         {
             var joined = (await first.Client.JoinAsync([room]))[room];
-            await _rooms.PublishManyAsync(room, 5);
+            await Rooms.PublishManyAsync(room, 5);
             await first.WaitForSeqAsync(room, 5);
             position = new RoomPosition(5, joined.Epoch!);
         }
 
-        await _rooms.PublishManyAsync(room, 100, startAt: 6);
+        await Rooms.PublishManyAsync(room, 100, startAt: 6);
 
-        await using var second = await ConnectAsync(system.Endpoint("realtime"), user);
+        await using var second = await ConnectAsync(System.Endpoint("realtime"), user);
         var resumed = (await second.Client.JoinAsync(new Dictionary<string, RoomPosition?> { [room] = position }))[room];
         Assert.True(resumed.Recovered);
         Assert.Equal(position.Epoch, resumed.Epoch);
         await second.WaitForSeqAsync(room, 105);
-        await _rooms.PublishAsync(room, 106);
+        await Rooms.PublishAsync(room, 106);
         await second.WaitForSeqAsync(room, 106);
         LiveClients.AssertExactly(second.In(room), 6, 106);
     }
@@ -84,7 +65,7 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : IAsyncLifetime
     {
         var room = TestRooms.NewStreamRoom();
         var channel = LiveAspire.Infrastructure.Rooms.RoomKeys.Channel(room);
-        var multiplexer = await _rooms.Redis.GetMultiplexerAsync();
+        var multiplexer = await Rooms.Redis.GetMultiplexerAsync();
         async Task<long> Subscribers()
         {
             var reply = (StackExchange.Redis.RedisResult[])(await multiplexer.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel))!;
@@ -114,11 +95,11 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : IAsyncLifetime
     {
         var channel = Guid.NewGuid();
         var room = $"stream:{channel:D}";
-        var published = await _rooms.PublishManyAsync(room, 8);
-        await using var client = await ConnectAsync(system.Endpoint("realtime"));
+        var published = await Rooms.PublishManyAsync(room, 8);
+        await using var client = await ConnectAsync(System.Endpoint("realtime"));
 
         var result = await client.Client.InvokeAsync<ResumeResult>(LiveHubContract.JoinStream, channel.ToString("D"), 5L, published[0].Epoch);
-        await _rooms.PublishAsync(room, 9);
+        await Rooms.PublishAsync(room, 9);
 
         Assert.True(result.Recovered);
         await client.WaitForSeqAsync(room, 9);
@@ -131,11 +112,11 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : IAsyncLifetime
     public async Task PositionOlderThanTheHotWindowIsNotRecovered()
     {
         var room = TestRooms.NewStreamRoom();
-        await using var small = new TestRooms(system.ConnectionString("redis"), hotWindow: 20);
+        await using var small = new TestRooms(System.ConnectionString("redis"), hotWindow: 20);
         var first = await small.PublishAsync(room, 1);
         await small.PublishManyAsync(room, 40, startAt: 2); // seq 1..21 are trimmed away
 
-        await using var client = await ConnectAsync(system.Endpoint("realtime"));
+        await using var client = await ConnectAsync(System.Endpoint("realtime"));
         var result = (await client.Client.JoinAsync(new Dictionary<string, RoomPosition?> { [room] = new(1, first.Epoch) }))[room];
 
         Assert.False(result.Recovered);
@@ -150,9 +131,9 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : IAsyncLifetime
     public async Task StaleEpochIsNotRecovered()
     {
         var room = TestRooms.NewStreamRoom();
-        var published = await _rooms.PublishManyAsync(room, 3);
+        var published = await Rooms.PublishManyAsync(room, 3);
 
-        await using var client = await ConnectAsync(system.Endpoint("realtime"));
+        await using var client = await ConnectAsync(System.Endpoint("realtime"));
         var result = (await client.Client.JoinAsync(new Dictionary<string, RoomPosition?> { [room] = new(1, "not-the-epoch") }))[room];
 
         Assert.False(result.Recovered);
@@ -163,8 +144,8 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : IAsyncLifetime
     [Fact]
     public async Task RoomsTheUserMayNotReadAreRefusedPerRoom()
     {
-        var me = await SystemTokens.NewUserAsync(system.App);
-        await using var client = await ConnectAsync(system.Endpoint("realtime"), me);
+        var me = await SystemTokens.NewUserAsync(System.App);
+        await using var client = await ConnectAsync(System.Endpoint("realtime"), me);
         var mine = $"user:{me:D}";
         var theirs = $"user:{Guid.NewGuid():D}";
         var mod = $"mod:{Guid.NewGuid():D}";

@@ -1,0 +1,31 @@
+using LiveAspire.Tests.Infrastructure;
+using Xunit;
+
+namespace LiveAspire.Tests.Realtime;
+
+/// <summary>What the realtime tests on the shared system need: the server publish call, and clients of real users.</summary>
+public abstract class RealtimeTestBase(AppHostFixture system) : IAsyncLifetime
+{
+    protected AppHostFixture System { get; } = system;
+
+    protected TestRooms Rooms { get; private set; } = null!;
+
+    public Task InitializeAsync()
+    {
+        Rooms = new TestRooms(System.ConnectionString("redis"));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await Rooms.DisposeAsync();
+
+    /// <summary>A replica's own address (bypassing the proxy), to pin a client to it.</summary>
+    protected Uri Replica(int index) =>
+        new($"http://127.0.0.1:{System.App.Orchestrator.GetRunner("realtime").Replicas[index].Port}");
+
+    /// <summary>A connected client of <paramref name="user"/>, or of a new real user.</summary>
+    protected async Task<CollectingClient> ConnectAsync(Uri url, Guid? user = null)
+    {
+        var id = user ?? await SystemTokens.NewUserAsync(System.App);
+        return await LiveClients.ConnectAsync(url, () => SystemTokens.Mint(System.App, id));
+    }
+}
