@@ -16,6 +16,20 @@ public static class TokenClaims
     /// <summary>The user's public name (username), for display only.</summary>
     public const string Name = "name";
 
+    /// <summary>What a non-user token is for (<see cref="TokenUses"/>). Absent from user access tokens; Api's default
+    /// authorization policy refuses any token that carries it.</summary>
+    public const string TokenUse = "tuse";
+
+    /// <summary>Overlay tokens: the channel id (UUID) whose overlay the token serves.</summary>
+    public const string Channel = "ch";
+
+    /// <summary>Overlay tokens: the id (UUID) of the overlay key the token was exchanged for; the token is accepted
+    /// only while that key is active (not revoked, not rotated away).</summary>
+    public const string OverlayKeyId = "okid";
+
+    /// <summary>Prefix of the <c>sub</c> of overlay tokens (<c>overlay:{keyId}</c>): never a user id.</summary>
+    public const string OverlaySubjectPrefix = "overlay:";
+
     /// <summary>The <c>iss</c> of every access token.</summary>
     public const string Issuer = "liveaspire-api";
 
@@ -31,4 +45,11 @@ public static class GlobalRoles
 
     /// <summary>Platform administrators (bans, roles, announcements).</summary>
     public const string Admin = "admin";
+}
+
+/// <summary>Values of the <see cref="TokenClaims.TokenUse"/> claim.</summary>
+public static class TokenUses
+{
+    /// <summary>An overlay page's token (<c>POST /api/overlay/token</c>): it may only resume its channel's <c>alerts:</c> room.</summary>
+    public const string Overlay = "overlay";
 }

@@ -33,8 +33,44 @@ public static class ApiErrorCodes
     /// <summary>404: no user has this id.</summary>
     public const string UserNotFound = "user_not_found";
 
-    /// <summary>409: an admin tried to ban themselves or change their own role.</summary>
+    /// <summary>409: an admin tried to ban themselves or change their own role; a performer tried to follow or moderate their own channel.</summary>
     public const string CannotTargetSelf = "cannot_target_self";
+
+    /// <summary>404: no channel has this id or slug.</summary>
+    public const string ChannelNotFound = "channel_not_found";
+
+    /// <summary>409: the caller already owns a channel (one channel per performer).</summary>
+    public const string ChannelExists = "channel_exists";
+
+    /// <summary>409: another channel has this slug.</summary>
+    public const string SlugTaken = "slug_taken";
+
+    /// <summary>409: the channel already has a live broadcast.</summary>
+    public const string StreamAlreadyLive = "stream_already_live";
+
+    /// <summary>409: the channel has no live broadcast to end or update.</summary>
+    public const string StreamNotLive = "stream_not_live";
+
+    /// <summary>404: no broadcast (or VOD) has this id.</summary>
+    public const string StreamNotFound = "stream_not_found";
+
+    /// <summary>404: the user is not a moderator of this channel.</summary>
+    public const string ModeratorNotFound = "moderator_not_found";
+
+    /// <summary>409: an emote with this code already exists in the same scope (the channel, or global).</summary>
+    public const string EmoteCodeTaken = "emote_code_taken";
+
+    /// <summary>404: no emote has this id.</summary>
+    public const string EmoteNotFound = "emote_not_found";
+
+    /// <summary>404: this channel has no overlay key with this id.</summary>
+    public const string OverlayKeyNotFound = "overlay_key_not_found";
+
+    /// <summary>409: the overlay key was already revoked or rotated.</summary>
+    public const string OverlayKeyInactive = "overlay_key_inactive";
+
+    /// <summary>401: the overlay key is unknown, revoked or rotated away.</summary>
+    public const string OverlayKeyInvalid = "overlay_key_invalid";
 
     /// <summary>401: no access token, or an invalid, expired or revoked one.</summary>
     public const string Unauthenticated = "unauthenticated";

@@ -14,6 +14,18 @@ public static class EventTypes
     /// conventionally <c>{text}</c>. Any room.</summary>
     public const string SystemAnnouncement = "system.announcement";
 
+    /// <summary>A channel went live (<c>stream:{channelId}</c>): data <see cref="Channels.StreamStarted"/>
+    /// <c>{streamId, channelId, title, category, startedAt}</c>. Leaves through the outbox.</summary>
+    public const string StreamStarted = "stream.started";
+
+    /// <summary>A broadcast ended and became a VOD (<c>stream:{channelId}</c>): data <see cref="Channels.StreamEnded"/>
+    /// <c>{streamId, channelId, endedAt, durationSeconds}</c>. Leaves through the outbox.</summary>
+    public const string StreamEnded = "stream.ended";
+
+    /// <summary>The live broadcast's title or category changed (<c>stream:{channelId}</c>): data
+    /// <see cref="Channels.StreamUpdated"/> <c>{streamId, channelId, title, category}</c>. Leaves through the outbox.</summary>
+    public const string StreamUpdated = "stream.updated";
+
     /// <summary>All of them, for the documentation test.</summary>
-    public static readonly IReadOnlyList<string> All = [RoomGap, SystemAnnouncement];
+    public static readonly IReadOnlyList<string> All = [RoomGap, SystemAnnouncement, StreamStarted, StreamEnded, StreamUpdated];
 }

@@ -13,4 +13,13 @@ public static class RedisKeys
 
     /// <summary>Channel carrying JSON <c>RevocationNotice</c>s from Api to every Realtime replica.</summary>
     public const string RevocationsChannel = Prefix + "revocations";
+
+    /// <summary>String holding a user's role flags in one channel (owner 1, moderator 2, subscriber 4, follower 8), TTL 60 s.</summary>
+    public static string ChannelRoles(Guid channelId, Guid userId) => $"{Prefix}channel-roles:{channelId:D}:{userId:D}";
+
+    /// <summary>Channel carrying JSON <c>ChannelRoleChanged</c> records from Api to every Realtime replica.</summary>
+    public const string ChannelRolesChannel = Prefix + "channel-roles";
+
+    /// <summary>String <c>{channelId}</c> while an overlay key is active, <c>-</c> when it is not (TTL 30 s).</summary>
+    public static string OverlayKey(Guid keyId) => $"{Prefix}overlay-key:{keyId:D}";
 }

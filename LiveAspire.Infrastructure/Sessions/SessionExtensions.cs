@@ -7,7 +7,7 @@ namespace LiveAspire.Infrastructure.Sessions;
 public static class SessionExtensions
 {
     /// <summary>
-    /// Registers <see cref="ISessionStateStore"/>, <see cref="ISessionValidator"/> (picked up by the JWT handler of
+    /// Registers <see cref="ISessionStateStore"/>, <see cref="IOverlayKeyStore"/>, <see cref="ISessionValidator"/> (picked up by the JWT handler of
     /// <c>AddLiveAspireAuthentication</c>) and <see cref="IRevocationPublisher"/>. Needs the <c>NpgsqlDataSource</c>
     /// of livedb (<c>AddNpgsqlDataSource</c>) and <c>IRedisConnection</c> (<c>AddRedisClient</c>).
     /// </summary>
@@ -15,6 +15,7 @@ public static class SessionExtensions
     {
         services.TryAddSingleton<SessionStateStore>();
         services.TryAddSingleton<ISessionStateStore>(sp => sp.GetRequiredService<SessionStateStore>());
+        services.TryAddSingleton<IOverlayKeyStore, OverlayKeyStore>();
         services.TryAddSingleton<ISessionValidator, SessionValidator>();
         services.TryAddSingleton<IRevocationPublisher, RedisRevocationPublisher>();
         return services;

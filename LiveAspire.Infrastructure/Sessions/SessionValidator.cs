@@ -7,11 +7,17 @@ namespace LiveAspire.Infrastructure.Sessions;
 /// <summary>
 /// Rejects tokens of sessions that ended after the token was issued: unknown (deleted) user, banned user, or a
 /// token whose <c>sv</c> is below the user's current session version (logout-all, ban, role change, password reset).
+/// Overlay tokens (<c>tuse=overlay</c>) are not users: they are accepted only while their key is active, and no
+/// user is ever looked up for them.
 /// </summary>
-public sealed class SessionValidator(ISessionStateStore sessions) : ISessionValidator
+public sealed class SessionValidator(ISessionStateStore sessions, IOverlayKeyStore? overlayKeys = null) : ISessionValidator
 {
     public async ValueTask<string?> ValidateAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
+        if (principal.FindFirst(TokenClaims.TokenUse) is { } use)
+        {
+            return use.Value == TokenUses.Overlay ? await ValidateOverlayAsync(principal, cancellationToken) : "UnknownTokenUse";
+        }
         if (!Guid.TryParse(principal.FindFirst(TokenClaims.Subject)?.Value, out var userId))
         {
             return "SubjectNotAUserId";
@@ -30,5 +36,21 @@ public sealed class SessionValidator(ISessionStateStore sessions) : ISessionVali
             return "UserBanned";
         }
         return tokenVersion < state.SessionVersion ? "SessionVersionRevoked" : null;
+    }
+
+    private async ValueTask<string?> ValidateOverlayAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        if (overlayKeys is null)
+        {
+            return "OverlayTokensNotAccepted";
+        }
+        if (!Guid.TryParse(principal.FindFirst(TokenClaims.OverlayKeyId)?.Value, out var keyId)
+            || !Guid.TryParse(principal.FindFirst(TokenClaims.Channel)?.Value, out var channelId)
+            || principal.FindFirst(TokenClaims.Subject)?.Value != TokenClaims.OverlaySubjectPrefix + keyId.ToString("D")
+            || principal.HasClaim(c => c.Type is TokenClaims.SessionVersion or TokenClaims.Role))
+        {
+            return "MalformedOverlayToken";
+        }
+        return await overlayKeys.GetActiveChannelAsync(keyId, cancellationToken) == channelId ? null : "OverlayKeyInactive";
     }
 }

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LiveAspire.Infrastructure.Channels;
+
+public static class ChannelRoleExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IChannelRoleStore"/> and <see cref="IChannelRoleNotifier"/>. Needs the
+    /// <c>NpgsqlDataSource</c> of livedb (<c>AddNpgsqlDataSource</c>) and <c>IRedisConnection</c> (<c>AddRedisClient</c>).
+    /// </summary>
+    public static IServiceCollection AddChannelRoles(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IChannelRoleStore, ChannelRoleStore>();
+        services.TryAddSingleton<IChannelRoleNotifier, RedisChannelRoleNotifier>();
+        return services;
+    }
+}
