@@ -1,3 +1,4 @@
+using LiveAspire.Infrastructure.Channels;
 using LiveAspire.Infrastructure.Faults;
 using LiveAspire.Infrastructure.Hosting;
 using LiveAspire.Infrastructure.Postgres;
@@ -29,6 +30,7 @@ public static class Extensions
         // banned user's old token cannot open a new connection; open ones are closed by RevocationListener.
         builder.AddNpgsqlDataSource(LivedbConnectionName);
         builder.Services.AddSessionValidation();
+        builder.Services.AddChannelRoles();
         builder.Services.AddServiceInstance(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FaultHooks>();
@@ -42,6 +44,7 @@ public static class Extensions
         builder.Services.AddHostedService<RoomDispatcher>();
         builder.Services.AddHostedService<RedisRecovery>();
         builder.Services.AddHostedService<RevocationListener>();
+        builder.Services.AddHostedService<ChannelRoleListener>();
 
         // JSON protocol only: the MessagePack package is not available, and browsers and tests speak JSON.
         builder.Services.AddSignalR();

@@ -19,10 +19,17 @@ public sealed partial class ConnectionLifecycle(
     public LiveConnection Open(HubCallerContext context)
     {
         var user = context.User ?? throw new HubException("unauthorized: no user");
-        var userId = Guid.Parse(user.FindFirstValue(TokenClaims.Subject)!);
+        // Identity from the validated token only: an overlay token names a channel, a user token a user.
+        var overlay = user.FindFirstValue(TokenClaims.TokenUse) == TokenUses.Overlay;
+        Guid? userId = overlay ? null : Guid.Parse(user.FindFirstValue(TokenClaims.Subject)!);
+        Guid? overlayChannel = overlay && Guid.TryParse(user.FindFirstValue(TokenClaims.Channel), out var ch) ? ch : null;
+        if (overlay && overlayChannel is null)
+        {
+            throw new HubException("unauthorized: overlay token without a channel");
+        }
         var sessionVersion = int.TryParse(user.FindFirstValue(TokenClaims.SessionVersion), out var sv) ? sv : 0;
         var outbox = new ConnectionOutbox(options.Value.OutboxCapacity, options.Value.MaxEnvelopesPerFrame);
-        var connection = new LiveConnection(context.ConnectionId, userId, sessionVersion, context, outbox);
+        var connection = new LiveConnection(context.ConnectionId, userId, overlayChannel, sessionVersion, context, outbox);
         var client = hub.Clients.Client(context.ConnectionId);
         outbox.Overflowed += () =>
         {

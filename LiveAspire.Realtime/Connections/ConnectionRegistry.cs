@@ -13,7 +13,10 @@ public sealed class ConnectionRegistry
     public void Add(LiveConnection connection)
     {
         _byId[connection.ConnectionId] = connection;
-        _byUser.GetOrAdd(connection.UserId, _ => new(StringComparer.Ordinal))[connection.ConnectionId] = connection;
+        if (connection.UserId is { } user)
+        {
+            _byUser.GetOrAdd(user, _ => new(StringComparer.Ordinal))[connection.ConnectionId] = connection;
+        }
     }
 
     public LiveConnection? Get(string connectionId) => _byId.GetValueOrDefault(connectionId);
@@ -24,14 +27,14 @@ public sealed class ConnectionRegistry
         {
             return null;
         }
-        if (_byUser.TryGetValue(connection.UserId, out var mine))
+        if (connection.UserId is { } user && _byUser.TryGetValue(user, out var mine))
         {
             mine.TryRemove(connectionId, out _);
             // An empty per-user map left behind is harmless (re-used on the user's next connection) but unbounded
             // over time, so it is removed; a racing Add re-creates it.
             if (mine.IsEmpty)
             {
-                _byUser.TryRemove(KeyValuePair.Create(connection.UserId, mine));
+                _byUser.TryRemove(KeyValuePair.Create(user, mine));
             }
         }
         return connection;

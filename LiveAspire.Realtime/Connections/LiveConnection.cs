@@ -9,10 +9,16 @@ namespace LiveAspire.Realtime.Connections;
 /// One client connection on this replica: who it is (from the validated token), the rooms it is in, and its
 /// outbox. Everything here is per connection and so per replica by nature; shared state lives in Redis.
 /// </summary>
-public sealed class LiveConnection(string connectionId, Guid userId, int sessionVersion, HubCallerContext context, ConnectionOutbox outbox)
+public sealed class LiveConnection(string connectionId, Guid? userId, Guid? overlayChannelId, int sessionVersion,
+    HubCallerContext context, ConnectionOutbox outbox)
 {
     public string ConnectionId { get; } = connectionId;
-    public Guid UserId { get; } = userId;
+
+    /// <summary>The user, for a user token; null for an overlay token.</summary>
+    public Guid? UserId { get; } = userId;
+
+    /// <summary>For an overlay token: the channel whose <c>alerts:</c> room it may read (and nothing else).</summary>
+    public Guid? OverlayChannelId { get; } = overlayChannelId;
 
     /// <summary>The <c>sv</c> of the token the connection was opened with; revocation compares against it.</summary>
     public int SessionVersion { get; } = sessionVersion;

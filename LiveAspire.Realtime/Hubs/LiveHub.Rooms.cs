@@ -46,7 +46,7 @@ public sealed partial class LiveHub
             return new ResumeResult(false, null, 0, "room_invalid");
         }
         var connection = Connection;
-        if (!await access.CanReadAsync(Context.User!, connection.UserId, name))
+        if (!await access.CanReadAsync(connection, name, Context.ConnectionAborted))
         {
             return new ResumeResult(false, null, 0, "room_forbidden");
         }

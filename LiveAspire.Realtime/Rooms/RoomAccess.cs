@@ -1,21 +1,34 @@
-using System.Security.Claims;
+using LiveAspire.Infrastructure.Channels;
 using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Realtime.Connections;
 
 namespace LiveAspire.Realtime.Rooms;
 
 /// <summary>
-/// Who may read which room: the one place that decides, on join and on resume alike. Later features add rules
-/// for <c>mod:</c> (moderators, performer) and <c>alerts:</c> (performer, overlay token) rooms.
+/// Who may read which room: the one place that decides, on join, on resume, and again when a user's channel roles
+/// change. Per-channel roles are looked up (cached in Redis, invalidated on change), never taken from the token.
 /// </summary>
-public sealed class RoomAccess
+public sealed class RoomAccess(IChannelRoleStore roles)
 {
-    public ValueTask<bool> CanReadAsync(ClaimsPrincipal user, Guid userId, RoomName room) => ValueTask.FromResult(room.Kind switch
+    public async ValueTask<bool> CanReadAsync(LiveConnection connection, RoomName room, CancellationToken cancellationToken = default)
     {
-        RoomKind.Stream => user.Identity?.IsAuthenticated == true,
-        RoomKind.User => room.Id == userId,
-        RoomKind.DirectMessage => room.Id == userId || room.SecondId == userId,
-        // Not readable until their rules exist: a room nobody may read leaks nothing.
-        RoomKind.Moderators or RoomKind.Alerts => false,
-        _ => false,
-    });
+        if (connection.OverlayChannelId is { } overlayChannel)
+        {
+            // An overlay token's only right: its own channel's alert queue.
+            return room.Kind == RoomKind.Alerts && room.Id == overlayChannel;
+        }
+        if (connection.UserId is not { } user)
+        {
+            return false;
+        }
+        return room.Kind switch
+        {
+            RoomKind.Stream => true,
+            RoomKind.User => room.Id == user,
+            RoomKind.DirectMessage => room.Id == user || room.SecondId == user,
+            RoomKind.Moderators => (await roles.GetAsync(room.Id, user, cancellationToken)).CanModerate,
+            RoomKind.Alerts => (await roles.GetAsync(room.Id, user, cancellationToken)).IsOwner,
+            _ => false,
+        };
+    }
 }

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using LiveAspire.Contracts.Channels;
+using LiveAspire.Contracts.Realtime;
+using LiveAspire.Infrastructure.Redis;
+using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Realtime.Connections;
+using LiveAspire.Realtime.Delivery;
+using LiveAspire.Realtime.Hubs;
+using Microsoft.AspNetCore.SignalR;
+
+namespace LiveAspire.Realtime.Rooms;
+
+/// <summary>
+/// Per-channel role changes take effect on open connections (DESIGN.md section 3) without revoking sessions: a
+/// new moderator can join <c>mod:</c> at once (Api deleted the cached roles before notifying), and a removed one
+/// is taken out of the channel's restricted rooms with <c>Error(room_forbidden)</c>.
+/// </summary>
+public sealed partial class ChannelRoleListener(
+    IRedisConnection redis,
+    ConnectionRegistry registry,
+    RoomAccess access,
+    RoomSync sync,
+    IHubContext<LiveHub, ILiveClient> hub,
+    ILogger<ChannelRoleListener> logger) : BackgroundService
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var changes = System.Threading.Channels.Channel.CreateUnbounded<string>(new() { SingleReader = true });
+        var multiplexer = await redis.GetMultiplexerAsync();
+        await multiplexer.GetSubscriber().SubscribeAsync(RedisKeys.ChannelRolesChannel, (_, value) => changes.Writer.TryWrite(value!));
+        try
+        {
+            await foreach (var text in changes.Reader.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    if (JsonSerializer.Deserialize<ChannelRoleChanged>(text, Json) is { } change)
+                    {
+                        await RecheckAsync(change, stoppingToken);
+                    }
+                }
+                catch (Exception e) when (e is JsonException or RoomStoreUnavailableException or Npgsql.NpgsqlException)
+                {
+                    LogRecheckFailed(logger, e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RecheckAsync(ChannelRoleChanged change, CancellationToken cancellationToken)
+    {
+        foreach (var connection in registry.OfUser(change.UserId))
+        {
+            foreach (var room in connection.Rooms.Keys)
+            {
+                if (!RoomName.TryParse(room, out var name) || name.Id != change.ChannelId
+                    || await access.CanReadAsync(connection, name, cancellationToken))
+                {
+                    continue;
+                }
+                sync.Leave(connection, room);
+                await hub.Clients.Client(connection.ConnectionId)
+                    .Error(HubErrorCodes.RoomForbidden, $"You may no longer read {room}.", null);
+                LogRemoved(logger, connection.ConnectionId, room);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "Connection {ConnectionId} left {Room}: its channel role changed")]
+    private static partial void LogRemoved(ILogger logger, string connectionId, string room);
+
+    [LoggerMessage(EventId = 3402, Level = LogLevel.Warning, Message = "Re-checking rooms after a channel role change failed: {Error}")]
+    private static partial void LogRecheckFailed(ILogger logger, string error);
+}
