@@ -27,10 +27,11 @@ public sealed partial class OutboxRelay(
     private readonly OutboxRelayOptions _options = relayOptions.Value;
     private readonly int _partitions = outboxOptions.Value.Partitions;
     private int _notified;
+    private int _reconnectDelay;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delay = _options.RetryDelayMs;
+        _reconnectDelay = _options.RetryDelayMs;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -43,12 +44,13 @@ public sealed partial class OutboxRelay(
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException or IOException)
             {
-                LogSessionLost(logger, e.Message, delay);
+                LogSessionLost(logger, e.Message, _reconnectDelay);
             }
             finally
             {
                 metrics.Sample(new Dictionary<int, (long, double)>());
             }
+            var delay = _reconnectDelay;
             try
             {
                 await Task.Delay(delay, stoppingToken);
@@ -57,7 +59,7 @@ public sealed partial class OutboxRelay(
             {
                 return;
             }
-            delay = Math.Min(delay * 2, _options.MaxRetryDelayMs);
+            _reconnectDelay = Math.Min(delay * 2, _options.MaxRetryDelayMs);
         }
     }
 
@@ -66,6 +68,7 @@ public sealed partial class OutboxRelay(
         await using var connection = await dataSource.Value.OpenConnectionAsync(cancellationToken);
         connection.Notification += (_, _) => Volatile.Write(ref _notified, 1);
         await OutboxQueries.ExecuteAsync(connection, "LISTEN outbox", cancellationToken);
+        _reconnectDelay = _options.RetryDelayMs; // connected: the next loss starts the backoff afresh
         var held = new SortedSet<int>();
         var nextLockAttempt = DateTime.MinValue;
         var nextSample = DateTime.MinValue;
