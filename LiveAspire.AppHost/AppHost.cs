@@ -26,7 +26,9 @@ var realtime = builder.AddProject<Projects.LiveAspire_Realtime>("realtime")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
+// Two replicas: one relays the outbox, the other stands by and takes the partition locks when it dies.
 builder.AddProject<Projects.LiveAspire_Worker>("worker")
+    .WithReplicas(2)
     .WithReference(livedb).WithReference(redis).WithReference(api)
     .WaitFor(api)
     .WithHttpHealthCheck("/health");

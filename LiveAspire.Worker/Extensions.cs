@@ -1,21 +1,26 @@
+using LiveAspire.Infrastructure.Faults;
 using LiveAspire.Infrastructure.Hosting;
 using LiveAspire.Infrastructure.Postgres;
 using LiveAspire.Infrastructure.Redis;
+using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Worker.Outbox;
 
 namespace LiveAspire.Worker;
 
 public static class Extensions
 {
     /// <summary>
-    /// Registers the Worker's connections; throws <c>ConfigurationException</c> when <c>ConnectionStrings:livedb</c>
-    /// or <c>ConnectionStrings:redis</c> is missing. The outbox relay (PostgreSQL in, Redis out) is the first job
-    /// to land here; until then the host only proves both stores are reachable through <c>/health</c>.
+    /// Registers the Worker's connections and jobs; throws <c>ConfigurationException</c> when <c>ConnectionStrings:livedb</c>
+    /// or <c>ConnectionStrings:redis</c> is missing. Jobs: the outbox relay (PostgreSQL in, Redis out; docs/outbox.md).
     /// </summary>
     public static TBuilder AddWorkerServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddNpgsqlDataSource("livedb");
         builder.AddRedisClient("redis");
+        builder.AddRooms();
         builder.Services.AddServiceInstance(builder.Configuration);
+        builder.Services.AddSingleton<FaultHooks>();
+        builder.AddOutboxRelay();
         return builder;
     }
 }

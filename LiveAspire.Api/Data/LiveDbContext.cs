@@ -1,6 +1,7 @@
 using LiveAspire.Api.Accounts;
 using LiveAspire.Api.Channels;
 using LiveAspire.Api.Email;
+using LiveAspire.Infrastructure.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace LiveAspire.Api.Data;
@@ -23,5 +24,9 @@ public sealed class LiveDbContext(DbContextOptions<LiveDbContext> options) : DbC
     public DbSet<DevMail> DevMail => Set<DevMail>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
-        => modelBuilder.ApplyConfigurationsFromAssembly(typeof(LiveDbContext).Assembly);
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(LiveDbContext).Assembly);
+        // The outbox's mapping lives with its writer (Infrastructure), so IOutboxWriter.Add works on this context.
+        modelBuilder.AddOutbox();
+    }
 }

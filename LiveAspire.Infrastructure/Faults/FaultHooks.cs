@@ -93,4 +93,10 @@ public static class FaultHookNames
 {
     /// <summary>Realtime, in resume: the replay was sent, live events are still being buffered.</summary>
     public const string ResumeBetweenReplayAndLive = "resume-between-replay-and-live";
+
+    /// <summary>Worker, outbox relay: a batch is published but not yet marked published (context: the batch's rooms).</summary>
+    public const string OutboxAfterCommit = "outbox-after-commit";
+
+    /// <summary>Worker, outbox relay: the first row of a batch of several is published (context: its room).</summary>
+    public const string OutboxMidBatch = "outbox-mid-batch";
 }

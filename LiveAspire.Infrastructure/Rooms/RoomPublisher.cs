@@ -57,7 +57,7 @@ public sealed partial class RoomPublisher(IRedisConnection redis, IOptions<RoomO
     internal static string NewEpoch() => Guid.CreateVersion7().ToString("N")[..16];
 
     [GeneratedRegex("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$")]
-    private static partial Regex EventType();
+    internal static partial Regex EventType();
 }
 
 /// <summary>Runs a room script, turning "Redis is not there" into the one documented retryable error.</summary>

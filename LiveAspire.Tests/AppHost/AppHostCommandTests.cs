@@ -34,7 +34,7 @@ public sealed class AppHostCommandTests
                 .Select(e => new Uri(e.GetProperty("url").GetString()!).Port)
                 .Concat(resources.SelectMany(r => r.GetProperty("replicas").EnumerateArray()).Select(r => new Uri(r.GetProperty("url").GetString()!).Port))
                 .Append(dashboardPort).Distinct().ToList();
-            Assert.Equal(7, pids.Count); // redis, postgres, api, 2 x realtime, worker, web (livedb is not a process)
+            Assert.Equal(8, pids.Count); // redis, postgres, api, 2 x realtime, 2 x worker, web (livedb is not a process)
             var children = ChildrenOf(host.Pid);
             Assert.NotEmpty(children);
 

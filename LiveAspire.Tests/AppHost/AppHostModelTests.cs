@@ -32,7 +32,8 @@ public sealed class AppHostModelTests
             Assert.IsType<RedisResource>(app.GetResource("redis"));
             Assert.Equal("livedb", Assert.IsType<PostgresDatabaseResource>(app.GetResource("livedb")).DatabaseName);
             Assert.Equal(2, Project("realtime").Replicas);
-            Assert.All(new[] { "api", "worker", "web" }, n => Assert.Equal(1, Project(n).Replicas));
+            Assert.Equal(2, Project("worker").Replicas); // the outbox relay's standby
+            Assert.All(new[] { "api", "web" }, n => Assert.Equal(1, Project(n).Replicas));
             Assert.Equal(["livedb", "redis"], Names(Project("api").ConnectionStringReferences));
             Assert.Equal(["livedb", "redis"], Names(Project("api").WaitsFor));
             Assert.Equal(["api"], Names(Project("realtime").WaitsFor));

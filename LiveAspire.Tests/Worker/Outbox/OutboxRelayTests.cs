@@ -1,0 +1,171 @@
+using LiveAspire.Contracts.Realtime;
+using LiveAspire.Infrastructure.Faults;
+using LiveAspire.Tests.Infrastructure;
+using Xunit;
+
+namespace LiveAspire.Tests.Worker.Outbox;
+
+/// <summary>The outbox relay in the running system: two Workers, real PostgreSQL and Redis, a hub client listening.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class OutboxRelayTests(AppHostFixture system) : IAsyncLifetime
+{
+    private readonly OutboxTestSystem _outbox = new(system);
+    private TestRooms _rooms = null!;
+
+    public async Task InitializeAsync()
+    {
+        _rooms = new TestRooms(system.ConnectionString("redis"));
+        await _outbox.WaitForFullRelayAsync();
+    }
+
+    public async Task DisposeAsync() => await _rooms.DisposeAsync();
+
+    private async Task<CollectingClient> JoinAsync(params string[] rooms)
+    {
+        var user = await SystemTokens.NewUserAsync(system.App);
+        var client = await LiveClients.ConnectAsync(system.Endpoint("realtime"), () => SystemTokens.Mint(system.App, user));
+        await client.Client.JoinAsync(rooms).WaitAsync(TimeSpan.FromSeconds(30));
+        return client;
+    }
+
+    /// <summary>The client saw exactly seq 1..N of the room, once each, carrying the rows' event ids and data in order;
+    /// and the room's hot window holds exactly N events, so no row took a second seq.</summary>
+    private async Task AssertDeliveredOnceInOrderAsync(CollectingClient client, (string Room, int N, string Id)[] rows)
+    {
+        var room = rows[0].Room;
+        await client.WaitForSeqAsync(room, rows.Length);
+        await Eventually.UntilAsync(async () => (await _outbox.RowStateAsync(rows.Select(r => r.Id))).All(r => r.Published),
+            "every row marked published");
+        var events = client.In(room);
+        LiveClients.AssertExactly(events, 1, rows.Length);
+        Assert.Equal(rows.Select(r => r.Id), events.Select(e => e.Id));
+        Assert.Equal(rows.Select(r => r.N), events.Select(e => e.Data.GetProperty("n").GetInt32()));
+        Assert.All(events, e => Assert.Equal("test.outbox", e.Type));
+
+        var history = await _rooms.History.ReadAsync(room, 0);
+        Assert.Equal(rows.Length, history.Seq);
+        Assert.Equal(rows.Length, history.Envelopes.Count);
+    }
+
+    [Fact]
+    public async Task RowsOfOneRoomReachAClientInOrderOnceEachWithTheirEventIds()
+    {
+        var room = TestRooms.NewStreamRoom();
+        await using var client = await JoinAsync(room);
+        var rows = OutboxTestSystem.Rows(room, 10);
+
+        await _outbox.WriteAsync(rows[..4]);
+        await _outbox.WriteAsync(rows[4..]);
+
+        await AssertDeliveredOnceInOrderAsync(client, rows);
+    }
+
+    [Fact]
+    public async Task RelayCrashedAfterPublishingBeforeMarkingRelaysAgainAndEachEventKeepsOneSeq() =>
+        await CrashAndRecoverAsync(FaultHookNames.OutboxAfterCommit);
+
+    [Fact]
+    public async Task RelayCrashedInTheMiddleOfABatchRelaysAgainAndEachEventKeepsOneSeq() =>
+        await CrashAndRecoverAsync(FaultHookNames.OutboxMidBatch);
+
+    private async Task CrashAndRecoverAsync(string hook)
+    {
+        var room = TestRooms.NewStreamRoom();
+        await using var client = await JoinAsync(room);
+        var rows = OutboxTestSystem.Rows(room, 5);
+        var arm = Path.Combine(system.FaultDirectory, $"{hook}.arm");
+        var reached = Path.Combine(system.FaultDirectory, $"{hook}.reached");
+        File.Delete(reached);
+        var restarts = _outbox.Workers.Sum(w => w.Restarts);
+        await File.WriteAllTextAsync(arm, $"crash\ncontext={room}");
+        try
+        {
+            await _outbox.WriteAsync(rows); // one transaction: one batch of five for the relay
+            await OutboxTestSystem.WaitForFileAsync(reached, room, TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            File.Delete(arm); // the restarted relay (or the standby) must get through this time
+        }
+
+        await Eventually.UntilAsync(() => _outbox.Workers.Sum(w => w.Restarts) > restarts, "the AppHost to restart the crashed worker");
+        await AssertDeliveredOnceInOrderAsync(client, rows);
+        // Proof the crash hit the window under test: the first row was published, then relayed again.
+        Assert.True((await _outbox.RowStateAsync([rows[0].Id]))[0].Attempts >= 2, "the first row was not relayed a second time");
+        File.Delete(reached);
+        await _outbox.WaitForFullRelayAsync();
+    }
+
+    [Fact]
+    public async Task PerRoomOrderHoldsWithRoomsInterleavedAcrossPartitions()
+    {
+        var rooms = OutboxTestSystem.RoomsInPartitions(rooms: 6, partitions: 3);
+        await using var client = await JoinAsync([.. rooms]);
+        var rows = rooms.ToDictionary(r => r, r => OutboxTestSystem.Rows(r, 12));
+
+        // Two writers at once, each owning three rooms (so each room's order is its writer's order, not a race):
+        // each round-robins over its rooms in transactions of five rows.
+        var writers = new[] { rooms[..3], rooms[3..] }.Select(own => Task.Run(async () =>
+        {
+            var interleaved = Enumerable.Range(0, 12).SelectMany(i => own.Select(r => rows[r][i]));
+            foreach (var chunk in interleaved.Chunk(5))
+            {
+                await _outbox.WriteAsync(chunk);
+            }
+        }));
+        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
+
+        foreach (var room in rooms)
+        {
+            await AssertDeliveredOnceInOrderAsync(client, rows[room]);
+        }
+    }
+
+    [Fact]
+    public async Task TwoWorkersNeverHoldTheSamePartition()
+    {
+        var sessions = await _outbox.RelaySessionsAsync();
+        Assert.All(_outbox.Workers, w => Assert.Contains(w.Id, sessions)); // both relays are up and trying
+        for (var sample = 0; sample < 10; sample++)
+        {
+            var locks = await _outbox.LocksAsync();
+            Assert.Equal(Enumerable.Range(0, OutboxTestSystem.Partitions), locks.Select(l => l.Partition).Order());
+            Assert.All(locks, l => Assert.StartsWith("worker-", l.Holder, StringComparison.Ordinal));
+            await Task.Delay(100); // sampling over a second, not waiting for anything
+        }
+    }
+
+    [Fact]
+    public async Task StandbyTakesOverWhenTheActiveRelayDies()
+    {
+        // Whoever holds partition 0 dies (normally one Worker holds all: the first to try takes every lock).
+        var holder = (await _outbox.LocksAsync()).Single(l => l.Partition == 0).Holder;
+        var victim = _outbox.Workers.Single(w => w.Id == holder);
+        var standby = _outbox.Workers.Single(w => w.Id != holder);
+        var room = TestRooms.NewStreamRoom();
+        await using var client = await JoinAsync(room);
+        var rows = OutboxTestSystem.Rows(room, 6);
+
+        victim.HoldRestarts();
+        try
+        {
+            victim.Kill();
+            await Eventually.UntilAsync(() => victim.Pid is null, $"{victim.Id} down");
+            await Eventually.UntilAsync(async () =>
+            {
+                var now = await _outbox.LocksAsync();
+                return now.Count == OutboxTestSystem.Partitions && now.All(l => l.Holder == standby.Id);
+            }, $"{standby.Id} to hold every partition", TimeSpan.FromSeconds(30));
+
+            await _outbox.WriteAsync(rows[..3]);
+            await _outbox.WriteAsync(rows[3..]);
+            await AssertDeliveredOnceInOrderAsync(client, rows);
+            Assert.Null(victim.Pid);
+        }
+        finally
+        {
+            victim.ReleaseRestarts();
+        }
+        await _outbox.WaitForFullRelayAsync();
+    }
+}

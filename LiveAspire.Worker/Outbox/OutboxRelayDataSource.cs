@@ -1,0 +1,26 @@
+using LiveAspire.Infrastructure.Hosting;
+using Npgsql;
+
+namespace LiveAspire.Worker.Outbox;
+
+/// <summary>
+/// The relay's own, unpooled connections to <c>ConnectionStrings:livedb</c>. Unpooled because the session holds
+/// advisory locks: closing it must end the server session and free them at once, not park it in a pool. The
+/// application name is the replica id (<c>worker-0</c>), so <c>pg_stat_activity</c> shows who holds which lock.
+/// </summary>
+public sealed class OutboxRelayDataSource : IAsyncDisposable
+{
+    public OutboxRelayDataSource(IConfiguration configuration, ServiceInstance instance)
+    {
+        var builder = new NpgsqlDataSourceBuilder(configuration.GetConnectionString("livedb"));
+        builder.ConnectionStringBuilder.Pooling = false;
+        builder.ConnectionStringBuilder.ApplicationName = instance.Id;
+        // Notices a dead server (or a half-open connection) while waiting for notifications.
+        builder.ConnectionStringBuilder.KeepAlive = 10;
+        Value = builder.Build();
+    }
+
+    public NpgsqlDataSource Value { get; }
+
+    public ValueTask DisposeAsync() => Value.DisposeAsync();
+}
