@@ -14,6 +14,13 @@ public static partial class MigrationCatalog
     /// <summary>Prefix of the embedded resource names (set by <c>LogicalName</c> in the csproj).</summary>
     public const string ResourcePrefix = "migrations/";
 
+    /// <summary>
+    /// Versions claimed by a branch that has not merged yet, which the numbering may skip meanwhile. TEMPORARY:
+    /// 3 is the outbox (0003_outbox.sql, built in parallel with 0004_social.sql); empty this once it lands so the
+    /// strict 1, 2, 3... rule applies again. A database that applied 0004 without 0003 must be recreated then.
+    /// </summary>
+    public static readonly IReadOnlySet<int> ReservedVersions = new HashSet<int> { 3 };
+
     /// <summary>Loads and validates every embedded script, ordered by version; throws <see cref="SchemaMigrationException"/> on a bad set.</summary>
     public static IReadOnlyList<MigrationScript> Load(Assembly? assembly = null)
     {
@@ -32,9 +39,14 @@ public static partial class MigrationCatalog
             scripts.Add(Create(int.Parse(match.Groups["version"].Value), Path.GetFileNameWithoutExtension(fileName), reader.ReadToEnd()));
         }
         scripts.Sort((a, b) => a.Version.CompareTo(b.Version));
-        for (var i = 0; i < scripts.Count; i++)
+        var expected = 1;
+        for (var i = 0; i < scripts.Count; i++, expected++)
         {
-            if (scripts[i].Version != i + 1)
+            while (ReservedVersions.Contains(expected) && scripts[i].Version != expected)
+            {
+                expected++;
+            }
+            if (scripts[i].Version != expected)
             {
                 throw new SchemaMigrationException($"Migration versions must run 1, 2, 3... without gaps or duplicates; found '{scripts[i].Name}' at position {i + 1}.");
             }
