@@ -39,8 +39,9 @@ public static class ModeratorsApi
             return ChannelAccess.Forbidden();
         }
         var moderators = await db.ChannelModerators.AsNoTracking().Where(m => m.ChannelId == id)
+            .OrderBy(m => m.AppointedAt).ThenBy(m => m.UserId).Take(1000)
             .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new ModeratorDto(m.UserId, u.Username, m.AppointedAt, m.AppointedBy))
-            .OrderBy(m => m.AppointedAt).ThenBy(m => m.UserId).Take(1000).ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken);
         return TypedResults.Ok(moderators);
     }
 
