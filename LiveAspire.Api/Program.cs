@@ -3,6 +3,12 @@ using LiveAspire.Api.Accounts;
 using LiveAspire.Api.Channels;
 using LiveAspire.Api.Data;
 using LiveAspire.Api.Email;
+using LiveAspire.Api.Emotes;
+using LiveAspire.Api.Follows;
+using LiveAspire.Api.Moderators;
+using LiveAspire.Api.Overlay;
+using LiveAspire.Api.Streams;
+using LiveAspire.Api.Subscriptions;
 using LiveAspire.Api.Platform;
 using LiveAspire.Api.Rooms;
 using LiveAspire.Api.Seeding;
@@ -21,6 +27,7 @@ try
     builder.AddLiveAspireAuthentication();
     builder.AddApiServices();
     builder.AddAccounts();
+    builder.AddChannels();
     builder.AddRooms();
 
     var app = builder.Build();
@@ -33,6 +40,12 @@ try
     app.MapOpenApi();
     app.MapPlatformApi();
     app.MapChannelsApi();
+    app.MapStreamsApi();
+    app.MapFollowsApi();
+    app.MapSubscriptionsApi();
+    app.MapModeratorsApi();
+    app.MapEmotesApi();
+    app.MapOverlayApi();
     app.MapAccountsApi();
     app.MapMeApi();
     app.MapAdminUsersApi();

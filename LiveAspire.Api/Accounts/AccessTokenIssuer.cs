@@ -48,11 +48,19 @@ public sealed class AccessTokenIssuer
 
     public TimeSpan Lifetime { get; }
 
+    /// <summary>Lifetime of overlay tokens (<c>Auth:OverlayTokenLifetime</c>, 15 minutes).</summary>
+    public TimeSpan OverlayLifetime { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Builds the issuer from <c>Auth:SigningKeyPem</c> and <c>Auth:AccessTokenLifetime</c>; throws <see cref="ConfigurationException"/> when the key is missing or unusable.</summary>
     public static AccessTokenIssuer FromOptions(AuthOptions options)
         => string.IsNullOrWhiteSpace(options.SigningKeyPem)
             ? throw new ConfigurationException("Auth:SigningKeyPem", "is missing")
-            : new AccessTokenIssuer(options.SigningKeyPem, options.AccessTokenLifetime);
+            : new AccessTokenIssuer(options.SigningKeyPem, options.AccessTokenLifetime)
+            {
+                OverlayLifetime = options.OverlayTokenLifetime > TimeSpan.Zero
+                    ? options.OverlayTokenLifetime
+                    : throw new ConfigurationException("Auth:OverlayTokenLifetime", "must be positive"),
+            };
 
     public AccessToken Issue(Guid userId, string username, string role, int sessionVersion)
     {
@@ -76,6 +84,35 @@ public sealed class AccessTokenIssuer
             SigningCredentials = _credentials,
         });
         // exp is whole seconds in the token; report the same instant.
+        return new AccessToken(token, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
+    }
+
+    /// <summary>
+    /// An overlay token (<c>tuse=overlay</c>): <c>sub</c> = <c>overlay:{keyId}</c>, <c>ch</c>, <c>okid</c>; no
+    /// <c>sv</c>, <c>role</c> or <c>name</c>, so nothing can mistake it for a user. Valid only while the key is active
+    /// (SessionValidator), and for <see cref="OverlayLifetime"/> at most.
+    /// </summary>
+    public AccessToken IssueOverlay(Guid keyId, Guid channelId)
+    {
+        var now = _time.GetUtcNow();
+        var expires = now + OverlayLifetime;
+        var token = s_handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = TokenClaims.Issuer,
+            Audience = TokenClaims.Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            Claims = new Dictionary<string, object>
+            {
+                [TokenClaims.Subject] = TokenClaims.OverlaySubjectPrefix + keyId.ToString("D"),
+                [TokenClaims.TokenUse] = TokenUses.Overlay,
+                [TokenClaims.Channel] = channelId.ToString("D"),
+                [TokenClaims.OverlayKeyId] = keyId.ToString("D"),
+                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+            },
+            SigningCredentials = _credentials,
+        });
         return new AccessToken(token, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
     }
 }

@@ -6,6 +6,7 @@ using LiveAspire.Contracts.Auth;
 using LiveAspire.Contracts.Errors;
 using LiveAspire.Infrastructure.Redis;
 using LiveAspire.Infrastructure.Sessions;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -37,12 +38,17 @@ public static class AccountsExtensions
         builder.Services.AddSingleton<UserAdministration>();
         builder.AddEmail();
 
+        // The default policy (plain RequireAuthorization()) admits user tokens only: an overlay token (claim tuse)
+        // authenticates, but no endpoint accepts it unless it names a policy that allows it (none does yet).
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(TokenClaims.Role, GlobalRoles.Admin));
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireAssertion(IsUserToken).Build())
+            .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireAssertion(IsUserToken).RequireClaim(TokenClaims.Role, GlobalRoles.Admin));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ApiProblems.AddCode);
         builder.AddAuthRateLimits();
         return builder;
     }
+
+    private static bool IsUserToken(AuthorizationHandlerContext context) => !context.User.HasClaim(c => c.Type == TokenClaims.TokenUse);
 
     private static void AddAuthRateLimits(this IHostApplicationBuilder builder)
     {

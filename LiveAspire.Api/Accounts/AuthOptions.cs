@@ -11,6 +11,9 @@ public sealed class AuthOptions
     /// <summary>How long an access token is accepted. Default 15 minutes.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long an overlay token (exchanged for an overlay key) is accepted. Default 15 minutes.</summary>
+    public TimeSpan OverlayTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How long an unused refresh token stays valid; each rotation starts a new period. Default 30 days.</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 

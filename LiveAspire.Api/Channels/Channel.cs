@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Text.Json;
 using LiveAspire.Contracts.Channels;
 
 namespace LiveAspire.Api.Channels;
@@ -12,6 +13,19 @@ public sealed class Channel
     public string Title { get; set; } = "";
     public bool IsLive { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The performer; null only for channels that predate owners (admin-managed).</summary>
+    public Guid? OwnerId { get; set; }
+    public string Category { get; set; } = "";
+    public string Description { get; set; } = "";
+    public string? AvatarUrl { get; set; }
+
+    /// <summary>JSON object text (column <c>jsonb</c>): chat rules and other per-channel settings.</summary>
+    public string Settings { get; set; } = "{}";
+    public bool AllowAnonymous { get; set; } = true;
+
+    public ChannelDto ToDto() => new(Id, Slug, DisplayName, Title, Category, Description, AvatarUrl,
+        JsonDocument.Parse(Settings).RootElement.Clone(), AllowAnonymous, IsLive, OwnerId, CreatedAt);
 
     /// <summary>Projection to the wire record, as an expression so EF selects only the columns it needs.</summary>
     public static readonly Expression<Func<Channel, LiveChannel>> ToLiveChannel =

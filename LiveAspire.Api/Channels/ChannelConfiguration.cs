@@ -17,5 +17,13 @@ public sealed class ChannelConfiguration : IEntityTypeConfiguration<Channel>
         channel.Property(c => c.Title).HasColumnName("title").HasDefaultValue("");
         channel.Property(c => c.IsLive).HasColumnName("is_live").HasDefaultValue(false);
         channel.Property(c => c.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
+        channel.Property(c => c.OwnerId).HasColumnName("owner_id");
+        channel.HasIndex(c => c.OwnerId).IsUnique().HasDatabaseName("channels_owner_key");
+        channel.HasOne<Accounts.User>().WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        channel.Property(c => c.Category).HasColumnName("category").HasDefaultValue("");
+        channel.Property(c => c.Description).HasColumnName("description").HasDefaultValue("");
+        channel.Property(c => c.AvatarUrl).HasColumnName("avatar_url");
+        channel.Property(c => c.Settings).HasColumnName("settings").HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
+        channel.Property(c => c.AllowAnonymous).HasColumnName("allow_anonymous");
     }
 }

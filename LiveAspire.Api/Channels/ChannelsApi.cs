@@ -1,8 +1,14 @@
+using System.Security.Claims;
+using LiveAspire.Api.Accounts;
 using LiveAspire.Api.Data;
+using LiveAspire.Api.Http;
 using LiveAspire.Contracts.Channels;
+using LiveAspire.Contracts.Errors;
 using LiveAspire.Contracts.Paging;
+using LiveAspire.Infrastructure.Channels;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace LiveAspire.Api.Channels;
 
@@ -15,10 +21,19 @@ public static class ChannelsApi
 
     public static RouteGroupBuilder MapChannelsApi(this IEndpointRouteBuilder endpoints)
     {
-        // Anonymous reads only: writes arrive with accounts and tokens.
-        var group = endpoints.MapGroup("/api/channels").WithTags("Channels").AllowAnonymous();
-        group.MapGet("/live", GetLiveChannels).WithName(nameof(GetLiveChannels));
-        return group;
+        // Two groups on one prefix: reads are public (anonymous viewing is decided per channel by Realtime), writes
+        // need a user token and pass the object-level check in each handler.
+        var reads = endpoints.MapGroup("/api/channels").WithTags("Channels").AllowAnonymous();
+        reads.MapGet("/live", GetLiveChannels).WithName(nameof(GetLiveChannels));
+        reads.MapGet("", ListChannels).WithName(nameof(ListChannels));
+        reads.MapGet("/{id:guid}", GetChannel).WithName(nameof(GetChannel));
+        reads.MapGet("/by-slug/{slug}", GetChannelBySlug).WithName(nameof(GetChannelBySlug));
+
+        var writes = endpoints.MapGroup("/api/channels").WithTags("Channels").RequireAuthorization();
+        writes.MapPost("", CreateChannel).WithName(nameof(CreateChannel));
+        writes.MapPatch("/{id:guid}", UpdateChannel).WithName(nameof(UpdateChannel));
+        writes.MapGet("/{id:guid}/roles/me", GetMyRoles).WithName(nameof(GetMyRoles));
+        return reads;
     }
 
     /// <summary>
@@ -26,34 +41,132 @@ public static class ChannelsApi
     /// Keyset rather than offset paging so a page stays cheap however deep, and channels going live or offline
     /// between requests do not shift later pages.
     /// </summary>
-    public static async Task<Results<Ok<KeysetPage<LiveChannel>>, ValidationProblem>> GetLiveChannels(
+    public static Task<Results<Ok<KeysetPage<LiveChannel>>, ValidationProblem>> GetLiveChannels(
         LiveDbContext db, int? limit, string? after, CancellationToken cancellationToken)
+        => PageBySlugAsync<LiveChannel, LiveChannel>(db.Channels.AsNoTracking().Where(c => c.IsLive), Channel.ToLiveChannel, c => c.Slug, limit, after, cancellationToken);
+
+    /// <summary>Every channel ordered by slug, keyset-paged like <see cref="GetLiveChannels"/>.</summary>
+    public static Task<Results<Ok<KeysetPage<ChannelDto>>, ValidationProblem>> ListChannels(
+        LiveDbContext db, int? limit, string? after, CancellationToken cancellationToken)
+        => PageBySlugAsync<Channel, ChannelDto>(db.Channels.AsNoTracking(), c => c, c => c.Slug, limit, after, cancellationToken, c => c.ToDto());
+
+    public static async Task<Results<Ok<ChannelDto>, ProblemHttpResult>> GetChannel(Guid id, LiveDbContext db, CancellationToken cancellationToken)
+        => await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is { } channel
+            ? TypedResults.Ok(channel.ToDto())
+            : ChannelAccess.NotFound();
+
+    public static async Task<Results<Ok<ChannelDto>, ProblemHttpResult>> GetChannelBySlug(string slug, LiveDbContext db, CancellationToken cancellationToken)
+        => ChannelSlug.IsValid(slug) && await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Slug == slug, cancellationToken) is { } channel
+            ? TypedResults.Ok(channel.ToDto())
+            : ChannelAccess.NotFound();
+
+    /// <summary>Creates the caller's channel; the caller becomes its performer. One channel per performer.</summary>
+    public static async Task<Results<Created<ChannelDto>, ValidationProblem, ProblemHttpResult>> CreateChannel(
+        CreateChannelRequest request, ClaimsPrincipal user, LiveDbContext db, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!ChannelSlug.IsValid(request.Slug))
+        {
+            errors["slug"] = ["slug must be 3 to 32 characters of a-z 0-9 _ -, starting and ending with a letter or digit."];
+        }
+        var channel = new Channel
+        {
+            Slug = request.Slug ?? "",
+            DisplayName = ChannelRules.Text("displayName", request.DisplayName, ChannelRules.MaxDisplayName, true, errors) ?? "",
+            Title = ChannelRules.Text("title", request.Title, ChannelRules.MaxTitle, false, errors) ?? "",
+            Category = ChannelRules.Text("category", request.Category, ChannelRules.MaxCategory, false, errors) ?? "",
+            Description = ChannelRules.Text("description", request.Description, ChannelRules.MaxDescription, false, errors) ?? "",
+            AvatarUrl = ChannelRules.AvatarUrl(request.AvatarUrl, errors),
+            Settings = ChannelRules.Settings(request.Settings, errors) ?? "{}",
+            AllowAnonymous = request.AllowAnonymous ?? true,
+            OwnerId = user.UserId(),
+        };
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+        db.Channels.Add(channel);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        {
+            // The unique constraints decide, so two concurrent requests cannot both succeed.
+            return unique.ConstraintName == "channels_owner_key"
+                ? ApiProblems.Problem(StatusCodes.Status409Conflict, ApiErrorCodes.ChannelExists, "You already have a channel.")
+                : ApiProblems.Problem(StatusCodes.Status409Conflict, ApiErrorCodes.SlugTaken, "Another channel has this slug.");
+        }
+        // Read back: defaults (is_live, created_at) come from the database.
+        var created = await db.Channels.AsNoTracking().FirstAsync(c => c.Id == channel.Id, cancellationToken);
+        return TypedResults.Created($"/api/channels/{channel.Id:D}", created.ToDto());
+    }
+
+    /// <summary>Changes the fields present in the body; the performer or an admin. The slug never changes (links and rooms use it).</summary>
+    public static async Task<Results<Ok<ChannelDto>, ValidationProblem, ProblemHttpResult>> UpdateChannel(
+        Guid id, UpdateChannelRequest request, ClaimsPrincipal user, LiveDbContext db, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var displayName = ChannelRules.Text("displayName", request.DisplayName, ChannelRules.MaxDisplayName, request.DisplayName is not null, errors);
+        var title = ChannelRules.Text("title", request.Title, ChannelRules.MaxTitle, false, errors);
+        var category = ChannelRules.Text("category", request.Category, ChannelRules.MaxCategory, false, errors);
+        var description = ChannelRules.Text("description", request.Description, ChannelRules.MaxDescription, false, errors);
+        var avatarUrl = ChannelRules.AvatarUrl(request.AvatarUrl, errors);
+        var settings = ChannelRules.Settings(request.Settings, errors);
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+        var (channel, problem) = await ChannelAccess.ManageAsync(db, id, user, allowAdmin: true, cancellationToken);
+        if (channel is null)
+        {
+            return problem!;
+        }
+        channel.DisplayName = displayName ?? channel.DisplayName;
+        channel.Title = title ?? channel.Title;
+        channel.Category = category ?? channel.Category;
+        channel.Description = description ?? channel.Description;
+        channel.AvatarUrl = request.AvatarUrl is null ? channel.AvatarUrl : avatarUrl;
+        channel.Settings = settings ?? channel.Settings;
+        channel.AllowAnonymous = request.AllowAnonymous ?? channel.AllowAnonymous;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(channel.ToDto());
+    }
+
+    /// <summary>The caller's roles in the channel, through the same cached lookup Realtime uses.</summary>
+    public static async Task<Results<Ok<ChannelRolesDto>, ProblemHttpResult>> GetMyRoles(
+        Guid id, ClaimsPrincipal user, LiveDbContext db, IChannelRoleStore roles, CancellationToken cancellationToken)
+    {
+        if (!await db.Channels.AnyAsync(c => c.Id == id, cancellationToken))
+        {
+            return ChannelAccess.NotFound();
+        }
+        var r = await roles.GetAsync(id, user.UserId(), cancellationToken);
+        return TypedResults.Ok(new ChannelRolesDto(r.IsOwner, r.IsModerator, r.IsSubscriber, r.IsFollower));
+    }
+
+    private static async Task<Results<Ok<KeysetPage<TOut>>, ValidationProblem>> PageBySlugAsync<TRow, TOut>(
+        IQueryable<Channel> query, System.Linq.Expressions.Expression<Func<Channel, TRow>> select, Func<TRow, string> slugOf,
+        int? limit, string? after, CancellationToken cancellationToken, Func<TRow, TOut>? map = null)
     {
         var pageSize = limit ?? DefaultPageSize;
         if (pageSize is < 1 or > MaxPageSize)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["limit"] = [$"limit must be between 1 and {MaxPageSize}."],
-            });
+            return ApiProblems.Validation("limit", $"limit must be between 1 and {MaxPageSize}.");
         }
         if (after is not null && !ChannelSlug.IsValid(after))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["after"] = ["after must be a channel slug (the previous page's next)."],
-            });
+            return ApiProblems.Validation("after", "after must be a channel slug (the previous page's next).");
         }
-
-        var query = db.Channels.AsNoTracking().Where(c => c.IsLive);
         if (after is not null)
         {
             // The slug column uses the "C" collation, so this comparison and ORDER BY agree byte for byte.
             query = query.Where(c => string.Compare(c.Slug, after) > 0);
         }
         // One extra row tells whether another page exists without a COUNT.
-        var rows = await query.OrderBy(c => c.Slug).Take(pageSize + 1).Select(Channel.ToLiveChannel).ToListAsync(cancellationToken);
-        var next = rows.Count > pageSize ? rows[pageSize - 1].Slug : null;
-        return TypedResults.Ok(new KeysetPage<LiveChannel>(rows.Take(pageSize).ToList(), next));
+        var rows = await query.OrderBy(c => c.Slug).Take(pageSize + 1).Select(select).ToListAsync(cancellationToken);
+        var next = rows.Count > pageSize ? slugOf(rows[pageSize - 1]) : null;
+        var items = rows.Take(pageSize).Select(r => map is null ? (TOut)(object)r! : map(r)).ToList();
+        return TypedResults.Ok(new KeysetPage<TOut>(items, next));
     }
 }

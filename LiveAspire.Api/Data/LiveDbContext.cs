@@ -1,6 +1,12 @@
 using LiveAspire.Api.Accounts;
 using LiveAspire.Api.Channels;
 using LiveAspire.Api.Email;
+using LiveAspire.Api.Emotes;
+using LiveAspire.Api.Follows;
+using LiveAspire.Api.Moderators;
+using LiveAspire.Api.Overlay;
+using LiveAspire.Api.Streams;
+using LiveAspire.Api.Subscriptions;
 using LiveAspire.Infrastructure.Outbox;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,6 +28,12 @@ public sealed class LiveDbContext(DbContextOptions<LiveDbContext> options) : DbC
     public DbSet<RetiredRefreshToken> RetiredRefreshTokens => Set<RetiredRefreshToken>();
     public DbSet<EmailToken> EmailTokens => Set<EmailToken>();
     public DbSet<DevMail> DevMail => Set<DevMail>();
+    public DbSet<Broadcast> Streams => Set<Broadcast>();
+    public DbSet<Follow> Follows => Set<Follow>();
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<ChannelModerator> ChannelModerators => Set<ChannelModerator>();
+    public DbSet<Emote> Emotes => Set<Emote>();
+    public DbSet<OverlayKey> OverlayKeys => Set<OverlayKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

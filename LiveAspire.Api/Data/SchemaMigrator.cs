@@ -63,7 +63,7 @@ public sealed partial class SchemaMigrator
             {
                 await ApplyOneAsync(connection, migration, cancellationToken);
             }
-            LogSchemaCurrent(_logger, Math.Max(applied.Keys.DefaultIfEmpty(0).Max(), Migrations.Count), pending.Count);
+            LogSchemaCurrent(_logger, Math.Max(applied.Keys.DefaultIfEmpty(0).Max(), Migrations.Count == 0 ? 0 : Migrations[^1].Version), pending.Count);
             return pending.Count;
         }
         finally

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LiveAspire.Contracts.Auth;
 using LiveAspire.Infrastructure.Rooms;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -20,7 +19,7 @@ public static class RoomsApi
     public static RouteGroupBuilder MapRoomsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/rooms").WithTags("Rooms")
-            .RequireAuthorization(policy => policy.RequireClaim(TokenClaims.Role, GlobalRoles.Admin));
+            .RequireAuthorization(Accounts.AccountsExtensions.AdminPolicy);
         group.MapPost("/{room}/events", PublishAsync);
         return group;
     }

@@ -39,7 +39,8 @@ public sealed partial class ChannelRoleStore(NpgsqlDataSource dataSource, IRedis
         {
             database = (await redis.GetMultiplexerAsync().WaitAsync(s_redisTimeout, cancellationToken)).GetDatabase();
             var cached = await database.StringGetAsync(key).WaitAsync(s_redisTimeout, cancellationToken);
-            if (cached.TryParse(out int flags))
+            // HasValue first: this client version parses a missing value as 0 (no roles), which would hide the miss.
+            if (cached.HasValue && cached.TryParse(out int flags))
             {
                 return ChannelRoles.FromFlags(flags);
             }

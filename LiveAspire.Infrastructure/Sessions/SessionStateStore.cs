@@ -27,7 +27,9 @@ public sealed partial class SessionStateStore(NpgsqlDataSource dataSource, IRedi
         {
             database = (await redis.GetMultiplexerAsync().WaitAsync(s_redisTimeout, cancellationToken)).GetDatabase();
             var fields = await database.HashGetAsync(key, ["sv", "banned"]).WaitAsync(s_redisTimeout, cancellationToken);
-            if (fields[0].TryParse(out int sv) && fields[1].TryParse(out int banned))
+            // HasValue first: StackExchange.Redis 1.2.6 parses a missing field as 0, which would turn every cache
+            // miss into "version 0, not banned" and never reach PostgreSQL (unknown and banned users accepted).
+            if (fields[0].HasValue && fields[1].HasValue && fields[0].TryParse(out int sv) && fields[1].TryParse(out int banned))
             {
                 return new SessionState(sv, banned != 0);
             }

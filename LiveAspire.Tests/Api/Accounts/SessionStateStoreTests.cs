@@ -38,4 +38,19 @@ public sealed class SessionStateStoreTests(ApiFixture api)
         Assert.Null(unknown);
         Assert.Equal("SessionVersionRevoked", verdict);
     }
+
+    [Fact]
+    public async Task ACacheMissIsReadFromPostgreSqlNotTakenAsVersionZero()
+    {
+        using var http = api.CreateClient();
+        var (_, userId, _) = await http.NewSessionAsync();
+        await api.ScalarAsync("UPDATE users SET banned_at = now() WHERE id = $1 RETURNING 1", userId);
+        await using var redis = new RedisConnection(ConfigurationOptions.Parse(api.ConnectionString("redis")));
+        await (await redis.GetMultiplexerAsync()).GetDatabase().KeyDeleteAsync(RedisKeys.Session(userId));
+        await using var dataSource = api.CreateDataSource();
+        var store = new SessionStateStore(dataSource, redis, NullLogger<SessionStateStore>.Instance);
+
+        Assert.Null(await store.GetAsync(Guid.NewGuid()).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(new SessionState(1, true), await store.GetAsync(userId).WaitAsync(TimeSpan.FromSeconds(30)));
+    }
 }

@@ -1,0 +1,20 @@
+using LiveAspire.Api.Overlay;
+using LiveAspire.Infrastructure.Channels;
+using LiveAspire.Infrastructure.Outbox;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LiveAspire.Api.Channels;
+
+public static class ChannelsExtensions
+{
+    /// <summary>Channels, streams, the social graph, emotes and overlay keys. Call after <c>AddAccounts()</c> (Redis, sessions).</summary>
+    public static TBuilder AddChannels<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddChannelRoles();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<OverlayKeyRevoker>();
+        // Stream events leave through the outbox, in the same SaveChanges as the change (DESIGN.md section 4).
+        builder.AddOutboxWriter();
+        return builder;
+    }
+}
