@@ -41,6 +41,8 @@ public static class Extensions
         builder.Services.AddSingleton<LocalRooms>();
         builder.Services.AddSingleton<RoomSync>();
         builder.Services.AddSingleton<RoomAccess>();
+        builder.Services.Configure<ShutdownOptions>(builder.Configuration.GetSection("Shutdown"));
+        builder.Services.AddHostedService<GracefulShutdown>();
         builder.Services.AddHostedService<RoomDispatcher>();
         builder.Services.AddHostedService<RedisRecovery>();
         builder.Services.AddHostedService<RevocationListener>();

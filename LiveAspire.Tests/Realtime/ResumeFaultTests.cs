@@ -94,6 +94,55 @@ public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(s
     }
 
     [Fact]
+    public async Task GracefulShutdownOfAReplicaMovesItsClientsToTheOtherWithoutAGap()
+    {
+        var room = TestRooms.NewStreamRoom();
+        var runner = System.App.Orchestrator.GetRunner("realtime");
+        var leaving = runner.Replicas[0];
+        var clients = new List<CollectingClient>();
+        var asked = 0;
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var client = await ConnectAsync(Replica(0)); // pinned to the replica that stops
+                client.Client.ReconnectRequested += reason => { if (reason == "shutdown") { Interlocked.Increment(ref asked); } };
+                await client.Client.JoinAsync([room]);
+                clients.Add(client);
+            }
+            const int total = 150;
+            var restarts = leaving.Restarts;
+            var publishing = Task.Run(async () =>
+            {
+                for (var i = 1; i <= total; i++)
+                {
+                    await Rooms.PublishAsync(room, i);
+                    await Task.Delay(10);
+                }
+            });
+            await Eventually.UntilAsync(async () => (await Rooms.History.ReadAsync(room, null)).Seq >= 40, "publishing under way");
+            leaving.Signal(PosixSignals.SigTerm);
+            await publishing.WaitAsync(TimeSpan.FromSeconds(120));
+
+            foreach (var client in clients)
+            {
+                await client.WaitForSeqAsync(room, total, TimeSpan.FromSeconds(90));
+                LiveClients.AssertExactly(client.In(room), 1, total);
+                Assert.Equal(LiveAspire.Client.LiveHubState.Connected, client.Client.State);
+            }
+            Assert.Equal(clients.Count, Volatile.Read(ref asked));
+            await Eventually.UntilAsync(() => leaving.Restarts > restarts && leaving.Health == HealthStatus.Healthy, "the stopped replica back");
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task RedisRestartedUnderLiveClientsDeliveryResumesWithoutRestartingAnyService()
     {
         var room = TestRooms.NewStreamRoom();
