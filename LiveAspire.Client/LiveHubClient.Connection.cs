@@ -175,6 +175,17 @@ public sealed partial class LiveHubClient
             Raise(Revoked, h => h(reason), nameof(Revoked));
             _ = connection.CloseAsync("revoked");
         }
+        else if (target.Equals(nameof(ILiveClient.Heartbeat), StringComparison.OrdinalIgnoreCase))
+        {
+            // Answer first (the round trip is what the server measures), then record what it measured last time.
+            var serverTs = arguments[0].GetInt64();
+            _ = connection.SendAsync(HubProtocol.Invocation(null, LiveHubContract.HeartbeatAck, [serverTs]), CancellationToken.None);
+            if (arguments.GetArrayLength() > 2 && arguments[1].ValueKind == JsonValueKind.Number)
+            {
+                _lastRttMs = arguments[1].GetInt32();
+                _quality = arguments[2].GetString();
+            }
+        }
         else if (target.Equals(nameof(ILiveClient.Error), StringComparison.OrdinalIgnoreCase))
         {
             var error = new LiveHubError(arguments[0].GetString() ?? "", arguments[1].GetString() ?? "",

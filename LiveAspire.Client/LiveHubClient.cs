@@ -73,6 +73,15 @@ public sealed partial class LiveHubClient : IAsyncDisposable
     /// <summary>A room could not be recovered (<c>recovered:false</c>): reload it, then keep reading <see cref="Events"/>.</summary>
     public event Action<RoomReset>? RoomReset;
 
+    /// <summary>The round-trip time the server last measured for this connection (its heartbeat), in ms.</summary>
+    public int? LastRttMs => _lastRttMs;
+
+    /// <summary>Connection quality as the server rated it: <c>good</c>, <c>fair</c> or <c>poor</c> (null until measured).</summary>
+    public string? ConnectionQuality => _quality;
+
+    private volatile string? _quality;
+    private int? _lastRttMs;
+
     /// <summary>The server refused a room (code such as <c>room_forbidden</c>); the room is no longer tracked.</summary>
     public event Action<string, string>? RoomRefused;
 

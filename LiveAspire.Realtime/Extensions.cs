@@ -7,6 +7,7 @@ using LiveAspire.Infrastructure.Redis;
 using LiveAspire.Infrastructure.Rooms;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
+using LiveAspire.Realtime.Heartbeats;
 using LiveAspire.Realtime.Rooms;
 using LiveAspire.Realtime.Sessions;
 
@@ -43,6 +44,9 @@ public static class Extensions
         builder.Services.AddSingleton<RoomAccess>();
         builder.Services.Configure<ShutdownOptions>(builder.Configuration.GetSection("Shutdown"));
         builder.Services.AddHostedService<GracefulShutdown>();
+        builder.Services.Configure<HeartbeatOptions>(builder.Configuration.GetSection("Heartbeat"));
+        builder.Services.AddSingleton<HeartbeatService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HeartbeatService>());
         builder.Services.AddHostedService<RoomDispatcher>();
         builder.Services.AddHostedService<RedisRecovery>();
         builder.Services.AddHostedService<RevocationListener>();

@@ -35,6 +35,9 @@ public static class LiveHubContract
     /// <summary><c>Ping() → PingReply</c>.</summary>
     public const string Ping = "Ping";
 
+    /// <summary><c>HeartbeatAck(serverTs)</c>: the answer to a <c>Heartbeat</c>, sent without an invocation id.</summary>
+    public const string HeartbeatAck = "HeartbeatAck";
+
     /// <summary>Envelope type of the marker sent when a client fell behind in a room: data <c>{from, to}</c> names the
     /// missing seq range; the client resumes that room from its last seq.</summary>
     public const string GapEventType = "room.gap";

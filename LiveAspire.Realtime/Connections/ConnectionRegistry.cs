@@ -19,6 +19,8 @@ public sealed class ConnectionRegistry
         }
     }
 
+    public IEnumerable<LiveConnection> All() => _byId.Values;
+
     public LiveConnection? Get(string connectionId) => _byId.GetValueOrDefault(connectionId);
 
     public LiveConnection? Remove(string connectionId)

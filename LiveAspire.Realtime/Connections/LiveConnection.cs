@@ -25,6 +25,9 @@ public sealed class LiveConnection(string connectionId, Guid? userId, Guid? over
 
     public ConnectionOutbox Outbox { get; } = outbox;
 
+    /// <summary>Round-trip time of the last answered heartbeat, ms (null until one is answered).</summary>
+    public int? LastRttMs { get; set; }
+
     /// <summary>Room name → this connection's position in it.</summary>
     public ConcurrentDictionary<string, RoomMembership> Rooms { get; } = new(StringComparer.Ordinal);
 

@@ -32,6 +32,9 @@ public class AppHostFixture : IAsyncLifetime
                 {
                     project.Environment["FaultHooks__Directory"] = ReferenceExpression.Literal(FaultDirectory);
                 }
+                // Heartbeats every second (default 10 s), so round-trip times are measured within a test's patience.
+                b.Resources.OfType<ProjectResource>().Single(p => p.Name == "realtime")
+                    .Environment["Heartbeat__Interval"] = ReferenceExpression.Literal("00:00:01");
                 ConfigureModel(b);
             },
         };

@@ -64,6 +64,8 @@ export function createLiveClient(options) {
   let state = LiveState.disconnected;
   let restarting = false;
   let authFailed = false;
+  let lastRttMs = null;
+  let connectionQuality = null;
 
   const call = (name, ...args) => {
     const callback = options[name];
@@ -253,6 +255,11 @@ export function createLiveClient(options) {
     call('onRevoked', reason);
     connection.stop();
   });
+  // Heartbeat: answer at once (the server measures the round trip), keep the quality it reported last time.
+  connection.on('Heartbeat', (serverTs, rttMs, quality) => {
+    connection.send('HeartbeatAck', serverTs).catch(() => {});
+    if (rttMs !== null && rttMs !== undefined) { lastRttMs = rttMs; connectionQuality = quality; call('onQuality', { rttMs, quality }); }
+  });
   connection.on('Error', (code, message, retryAfterMs) => call('onError', { code, message, retryAfterMs }));
   connection.onreconnecting(() => setState(LiveState.reconnecting));
   connection.onreconnected(async () => {
@@ -267,6 +274,9 @@ export function createLiveClient(options) {
 
   return {
     get state() { return state; },
+    /** Round-trip time the server last measured (ms) and its rating: good, fair or poor (null until measured). */
+    get lastRttMs() { return lastRttMs; },
+    get connectionQuality() { return connectionQuality; },
     counters,
     /** Opens the connection; rejects when the first attempt fails (nothing is retried then). */
     async start() {
