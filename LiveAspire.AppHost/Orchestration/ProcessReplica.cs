@@ -151,6 +151,12 @@ public abstract class ProcessReplica : IDisposable
                 {
                     error = e.Message;
                 }
+                catch (Exception) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Stopping: a probe cut short (PostgreSQL's or HTTP's own cancellation exception) is not an
+                    // error, and must not make the stop itself fail.
+                    return;
+                }
                 if (!cancellationToken.IsCancellationRequested)
                 {
                     SetHealth(error is null ? HealthStatus.Healthy : HealthStatus.Unhealthy, error);
