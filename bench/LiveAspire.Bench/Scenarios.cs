@@ -16,11 +16,18 @@ public static class Scenarios
 
     public static async Task<Dictionary<string, object?>> ConnectionsAsync(Target target, Options options, TextWriter log)
     {
-        var n = options.Int("n", 2000);
+        var n = options.Int("connections-n", options.Int("n", 2000));
         var procs = options.Int("procs", (n + SocketsPerProcess - 1) / SocketsPerProcess);
         var pid = target.RealtimePid ?? throw new ArgumentException("connections needs the Realtime pid (--realtime-pid) to read its RSS");
         var settle = TimeSpan.FromSeconds(options.Int("settle", 10));
+        var warmup = options.Int("warmup", 200);
         var tokens = await target.SeedTokensAsync(n);
+        if (warmup > 0)
+        {
+            // First-use costs (JIT, pools, thread pool growth) are not per-connection costs: open and close a few first.
+            var (warm, _) = await ConnectAllAsync(target.HubUrl, tokens.Take(warmup).ToList(), new Figures());
+            await Task.WhenAll(warm.Select(c => c.CloseAsync()));
+        }
 
         await Task.Delay(TimeSpan.FromSeconds(5));
         var rssBase = await SampleRssAsync(pid);
@@ -28,6 +35,7 @@ public static class Scenarios
         log.WriteLine($"connections: RSS with none {rssBase} KiB; opening {n} in {procs} process(es)");
 
         var figures = new Figures();
+        var clientCpu0 = Figures.ClientCpuSeconds();
         var clock = Stopwatch.StartNew();
         List<RawClient> clients = [];
         var workers = new List<Process>();
@@ -107,9 +115,10 @@ public static class Scenarios
             ["rss_n_kib"] = rssLoaded,
             ["rss_per_connection_kib"] = Math.Round((rssLoaded - rssBase) / (double)Math.Max(1, open), 2),
             ["rss_after_close_kib"] = rssAfter,
-            ["rss_method"] = "VmRSS of the Realtime process, median of 3 samples 1 s apart after settling; no forced GC in the server",
+            ["rss_method"] = "VmRSS of the Realtime process (/proc/{pid}/status), median of 3 samples 1 s apart after settling; warm-up connections opened and closed before the baseline; no forced GC in the server",
             ["server_cpu_s_connect_and_settle"] = Math.Round(serverCpu1 - serverCpu0, 2),
-            ["client_cpu_s"] = Math.Round(Figures.ClientCpuSeconds() + workerCpu, 2),
+            ["warmup_connections"] = warmup,
+            ["client_cpu_s"] = Math.Round(Figures.ClientCpuSeconds() - clientCpu0 + workerCpu, 2),
         };
     }
 
@@ -165,7 +174,7 @@ public static class Scenarios
 
     public static async Task<Dictionary<string, object?>> FanoutAsync(Target target, Options options, TextWriter log)
     {
-        var n = options.Int("n", 1000);
+        var n = options.Int("fanout-n", options.Int("n", 1000));
         var result = await RoomLoadAsync(target, rooms: 1, perRoom: n, options.Double("rate", 20), options.Int("seconds", 10), log);
         return new Dictionary<string, object?> { ["scenario"] = "fanout", ["subscribers"] = n }.Concat(result).ToDictionary();
     }
@@ -258,7 +267,7 @@ public static class Scenarios
 
     public static async Task<Dictionary<string, object?>> ResumeAsync(Target target, Options options, TextWriter log)
     {
-        var n = options.Int("n", 200);
+        var n = options.Int("resume-n", options.Int("n", 200));
         var rate = options.Double("rate", 20);
         var seconds = options.Int("seconds", 15);
         var room = $"stream:{Guid.NewGuid():D}";
@@ -271,6 +280,8 @@ public static class Scenarios
         using var keepAlive = new CancellationTokenSource();
         var pings = KeepAliveAsync(clients, keepAlive.Token);
         var publisher = target.CreatePublisher();
+        var clientCpu0 = Figures.ClientCpuSeconds();
+        var serverCpu0 = target.RealtimePid is { } p0 ? Figures.CpuSeconds(p0) : 0;
         var publishing = PublishAsync(publisher, [room], rate, seconds);
 
         await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0));
@@ -342,7 +353,8 @@ public static class Scenarios
             ["latency_p50_ms"] = figures.Percentile(0.50),
             ["latency_p99_ms"] = figures.Percentile(0.99),
             ["latency_max_ms"] = figures.Max(),
-            ["client_cpu_s"] = Figures.ClientCpuSeconds(),
+            ["server_cpu_s"] = target.RealtimePid is { } p1 ? Math.Round(Figures.CpuSeconds(p1) - serverCpu0, 2) : null,
+            ["client_cpu_s"] = Math.Round(Figures.ClientCpuSeconds() - clientCpu0, 2),
         };
         await Task.WhenAll(clients.Select(c => c.CloseAsync()));
         return figuresOut;

@@ -80,13 +80,19 @@ public sealed class Target : IAsyncDisposable
         return [.. users.Select(u => u.AccessToken)];
     }
 
+    private IRoomPublisher? _publisher;
+
     public IRoomPublisher CreatePublisher()
     {
+        if (_publisher is not null)
+        {
+            return _publisher;
+        }
         var options = ConfigurationOptions.Parse(RedisConnectionString);
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = 5000;
         _redis = new RedisConnection(options);
-        return new RoomPublisher(_redis, Microsoft.Extensions.Options.Options.Create(new RoomOptions()));
+        return _publisher = new RoomPublisher(_redis, Microsoft.Extensions.Options.Options.Create(new RoomOptions()));
     }
 
     public async ValueTask DisposeAsync()
@@ -97,7 +103,38 @@ public sealed class Target : IAsyncDisposable
         }
         if (_app is not null)
         {
-            await _app.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(90));
+            try
+            {
+                await _app.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(90));
+            }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+            {
+                // Seen once: the AppHost's stop threw from a PostgreSQL probe and left later resources running.
+                // Make sure nothing this run started outlives it.
+                Console.Error.WriteLine($"stopping the system threw {e.GetType().Name}; killing what is left of it");
+                foreach (var resource in _app.Resources)
+                {
+                    try
+                    {
+                        foreach (var replica in _app.Orchestrator.GetRunner(resource.Name).Replicas)
+                        {
+                            if (replica.Pid is { } pid)
+                            {
+                                try
+                                {
+                                    System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true);
+                                }
+                                catch (Exception k) when (k is ArgumentException or InvalidOperationException)
+                                {
+                                }
+                            }
+                        }
+                    }
+                    catch (Exception g) when (g is InvalidOperationException or KeyNotFoundException)
+                    {
+                    }
+                }
+            }
             _hook!.Release();
             try
             {
