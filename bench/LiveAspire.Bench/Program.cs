@@ -55,6 +55,9 @@ try
     var scenarios = command == "all" ? ["connections", "fanout", "rooms", "resume"] : new[] { command };
     foreach (var scenario in scenarios)
     {
+        // The machine is shared (other builds and tests): record how busy it was around each scenario.
+        var loadBefore = LoadAverage();
+        var started = DateTime.UtcNow;
         var figures = scenario switch
         {
             "connections" => await Scenarios.ConnectionsAsync(target, options, log),
@@ -62,6 +65,9 @@ try
             "rooms" => await Scenarios.RoomsAsync(target, options, log),
             _ => await Scenarios.ResumeAsync(target, options, log),
         };
+        figures["utc"] = started.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        figures["loadavg_1m_before"] = loadBefore;
+        figures["loadavg_1m_after"] = LoadAverage();
         Console.Out.WriteLine(JsonSerializer.Serialize(figures));
         Console.Out.Flush();
     }
@@ -72,6 +78,9 @@ finally
     await target.DisposeAsync();
 }
 return 0;
+
+static double LoadAverage() =>
+    double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
 
 namespace LiveAspire.Bench
 {
