@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text.Json;
+using LiveAspire.Bench;
+
+// LiveAspire.Bench: see bench/README.md. Usage:
+//   LiveAspire.Bench <connections|fanout|rooms|resume|all> [--n N] [--rate R] [--seconds T] [--rooms K] [--per-room M]
+//       [--procs P] [--port-start P]                                  start an own system (Testing, --no-build)
+//       [--replica http://127.0.0.1:PORT --realtime-pid PID --redis CS --livedb CS --signing-key-file F]  or target a running one
+//   LiveAspire.Bench worker --hub ws://... --tokens-file F --from A --count C   (spawned by `connections`)
+var command = args.Length > 0 ? args[0] : "help";
+var options = Options.Parse(args.Skip(1));
+var log = Console.Error;
+
+if (command == "worker")
+{
+    return await Scenarios.WorkerAsync(options);
+}
+if (command is not ("connections" or "fanout" or "rooms" or "resume" or "all"))
+{
+    log.WriteLine("usage: LiveAspire.Bench connections|fanout|rooms|resume|all [options]  (bench/README.md)");
+    return 2;
+}
+
+// Every run is bounded: a watchdog ends the process whatever happens.
+var limit = TimeSpan.FromSeconds(options.Int("max-seconds", 900));
+_ = Task.Delay(limit).ContinueWith(_ =>
+{
+    log.WriteLine($"watchdog: {limit.TotalSeconds} s elapsed, exiting");
+    Environment.Exit(3);
+}, TaskScheduler.Default);
+
+Target target;
+if (options.Has("replica"))
+{
+    target = new Target
+    {
+        ReplicaUrl = new Uri(options.String("replica")!),
+        RealtimePid = options.Has("realtime-pid") ? options.Int("realtime-pid", 0) : null,
+        RedisConnectionString = options.String("redis") ?? throw new ArgumentException("--redis is required with --replica"),
+        LivedbConnectionString = options.String("livedb") ?? throw new ArgumentException("--livedb is required with --replica"),
+        SigningKeyPem = File.ReadAllText(options.String("signing-key-file") ?? throw new ArgumentException("--signing-key-file is required with --replica")),
+    };
+    if (!target.ReplicaUrl.IsLoopback)
+    {
+        throw new ArgumentException("the benchmark targets 127.0.0.1 only");
+    }
+}
+else
+{
+    target = await Target.StartAsync(options.Int("port-start", 32200), log);
+}
+
+try
+{
+    var scenarios = command == "all" ? ["connections", "fanout", "rooms", "resume"] : new[] { command };
+    foreach (var scenario in scenarios)
+    {
+        // The machine is shared (other builds and tests): record how busy it was around each scenario.
+        var loadBefore = LoadAverage();
+        var started = DateTime.UtcNow;
+        var figures = scenario switch
+        {
+            "connections" => await Scenarios.ConnectionsAsync(target, options, log),
+            "fanout" => await Scenarios.FanoutAsync(target, options, log),
+            "rooms" => await Scenarios.RoomsAsync(target, options, log),
+            _ => await Scenarios.ResumeAsync(target, options, log),
+        };
+        figures["utc"] = started.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        figures["loadavg_1m_before"] = loadBefore;
+        figures["loadavg_1m_after"] = LoadAverage();
+        Console.Out.WriteLine(JsonSerializer.Serialize(figures));
+        Console.Out.Flush();
+    }
+}
+finally
+{
+    log.WriteLine("stopping");
+    await target.DisposeAsync();
+}
+return 0;
+
+static double LoadAverage() =>
+    double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+
+namespace LiveAspire.Bench
+{
+    public sealed class Options
+    {
+        private readonly Dictionary<string, string> _values = [];
+
+        public static Options Parse(IEnumerable<string> args)
+        {
+            var o = new Options();
+            string? key = null;
+            foreach (var a in args)
+            {
+                if (a.StartsWith("--", StringComparison.Ordinal))
+                {
+                    if (key is not null)
+                    {
+                        o._values[key] = "true";
+                    }
+                    key = a[2..];
+                }
+                else if (key is not null)
+                {
+                    o._values[key] = a;
+                    key = null;
+                }
+            }
+            if (key is not null)
+            {
+                o._values[key] = "true";
+            }
+            return o;
+        }
+
+        public bool Has(string key) => _values.ContainsKey(key);
+        public string? String(string key) => _values.GetValueOrDefault(key);
+        public int Int(string key, int fallback) => _values.TryGetValue(key, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+        public double Double(string key, double fallback) => _values.TryGetValue(key, out var v) ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    }
+
+    internal static class Stopwatches
+    {
+        public static double Seconds(Stopwatch s) => Math.Round(s.Elapsed.TotalSeconds, 3);
+    }
+}
