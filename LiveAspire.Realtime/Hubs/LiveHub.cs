@@ -2,6 +2,7 @@ using LiveAspire.Contracts.Realtime;
 using LiveAspire.Infrastructure.Hosting;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
+using LiveAspire.Realtime.Presence;
 using LiveAspire.Realtime.Rooms;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -22,7 +23,10 @@ public sealed partial class LiveHub(
     ConnectionRegistry registry,
     RoomSync sync,
     RoomAccess access,
-    IOptions<DeliveryOptions> delivery) : Hub<ILiveClient>
+    IOptions<DeliveryOptions> delivery,
+    PresenceTracker presence,
+    TypingRelay typingRelay,
+    IOptions<PresenceOptions> presenceOptions) : Hub<ILiveClient>
 {
     /// <summary>Where the hub is mapped.</summary>
     public const string Path = LiveHubContract.Path;
