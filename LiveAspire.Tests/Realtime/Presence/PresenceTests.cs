@@ -1,9 +1,9 @@
 using System.Text.Json;
 using LiveAspire.AppHost.Orchestration;
+using LiveAspire.Client;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Infrastructure.Rooms;
 using LiveAspire.Tests.Infrastructure;
-using LiveAspire.Client;
 using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Presence;
