@@ -58,6 +58,12 @@ internal sealed class RoomTracker(int dedupeCapacity)
             startResume = TryStartResume(room);
             return EnvelopeVerdict.Gap;
         }
+        if (envelope.Seq == LiveHubContract.EphemeralSeq)
+        {
+            // Ephemeral (dm.typing): not part of the room's order; delivered once, the position untouched.
+            _delivered.Add(envelope.Id);
+            return EnvelopeVerdict.Deliver;
+        }
         if (room.Position is { } position)
         {
             if (envelope.Epoch == position.Epoch && envelope.Seq <= position.Seq)

@@ -8,6 +8,7 @@ using LiveAspire.Infrastructure.Rooms;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Realtime.Heartbeats;
+using LiveAspire.Realtime.Presence;
 using LiveAspire.Realtime.Rooms;
 using LiveAspire.Realtime.Sessions;
 
@@ -51,6 +52,12 @@ public static class Extensions
         builder.Services.AddHostedService<RedisRecovery>();
         builder.Services.AddHostedService<RevocationListener>();
         builder.Services.AddHostedService<ChannelRoleListener>();
+
+        builder.Services.Configure<PresenceOptions>(builder.Configuration.GetSection("Presence"));
+        builder.Services.AddSingleton<PresenceTracker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PresenceTracker>());
+        builder.Services.AddSingleton<TypingRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TypingRelay>());
 
         // JSON protocol only: the MessagePack package is not available, and browsers and tests speak JSON.
         builder.Services.AddSignalR();

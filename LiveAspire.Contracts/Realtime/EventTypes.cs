@@ -26,6 +26,14 @@ public static class EventTypes
     /// <see cref="Channels.StreamUpdated"/> <c>{streamId, channelId, title, category}</c>. Leaves through the outbox.</summary>
     public const string StreamUpdated = "stream.updated";
 
+    /// <summary>Viewer count of a stream room (<c>stream:{channelId}</c>): data <see cref="LiveAspire.Contracts.Realtime.PresenceCount"/>
+    /// <c>{users, connections}</c>. A counter: at most one per second per room, only when changed; the latest wins.</summary>
+    public const string PresenceCount = "presence.count";
+
+    /// <summary>Ephemeral typing indicator in a private conversation (<c>dm:{a}:{b}</c>): data
+    /// <see cref="LiveAspire.Contracts.Realtime.DmTyping"/> <c>{userId, typing}</c>. Not numbered or stored: <c>seq</c> 0, empty epoch.</summary>
+    public const string DmTyping = "dm.typing";
+
     /// <summary>All of them, for the documentation test.</summary>
-    public static readonly IReadOnlyList<string> All = [RoomGap, SystemAnnouncement, StreamStarted, StreamEnded, StreamUpdated];
+    public static readonly IReadOnlyList<string> All = [RoomGap, SystemAnnouncement, StreamStarted, StreamEnded, StreamUpdated, PresenceCount, DmTyping];
 }

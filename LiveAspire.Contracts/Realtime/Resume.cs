@@ -32,6 +32,17 @@ public static class LiveHubContract
     /// <summary><c>Leave(room)</c>: stop receiving a room's events.</summary>
     public const string Leave = "Leave";
 
+    /// <summary><c>GetPresence(userIds[]) → Dictionary&lt;userId, bool&gt;</c>: which users are online (any device, any
+    /// replica). At most <c>Presence:MaxPresenceIds</c> ids (100 by default).</summary>
+    public const string GetPresence = "GetPresence";
+
+    /// <summary><c>Typing(room, data?)</c>: tell the other member of a <c>dm:</c> room that this user is typing
+    /// (<c>data</c> <c>{typing: false}</c> for stopped); ephemeral, sender taken from the token.</summary>
+    public const string Typing = "Typing";
+
+    /// <summary>Seq of an ephemeral envelope (<c>dm.typing</c>): not numbered, not stored, not part of the room's order.</summary>
+    public const long EphemeralSeq = 0;
+
     /// <summary><c>Ping() → PingReply</c>.</summary>
     public const string Ping = "Ping";
 

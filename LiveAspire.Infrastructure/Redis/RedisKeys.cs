@@ -22,4 +22,15 @@ public static class RedisKeys
 
     /// <summary>String <c>{channelId}</c> while an overlay key is active, <c>-</c> when it is not (TTL 30 s).</summary>
     public static string OverlayKey(Guid keyId) => $"{Prefix}overlay-key:{keyId:D}";
+
+    /// <summary>Prefix of one stream room's presence keys, all under the room's hash tag: <c>:users</c> (sorted set
+    /// userId → lease expiry ms), <c>:replicas</c> (hash replica → <c>{connections}:{expiry ms}</c>),
+    /// <c>:r:{replica}</c> (set of the userIds that replica holds), <c>:last</c> (hash: last published count).</summary>
+    public static string PresencePrefix(string room) => $"{Prefix}presence:{{{room}}}:";
+
+    /// <summary>Sorted set replica → lease expiry (Unix ms): the replicas on which the user has a connection.</summary>
+    public static string Online(Guid userId) => $"{Prefix}online:{userId:D}";
+
+    /// <summary>Channel carrying ephemeral typing indicators between Realtime replicas (never stored or numbered).</summary>
+    public const string TypingChannel = Prefix + "typing";
 }

@@ -42,6 +42,9 @@ public sealed class ConnectionRegistry
         return connection;
     }
 
+    /// <summary>The users with at least one connection on this replica.</summary>
+    public IEnumerable<Guid> Users() => _byUser.Where(u => !u.Value.IsEmpty).Select(u => u.Key);
+
     public IReadOnlyList<LiveConnection> OfUser(Guid userId) =>
         _byUser.TryGetValue(userId, out var mine) ? [.. mine.Values] : [];
 }

@@ -31,6 +31,9 @@ public sealed class LiveConnection(string connectionId, Guid? userId, Guid? over
     /// <summary>Room name → this connection's position in it.</summary>
     public ConcurrentDictionary<string, RoomMembership> Rooms { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>When this connection last sent a typing indicator (timestamp ticks); for the light rate limit.</summary>
+    public long LastTypingTimestamp;
+
     /// <summary>Closes the connection from the server side (revocation, a client too slow to keep up).</summary>
     public void Abort() => context.Abort();
 }

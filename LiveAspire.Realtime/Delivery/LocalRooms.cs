@@ -88,6 +88,9 @@ public sealed class LocalRooms(IRedisConnection redis)
         }
     }
 
+    /// <summary>The rooms that have local members now.</summary>
+    public IEnumerable<string> RoomNames => _rooms.Keys;
+
     public IEnumerable<RoomMembership> AllMembers() => _rooms.Keys.SelectMany(MembersOf);
 
     private async Task SubscribeAsync(string room, LocalRoom local)

@@ -3,6 +3,7 @@ using LiveAspire.Infrastructure.Hosting;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Realtime.Heartbeats;
+using LiveAspire.Realtime.Presence;
 using LiveAspire.Realtime.Rooms;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -24,7 +25,10 @@ public sealed partial class LiveHub(
     RoomSync sync,
     RoomAccess access,
     IOptions<DeliveryOptions> delivery,
-    HeartbeatService heartbeats) : Hub<ILiveClient>
+    HeartbeatService heartbeats,
+    PresenceTracker presence,
+    TypingRelay typingRelay,
+    IOptions<PresenceOptions> presenceOptions) : Hub<ILiveClient>
 {
     /// <summary>Where the hub is mapped.</summary>
     public const string Path = LiveHubContract.Path;

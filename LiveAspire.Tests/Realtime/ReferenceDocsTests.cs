@@ -33,7 +33,8 @@ public sealed partial class ReferenceDocsTests
     public void ProtocolDocNamesEveryHubMethodAndClientMethod()
     {
         var doc = Doc("protocol.md");
-        string[] hubMethods = [LiveHubContract.Resume, LiveHubContract.JoinStream, LiveHubContract.Leave, LiveHubContract.Ping];
+        string[] hubMethods = [LiveHubContract.Resume, LiveHubContract.JoinStream, LiveHubContract.Leave, LiveHubContract.Ping,
+            LiveHubContract.GetPresence, LiveHubContract.Typing];
         var clientMethods = typeof(ILiveClient).GetMethods().Select(m => m.Name);
         foreach (var name in hubMethods.Concat(clientMethods).Append(LiveHubContract.Path).Append(LiveHubContract.GapEventType))
         {

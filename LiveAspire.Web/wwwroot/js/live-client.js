@@ -132,6 +132,13 @@ export function createLiveClient(options) {
       if (startResume(room)) resumeBehind(envelope.room);
       return;
     }
+    if (envelope.seq === 0) {
+      // Ephemeral (dm.typing): not part of the room's order; delivered once, the position untouched.
+      delivered.add(envelope.id);
+      counters.eventsDelivered++;
+      call('onEvent', envelope);
+      return;
+    }
     const position = room.position;
     if (position) {
       if (envelope.epoch === position.epoch && envelope.seq <= position.seq) { counters.staleDropped++; return; }

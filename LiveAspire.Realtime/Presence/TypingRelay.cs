@@ -1,0 +1,107 @@
+using System.Text.Json;
+using LiveAspire.Contracts.Realtime;
+using LiveAspire.Infrastructure.Redis;
+using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Realtime.Connections;
+using LiveAspire.Realtime.Delivery;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LiveAspire.Realtime.Presence;
+
+/// <summary>
+/// Ephemeral typing indicators for <c>dm:</c> rooms. They are not numbered or stored (a typing indicator is worthless
+/// a few seconds later, and must not take a seq, fill the hot window or be replayed on resume): the sending replica
+/// publishes a small JSON message on one Redis pub/sub channel (<see cref="RedisKeys.TypingChannel"/>) that every
+/// replica subscribes to at start, and each replica hands an envelope with <c>seq</c> 0 and an empty epoch straight to
+/// the outboxes of its local members of that room. Lost while Redis reconnects, which is acceptable for a hint.
+/// </summary>
+public sealed partial class TypingRelay(
+    IRedisConnection redis,
+    LocalRooms rooms,
+    TimeProvider time,
+    IOptions<PresenceOptions> options,
+    ILogger<TypingRelay> logger) : BackgroundService
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Sends the indicator of <paramref name="connection"/>'s user (the token's identity, never the payload's)
+    /// to the room's other connections. Returns false when dropped by the rate limit.</summary>
+    public async Task<bool> SendAsync(LiveConnection connection, Guid userId, RoomName room, bool typing)
+    {
+        var now = time.GetTimestamp();
+        var last = Interlocked.Read(ref connection.LastTypingTimestamp);
+        if (last != 0 && time.GetElapsedTime(last, now).TotalMilliseconds < options.Value.TypingMinIntervalMilliseconds)
+        {
+            return false;
+        }
+        if (Interlocked.CompareExchange(ref connection.LastTypingTimestamp, now, last) != last)
+        {
+            return false; // a concurrent call from the same connection won
+        }
+        var message = new TypingMessage(room.ToString(), userId, typing, Guid.CreateVersion7().ToString("N"),
+            time.GetUtcNow().ToUnixTimeMilliseconds(), connection.ConnectionId);
+        var multiplexer = await redis.GetMultiplexerAsync();
+        if (!multiplexer.IsConnected)
+        {
+            throw new RoomStoreUnavailableException("Redis is not connected.");
+        }
+        await multiplexer.GetSubscriber().PublishAsync(RedisKeys.TypingChannel, JsonSerializer.Serialize(message, Json));
+        return true;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Subscribe once; StackExchange.Redis restores the subscription after a reconnect by itself.
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var multiplexer = await redis.GetMultiplexerAsync();
+                await multiplexer.GetSubscriber().SubscribeAsync(RedisKeys.TypingChannel, (_, value) => Deliver(value!));
+                return;
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                LogSubscribeFailed(logger, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+            }
+        }
+    }
+
+    private void Deliver(string json)
+    {
+        TypingMessage? message;
+        try
+        {
+            message = JsonSerializer.Deserialize<TypingMessage>(json, Json);
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+        if (message is null)
+        {
+            return;
+        }
+        var members = rooms.MembersOf(message.Room);
+        if (members.Length == 0)
+        {
+            return;
+        }
+        var data = JsonSerializer.SerializeToElement(new DmTyping(message.UserId, message.Typing), Json);
+        var envelope = new EventEnvelope(message.Id, EventTypes.DmTyping, message.Room, LiveHubContract.EphemeralSeq, "", message.Ts, data);
+        foreach (var member in members)
+        {
+            if (!member.IsClosed && member.Connection.ConnectionId != message.From)
+            {
+                member.Connection.Outbox.Enqueue(envelope);
+            }
+        }
+    }
+
+    private sealed record TypingMessage(string Room, Guid UserId, bool Typing, string Id, long Ts, string From);
+
+    [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "Subscribing to typing indicators failed, retrying: {Error}")]
+    private static partial void LogSubscribeFailed(ILogger logger, string error);
+}
