@@ -7,6 +7,7 @@ using LiveAspire.Infrastructure.Redis;
 using LiveAspire.Infrastructure.Rooms;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
+using LiveAspire.Realtime.Edge;
 using LiveAspire.Realtime.Rooms;
 using LiveAspire.Realtime.Sessions;
 
@@ -46,8 +47,9 @@ public static class Extensions
         builder.Services.AddHostedService<RevocationListener>();
         builder.Services.AddHostedService<ChannelRoleListener>();
 
-        // JSON protocol only: the MessagePack package is not available, and browsers and tests speak JSON.
-        builder.Services.AddSignalR();
+        // JSON protocol only: the MessagePack package is not available, and browsers and tests speak JSON. SignalR
+        // is added by the edge, with its message size, handshake timeout and invocation rate limit.
+        builder.Services.AddEdge(builder.Configuration);
         return builder;
     }
 }
