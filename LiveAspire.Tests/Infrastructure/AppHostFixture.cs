@@ -32,10 +32,24 @@ public class AppHostFixture : IAsyncLifetime
                 {
                     project.Environment["FaultHooks__Directory"] = ReferenceExpression.Literal(FaultDirectory);
                 }
+                // Edge limits low enough for the edge tests to reach quickly (Realtime/Edge); other tests stay below them.
+                var realtime = b.Resources.OfType<ProjectResource>().Single(r => r.Name == "realtime");
+                foreach (var (key, value) in EdgeSettings)
+                {
+                    realtime.Environment[key] = ReferenceExpression.Literal(value);
+                }
                 ConfigureModel(b);
             },
         };
     }
+
+    /// <summary>The edge limits of the test system's Realtime replicas (defaults are in EdgeOptions).</summary>
+    public static readonly IReadOnlyDictionary<string, string> EdgeSettings = new Dictionary<string, string>
+    {
+        ["Edge__MaxConnectionsPerUser"] = "5",
+        ["Edge__HandshakeTimeout"] = "00:00:02",
+        ["Edge__SlowReaderTimeout"] = "00:00:03",
+    };
 
     public DistributedApplication App { get; private set; } = null!;
 
