@@ -2,6 +2,7 @@ using System.Net;
 using LiveAspire.Infrastructure.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LiveAspire.Realtime.Edge;
 
@@ -50,6 +51,8 @@ public static class EdgeExtensions
             o.MaximumParallelInvocationsPerClient = 1;
             o.AddFilter<InvocationLimiter>();
         });
+        services.RemoveAll<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol>();
+        services.AddSingleton<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol, StrictJsonHubProtocol>();
         return services;
     }
 

@@ -44,7 +44,9 @@ public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionCaps 
         var limits = options.Value;
         var userKey = "user:" + subject;
         var ipKey = "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        var holds = context.WebSockets.IsWebSocketRequest
+        // The WebSocket feature is added inside the hub's endpoint, so the upgrade is recognised by its header here.
+        var holds = (HttpMethods.IsGet(context.Request.Method)
+                && context.Request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase))
             || (HttpMethods.IsGet(context.Request.Method) && context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase));
         if (!holds)
         {
