@@ -9,6 +9,7 @@ using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Realtime.Heartbeats;
 using LiveAspire.Realtime.Presence;
+using LiveAspire.Realtime.Edge;
 using LiveAspire.Realtime.Rooms;
 using LiveAspire.Realtime.Sessions;
 
@@ -59,8 +60,9 @@ public static class Extensions
         builder.Services.AddSingleton<TypingRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TypingRelay>());
 
-        // JSON protocol only: the MessagePack package is not available, and browsers and tests speak JSON.
-        builder.Services.AddSignalR();
+        // JSON protocol only: the MessagePack package is not available, and browsers and tests speak JSON. SignalR
+        // is added by the edge, with its message size, handshake timeout and invocation rate limit.
+        builder.Services.AddEdge(builder.Configuration);
         return builder;
     }
 }

@@ -1,5 +1,6 @@
 using LiveAspire.Infrastructure.Hosting;
 using LiveAspire.Realtime;
+using LiveAspire.Realtime.Edge;
 using LiveAspire.Realtime.Hubs;
 using LiveAspire.Realtime.Replicas;
 
@@ -10,11 +11,13 @@ try
     builder.AddRealtimeServices();
 
     var app = builder.Build();
+    app.UseEdgeBeforeAuthentication();
     app.UseAuthentication();
     app.UseAuthorization();
+    app.UseEdgeAfterAuthentication();
     app.MapDefaultEndpoints();
     app.MapReplicaApi();
-    app.MapHub<LiveHub>(LiveHub.Path);
+    app.MapEdgeHub<LiveHub>(LiveHub.Path);
     await app.RunAsync();
     return 0;
 }

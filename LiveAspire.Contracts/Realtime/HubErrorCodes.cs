@@ -24,7 +24,20 @@ public static class HubErrorCodes
     /// <summary>The connection is closing; reconnect.</summary>
     public const string ConnectionClosed = "connection_closed";
 
+    /// <summary>Too many invocations; retry after the given delay.</summary>
+    public const string RateLimited = "rate_limited";
+
+    /// <summary>The connection kept invoking over the rate limit and is being closed.</summary>
+    public const string InvocationFlood = "invocation_flood";
+
+    /// <summary>HTTP 403 before the upgrade: the request's Origin is not allowed.</summary>
+    public const string OriginForbidden = "origin_forbidden";
+
+    /// <summary>HTTP 429 before the upgrade: the user or address already holds as many connections as allowed.</summary>
+    public const string TooManyConnections = "too_many_connections";
+
     /// <summary>Every code above, for the documentation test.</summary>
     public static readonly IReadOnlyList<string> All =
-        [RoomInvalid, RoomForbidden, RedisUnavailable, InvalidArgument, TooManyRooms, ConnectionClosed];
+        [RoomInvalid, RoomForbidden, RedisUnavailable, InvalidArgument, TooManyRooms, ConnectionClosed,
+         RateLimited, InvocationFlood, OriginForbidden, TooManyConnections];
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using LiveAspire.Contracts.Auth;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Delivery;
+using LiveAspire.Realtime.Edge;
 using LiveAspire.Realtime.Hubs;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,7 @@ public sealed partial class ConnectionLifecycle(
     LocalRooms rooms,
     IHubContext<LiveHub, ILiveClient> hub,
     IOptions<DeliveryOptions> options,
+    IOptions<EdgeOptions> edge,
     ILogger<ConnectionLifecycle> logger)
 {
     public LiveConnection Open(HubCallerContext context)
@@ -36,7 +38,9 @@ public sealed partial class ConnectionLifecycle(
             LogSlowConsumer(logger, context.ConnectionId);
             // Reconnect first: a bare abort makes SignalR send a Close without allowReconnect, which clients obey by
             // stopping. Told to reconnect, the client resumes from its last seq: nothing is lost, the room not slowed.
-            _ = client.Reconnect("slow_consumer").ContinueWith(_ => connection.Abort(), TaskScheduler.Default);
+            // Bounded: a client that stopped reading altogether never lets the Reconnect frame out.
+            _ = client.Reconnect("slow_consumer").WaitAsync(edge.Value.SlowReaderTimeout)
+                .ContinueWith(_ => connection.Abort(), TaskScheduler.Default);
         };
         registry.Add(connection);
         _ = PumpAsync(connection, client, context.ConnectionAborted);
@@ -61,7 +65,15 @@ public sealed partial class ConnectionLifecycle(
     {
         try
         {
-            await connection.Outbox.PumpAsync(client.Events, aborted);
+            // A frame the client does not take within the timeout (transport buffer full, socket not read) marks a
+            // slow reader: it is dropped, and the room, which only enqueues into this outbox, never waits for it.
+            var timeout = edge.Value.SlowReaderTimeout;
+            await connection.Outbox.PumpAsync(batch => client.Events(batch).WaitAsync(timeout, aborted), aborted);
+        }
+        catch (TimeoutException)
+        {
+            LogSlowReader(logger, connection.ConnectionId, edge.Value.SlowReaderTimeout.TotalSeconds);
+            connection.Abort();
         }
         catch (OperationCanceledException)
         {
@@ -75,6 +87,9 @@ public sealed partial class ConnectionLifecycle(
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Connection {ConnectionId} fell too far behind; disconnected (it will resume)")]
     private static partial void LogSlowConsumer(ILogger logger, string connectionId);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "Connection {ConnectionId} did not read a frame within {Seconds} s; dropped as a slow reader (it will resume)")]
+    private static partial void LogSlowReader(ILogger logger, string connectionId, double seconds);
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Sending to connection {ConnectionId} failed: {Error}")]
     private static partial void LogPumpFailed(ILogger logger, string connectionId, string error);

@@ -29,19 +29,33 @@ public sealed partial class LiveHub
         {
             return Task.FromResult(new ResumeResult(false, null, 0, "room_invalid"));
         }
-        if ((lastSeq is null) != (epoch is null) || lastSeq < 0)
+        if ((lastSeq is null) != (epoch is null) || lastSeq < 0 || epoch is { Length: 0 or > MaxEpochLength })
         {
-            throw new HubException("invalid_argument: lastSeq and epoch go together, and lastSeq is not negative");
+            throw new HubException("invalid_argument: lastSeq and epoch go together, lastSeq is not negative, and epoch is 1 to 64 characters");
         }
         return JoinAsync(RoomName.Stream(channelId).ToString(), lastSeq is { } seq ? new RoomPosition(seq, epoch!) : null);
     }
 
     /// <summary>Stops this connection's delivery from a room.</summary>
-    public void Leave(string room) => sync.Leave(Connection, room ?? "");
+    public void Leave(string room)
+    {
+        if (room is not { Length: > 0 and <= MaxRoomNameLength })
+        {
+            throw new HubException("invalid_argument: name the room to leave");
+        }
+        sync.Leave(Connection, room);
+    }
+
+    /// <summary>Longest room name accepted (<c>dm:{uuid}:{uuid}</c> is 76 characters).</summary>
+    private const int MaxRoomNameLength = 100;
+
+    /// <summary>Longest epoch accepted; the server's epochs are far shorter.</summary>
+    private const int MaxEpochLength = 64;
 
     private async Task<ResumeResult> JoinAsync(string room, RoomPosition? position)
     {
-        if (!RoomName.TryParse(room, out var name) || position is { Seq: < 0 } || position is { Epoch: null or "" })
+        if (room is not { Length: <= MaxRoomNameLength } || !RoomName.TryParse(room, out var name)
+            || position is { Seq: < 0 } || position is { Epoch: null or "" or { Length: > MaxEpochLength } })
         {
             return new ResumeResult(false, null, 0, "room_invalid");
         }

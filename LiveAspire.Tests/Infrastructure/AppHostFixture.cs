@@ -32,13 +32,26 @@ public class AppHostFixture : IAsyncLifetime
                 {
                     project.Environment["FaultHooks__Directory"] = ReferenceExpression.Literal(FaultDirectory);
                 }
+                // Edge limits low enough for the edge tests to reach quickly (Realtime/Edge); other tests stay below them.
+                var realtime = b.Resources.OfType<ProjectResource>().Single(r => r.Name == "realtime");
+                foreach (var (key, value) in EdgeSettings)
+                {
+                    realtime.Environment[key] = ReferenceExpression.Literal(value);
+                }
                 // Heartbeats every second (default 10 s), so round-trip times are measured within a test's patience.
-                b.Resources.OfType<ProjectResource>().Single(p => p.Name == "realtime")
-                    .Environment["Heartbeat__Interval"] = ReferenceExpression.Literal("00:00:01");
+                realtime.Environment["Heartbeat__Interval"] = ReferenceExpression.Literal("00:00:01");
                 ConfigureModel(b);
             },
         };
     }
+
+    /// <summary>The edge limits of the test system's Realtime replicas (defaults are in EdgeOptions).</summary>
+    public static readonly IReadOnlyDictionary<string, string> EdgeSettings = new Dictionary<string, string>
+    {
+        ["Edge__MaxConnectionsPerUser"] = "5",
+        ["Edge__HandshakeTimeout"] = "00:00:02",
+        ["Edge__SlowReaderTimeout"] = "00:00:03",
+    };
 
     public DistributedApplication App { get; private set; } = null!;
 

@@ -1,0 +1,87 @@
+using System.Net;
+using LiveAspire.Infrastructure.Hosting;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LiveAspire.Realtime.Edge;
+
+/// <summary>Registration and pipeline order of the edge checks (docs/realtime.md, "Edge security").</summary>
+public static class EdgeExtensions
+{
+    /// <summary>The CORS policy of the hub path: the allowed origins, with credentials.</summary>
+    public const string CorsPolicy = "edge";
+
+    public static IServiceCollection AddEdge(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(EdgeOptions.SectionName);
+        var edge = section.Get<EdgeOptions>() ?? new EdgeOptions();
+        if (edge.ApplicationMaxBufferBytes < edge.MaxMessageBytes)
+        {
+            // A message larger than the read buffer could never be parsed: the transport would stop reading for good.
+            throw new ConfigurationException("Edge:ApplicationMaxBufferBytes", "must be at least Edge:MaxMessageBytes");
+        }
+        services.Configure<EdgeOptions>(section);
+        services.AddSingleton<OriginPolicy>();
+        services.AddSingleton<ConnectionCaps>();
+        services.AddSingleton<EdgeMiddleware>();
+        services.AddSingleton<InvocationLimiter>();
+
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            // Only the configured proxies are believed; the defaults (loopback) are cleared so that nothing else is.
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in edge.KnownProxies)
+            {
+                o.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+        });
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
+            .Configure<OriginPolicy>((o, origins) => o.AddPolicy(CorsPolicy, p => p
+                .WithOrigins([.. origins.Allowed]).AllowAnyHeader().WithMethods("GET", "POST").AllowCredentials()));
+
+        services.AddSignalR(o =>
+        {
+            o.MaximumReceiveMessageSize = edge.MaxMessageBytes;
+            o.HandshakeTimeout = edge.HandshakeTimeout;
+            // One invocation at a time per client (the default, stated): a flood queues behind the rate limit.
+            o.MaximumParallelInvocationsPerClient = 1;
+            o.AddFilter<InvocationLimiter>();
+        });
+        services.RemoveAll<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol>();
+        services.AddSingleton<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol, StrictJsonHubProtocol>();
+        return services;
+    }
+
+    /// <summary>Forwarded headers and the Origin check, then CORS: before authentication.</summary>
+    public static WebApplication UseEdgeBeforeAuthentication(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        var edge = app.Services.GetRequiredService<EdgeMiddleware>();
+        app.Use(edge.CheckOriginAsync);
+        app.UseCors();
+        return app;
+    }
+
+    /// <summary>Connection caps: after authentication (they count per user).</summary>
+    public static WebApplication UseEdgeAfterAuthentication(this WebApplication app)
+    {
+        var edge = app.Services.GetRequiredService<EdgeMiddleware>();
+        app.Use(edge.CheckCapsAsync);
+        return app;
+    }
+
+    /// <summary>Maps the hub with the edge's transport buffer limits and CORS policy.</summary>
+    public static HubEndpointConventionBuilder MapEdgeHub<THub>(this WebApplication app, string path) where THub : Hub
+    {
+        var edge = app.Configuration.GetSection(EdgeOptions.SectionName).Get<EdgeOptions>() ?? new EdgeOptions();
+        return app.MapHub<THub>(path, o =>
+        {
+            o.ApplicationMaxBufferSize = edge.ApplicationMaxBufferBytes;
+            o.TransportMaxBufferSize = edge.TransportMaxBufferBytes;
+        }).RequireCors(CorsPolicy);
+    }
+}
