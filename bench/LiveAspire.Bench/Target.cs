@@ -43,6 +43,10 @@ public sealed class Target : IAsyncDisposable
                 o.EnvironmentName = "Testing";
                 o.ConsoleOutput = false;
             },
+            // Every load connection comes from 127.0.0.1: lift the per-address cap (a production edge protection)
+            // so the benchmark measures delivery, not the cap.
+            ConfigureModel = b => b.Resources.OfType<ProjectResource>().Single(r => r.Name == "realtime")
+                .Environment["Edge__MaxConnectionsPerIp"] = ReferenceExpression.Literal("1000000"),
         };
         var entryPoint = typeof(DistributedApplication).Assembly.EntryPoint!;
         log.WriteLine($"starting the system (state {stateDirectory}, ports {portStart}..{portStart + 39})");
