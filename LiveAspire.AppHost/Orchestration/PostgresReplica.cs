@@ -96,15 +96,5 @@ public sealed class PostgresReplica(PostgresServerResource resource, RunContext 
     public string AdminConnectionString(string database) =>
         $"{resource.ConnectionStringExpression.GetValue()};Database={database};Pooling=false;Timeout=5;Include Error Detail=true";
 
-    protected override bool TryMoveToAnotherPort()
-    {
-        var endpoint = resource.GetEndpoint("tcp");
-        if (endpoint.RequestedPort is not null)
-        {
-            return false;
-        }
-        Port = context.Ports.Allocate(resource.Name);
-        endpoint.Port = Port;
-        return true;
-    }
+    protected override bool TryMoveToAnotherPort() => MoveEndpoint(resource.GetEndpoint("tcp"), context.Ports);
 }

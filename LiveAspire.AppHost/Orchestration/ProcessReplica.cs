@@ -52,6 +52,19 @@ public abstract class ProcessReplica : IDisposable
     /// <summary>Called when the first start failed because the port was taken; returns false to give up.</summary>
     protected virtual bool TryMoveToAnotherPort() => false;
 
+    /// <summary>Moves a single-process resource's endpoint to a fresh port from the block, unless its port was
+    /// fixed by configuration (then the operator's choice stands and the start fails).</summary>
+    protected bool MoveEndpoint(Hosting.EndpointAnnotation endpoint, PortAllocator ports)
+    {
+        if (endpoint.RequestedPort is not null)
+        {
+            return false;
+        }
+        Port = ports.Allocate(endpoint.Owner.Name);
+        endpoint.Port = Port;
+        return true;
+    }
+
     /// <summary>Work to do once, before the first start (initdb, writing a config file).</summary>
     protected virtual Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

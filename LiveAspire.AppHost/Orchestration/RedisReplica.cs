@@ -46,14 +46,11 @@ public sealed class RedisReplica(RedisResource resource, RunContext context, Log
 
     protected override bool TryMoveToAnotherPort()
     {
-        var endpoint = resource.GetEndpoint("tcp");
-        if (endpoint.RequestedPort is not null)
+        if (!MoveEndpoint(resource.GetEndpoint("tcp"), context.Ports))
         {
             return false;
         }
-        Port = context.Ports.Allocate(resource.Name);
-        endpoint.Port = Port;
-        WriteConfig();
+        WriteConfig(); // the port lives in the config file
         return true;
     }
 }

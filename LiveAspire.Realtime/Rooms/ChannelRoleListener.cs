@@ -27,12 +27,10 @@ public sealed partial class ChannelRoleListener(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var changes = System.Threading.Channels.Channel.CreateUnbounded<string>(new() { SingleReader = true });
-        var multiplexer = await redis.GetMultiplexerAsync();
-        await multiplexer.GetSubscriber().SubscribeAsync(RedisKeys.ChannelRolesChannel, (_, value) => changes.Writer.TryWrite(value!));
+        var changes = await RedisMessages.SubscribeAsync(redis, RedisKeys.ChannelRolesChannel);
         try
         {
-            await foreach (var text in changes.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var text in changes.ReadAllAsync(stoppingToken))
             {
                 try
                 {

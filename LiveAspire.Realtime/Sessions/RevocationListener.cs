@@ -28,13 +28,10 @@ public sealed partial class RevocationListener(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var notices = System.Threading.Channels.Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-        var multiplexer = await redis.GetMultiplexerAsync();
-        // Subscribed once; the client library restores the subscription itself after Redis reconnects.
-        await multiplexer.GetSubscriber().SubscribeAsync(RedisKeys.RevocationsChannel, (_, value) => notices.Writer.TryWrite(value!));
+        var notices = await RedisMessages.SubscribeAsync(redis, RedisKeys.RevocationsChannel);
         try
         {
-            await foreach (var text in notices.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var text in notices.ReadAllAsync(stoppingToken))
             {
                 await HandleAsync(text);
             }
