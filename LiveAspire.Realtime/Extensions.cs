@@ -63,6 +63,8 @@ public static class Extensions
         // JSON protocol only: the MessagePack package is not available, and browsers and tests speak JSON. SignalR
         // is added by the edge, with its message size, handshake timeout and invocation rate limit.
         builder.Services.AddEdge(builder.Configuration);
+        builder.Services.AddSingleton<LiveHubLifetimeManager>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<Hubs.LiveHub>>(sp => sp.GetRequiredService<LiveHubLifetimeManager>());
         return builder;
     }
 }

@@ -20,6 +20,13 @@ public sealed record PublishResult(string Id, string Room, long Seq, string Epoc
 public interface IRoomPublisher
 {
     Task<PublishResult> PublishAsync(string room, string type, JsonElement data, string? id = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends an ephemeral event (a counter or a hint: <see cref="Contracts.Realtime.EventClass.Latest"/>) to the room's
+    /// current members: not numbered (<c>seq</c> 0, empty epoch), not stored, never replayed. Lost while Redis is down
+    /// (it throws <see cref="RoomStoreUnavailableException"/>); the next value replaces it anyway. Returns the id.
+    /// </summary>
+    Task<string> PublishEphemeralAsync(string room, string type, JsonElement data, CancellationToken cancellationToken = default);
 }
 
 public sealed partial class RoomPublisher(IRedisConnection redis, IOptions<RoomOptions> options) : IRoomPublisher
@@ -52,6 +59,42 @@ public sealed partial class RoomPublisher(IRedisConnection redis, IOptions<RoomO
             [NewEpoch(), id, type, room, json, options.Value.HotWindow, RoomKeys.Channel(room)], cancellationToken);
         return new PublishResult(id, room, (long)result[1], (string)result[0]!, (int)result[2] == 1);
     }
+
+    public async Task<string> PublishEphemeralAsync(string room, string type, JsonElement data, CancellationToken cancellationToken = default)
+    {
+        if (!RoomName.TryParse(room, out _))
+        {
+            throw new ArgumentException($"'{room}' is not a room name.", nameof(room));
+        }
+        if (!EventType().IsMatch(type))
+        {
+            throw new ArgumentException($"'{type}' is not a dot-named event type (e.g. chat.message).", nameof(type));
+        }
+        var envelope = new Contracts.Realtime.EventEnvelope(Guid.CreateVersion7().ToString("N"), type, room,
+            Contracts.Realtime.LiveHubContract.EphemeralSeq, "", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), data);
+        var json = JsonSerializer.Serialize(envelope, EnvelopeJsonOptions);
+        if (json.Length > options.Value.MaxDataBytes)
+        {
+            throw new ArgumentException($"Event data is larger than {options.Value.MaxDataBytes} bytes.", nameof(data));
+        }
+        var multiplexer = await redis.GetMultiplexerAsync();
+        if (!multiplexer.IsConnected)
+        {
+            throw new RoomStoreUnavailableException("Redis is not connected.");
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            await multiplexer.GetSubscriber().PublishAsync(RoomKeys.Channel(room), json);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            throw new RoomStoreUnavailableException("Redis did not answer.", e);
+        }
+        return envelope.Id;
+    }
+
+    private static readonly JsonSerializerOptions EnvelopeJsonOptions = new(JsonSerializerDefaults.Web);
 
     /// <summary>A fresh epoch: unique across Redis restarts (time-ordered GUID, shortened).</summary>
     internal static string NewEpoch() => Guid.CreateVersion7().ToString("N")[..16];

@@ -5,6 +5,7 @@ using LiveAspire.Realtime.Delivery;
 using LiveAspire.Realtime.Edge;
 using LiveAspire.Realtime.Hubs;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace LiveAspire.Realtime.Connections;
@@ -13,6 +14,7 @@ namespace LiveAspire.Realtime.Connections;
 public sealed partial class ConnectionLifecycle(
     ConnectionRegistry registry,
     LocalRooms rooms,
+    LiveHubLifetimeManager lifetime,
     IHubContext<LiveHub, ILiveClient> hub,
     IOptions<DeliveryOptions> options,
     IOptions<EdgeOptions> edge,
@@ -30,11 +32,15 @@ public sealed partial class ConnectionLifecycle(
             throw new HubException("unauthorized: overlay token without a channel");
         }
         var sessionVersion = int.TryParse(user.FindFirstValue(TokenClaims.SessionVersion), out var sv) ? sv : 0;
+        var hubConnection = lifetime.TakeOpening(context.ConnectionId)
+            ?? throw new InvalidOperationException($"Connection {context.ConnectionId} is not known to the lifetime manager.");
         var outbox = new ConnectionOutbox(options.Value.OutboxCapacity, options.Value.MaxEnvelopesPerFrame);
-        var connection = new LiveConnection(context.ConnectionId, userId, overlayChannel, sessionVersion, context, outbox);
+        var connection = new LiveConnection(context.ConnectionId, userId, overlayChannel, sessionVersion, context, hubConnection, outbox);
         var client = hub.Clients.Client(context.ConnectionId);
+        outbox.Shed += count => DeliveryMetrics.Shed.Add(count);
         outbox.Overflowed += () =>
         {
+            DeliveryMetrics.Overflows.Add(1);
             LogSlowConsumer(logger, context.ConnectionId);
             // Reconnect first: a bare abort makes SignalR send a Close without allowReconnect, which clients obey by
             // stopping. Told to reconnect, the client resumes from its last seq: nothing is lost, the room not slowed.
@@ -43,7 +49,7 @@ public sealed partial class ConnectionLifecycle(
                 .ContinueWith(_ => connection.Abort(), TaskScheduler.Default);
         };
         registry.Add(connection);
-        _ = PumpAsync(connection, client, context.ConnectionAborted);
+        _ = PumpAsync(connection, context.ConnectionAborted);
         return connection;
     }
 
@@ -61,14 +67,33 @@ public sealed partial class ConnectionLifecycle(
         connection.Outbox.Complete();
     }
 
-    private async Task PumpAsync(LiveConnection connection, ILiveClient client, CancellationToken aborted)
+    // Drains the outbox in order: a shared frame is written as it is (its bytes copied into the connection's pipe);
+    // single envelopes waiting together go out in one Events frame serialized for this connection.
+    private async Task PumpAsync(LiveConnection connection, CancellationToken aborted)
     {
         try
         {
             // A frame the client does not take within the timeout (transport buffer full, socket not read) marks a
             // slow reader: it is dropped, and the room, which only enqueues into this outbox, never waits for it.
             var timeout = edge.Value.SlowReaderTimeout;
-            await connection.Outbox.PumpAsync(batch => client.Events(batch).WaitAsync(timeout, aborted), aborted);
+            var outbox = connection.Outbox;
+            var hubConnection = connection.HubConnection;
+            List<EventEnvelope>? envelopes = null;
+            while (await outbox.WaitAsync())
+            {
+                envelopes ??= [];
+                while (outbox.TryTake(envelopes, out var frame))
+                {
+                    var write = frame is not null
+                        ? hubConnection.WriteAsync(frame.Message, aborted)
+                        : hubConnection.WriteAsync(new InvocationMessage(nameof(ILiveClient.Events), [envelopes.ToArray()]), aborted);
+                    envelopes.Clear();
+                    if (!write.IsCompletedSuccessfully)
+                    {
+                        await write.AsTask().WaitAsync(timeout, aborted);
+                    }
+                }
+            }
         }
         catch (TimeoutException)
         {

@@ -10,7 +10,7 @@ namespace LiveAspire.Realtime.Connections;
 /// outbox. Everything here is per connection and so per replica by nature; shared state lives in Redis.
 /// </summary>
 public sealed class LiveConnection(string connectionId, Guid? userId, Guid? overlayChannelId, int sessionVersion,
-    HubCallerContext context, ConnectionOutbox outbox)
+    HubCallerContext context, HubConnectionContext hubConnection, ConnectionOutbox outbox)
 {
     public string ConnectionId { get; } = connectionId;
 
@@ -24,6 +24,9 @@ public sealed class LiveConnection(string connectionId, Guid? userId, Guid? over
     public int SessionVersion { get; } = sessionVersion;
 
     public ConnectionOutbox Outbox { get; } = outbox;
+
+    /// <summary>SignalR's side of the connection: the outbox pump writes pre-serialized frames to it.</summary>
+    public HubConnectionContext HubConnection { get; } = hubConnection;
 
     /// <summary>Round-trip time of the last answered heartbeat, ms (null until one is answered).</summary>
     public int? LastRttMs { get; set; }

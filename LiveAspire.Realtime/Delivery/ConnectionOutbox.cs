@@ -1,71 +1,358 @@
-using System.Threading.Channels;
+using System.Text.Json;
+using System.Threading.Tasks.Sources;
 using LiveAspire.Contracts.Realtime;
 
 namespace LiveAspire.Realtime.Delivery;
 
 /// <summary>
-/// The queue of envelopes waiting to go to one connection, drained by one pump in order: delivery order per
-/// connection is enqueue order, and a slow client never blocks the room (the dispatcher only enqueues). Whatever
-/// is waiting when the pump runs goes out in one <c>Events</c> frame (coalescing). Bounded: a client that falls
-/// this far behind is disconnected and resumes from its last seq, which loses nothing.
+/// What waits to go to one connection, drained in order by one pump: delivery order per connection is enqueue order,
+/// and a slow client never blocks the room (the dispatcher only enqueues). Items are shared pre-serialized
+/// <see cref="EventFrame"/>s (live room traffic) or single envelopes (replays, gap markers, typing), which the pump
+/// coalesces into one <c>Events</c> frame.
+/// <para>
+/// Bounded by <c>capacity</c> envelopes, with the per-class policy of DESIGN.md section 4 when it is full:
+/// droppable (chat) items waiting for the client are dropped and replaced by a <c>room.gap</c> marker for each room
+/// concerned, and later droppable items of that room are dropped until the client resumes it (it gets them by
+/// replay); a <see cref="EventClass.Latest"/> item (a counter) replaces a waiting one of the same room and type at any
+/// time; reliable items (tips, alerts, stream state) are never dropped: when they alone fill the outbox the owner is
+/// told (<see cref="Overflowed"/>) and asks the client to reconnect, and it resumes from its last seq.
+/// </para>
+/// Waiting allocates nothing (the outbox is its own awaitable), and an idle outbox holds no buffer.
 /// </summary>
-public sealed class ConnectionOutbox
+public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSource<bool>
 {
-    private readonly Channel<EventEnvelope> _queue;
-    private readonly int _maxBatch;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public ConnectionOutbox(int capacity, int maxBatch)
-    {
-        _queue = Channel.CreateBounded<EventEnvelope>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails instead of dropping silently
-        });
-        _maxBatch = maxBatch;
-    }
+    private readonly Lock _lock = new();
+    private Outgoing[] _ring = [];
+    private int _head;
+    private int _count;
+    private int _pending;
+    private HashSet<string>? _shedRooms;
+    private bool _completed;
+    private bool _waiting;
+    private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
 
-    /// <summary>Raised once when the queue is full: the owner disconnects the client.</summary>
+    /// <summary>Raised once when reliable items alone fill the outbox: the owner tells the client to reconnect.</summary>
     public event Action? Overflowed;
 
-    public bool Enqueue(EventEnvelope envelope)
+    /// <summary>Raised (outside the lock) with the number of envelopes dropped whenever droppable items are shed.</summary>
+    public event Action<int>? Shed;
+
+    /// <summary>Envelopes waiting.</summary>
+    public int Pending
     {
-        if (_queue.Writer.TryWrite(envelope))
+        get
         {
+            lock (_lock)
+            {
+                return _pending;
+            }
+        }
+    }
+
+    /// <summary>Queues one envelope (a replay, a gap marker, a typing hint). False once the outbox is closed.</summary>
+    public bool Enqueue(EventEnvelope envelope) => Enqueue(new Outgoing(null, envelope));
+
+    /// <summary>Queues a shared frame. False once the outbox is closed.</summary>
+    public bool Enqueue(EventFrame frame) => Enqueue(new Outgoing(frame, null));
+
+    /// <summary>The client is resuming <paramref name="room"/> (a new membership replaces the old one): its droppable
+    /// items are accepted again.</summary>
+    public void Unshed(string room)
+    {
+        lock (_lock)
+        {
+            _shedRooms?.Remove(room);
+        }
+    }
+
+    /// <summary>Closes the outbox: what is queued is still sent, then <see cref="WaitAsync"/> answers false.</summary>
+    public void Complete()
+    {
+        bool wake;
+        lock (_lock)
+        {
+            _completed = true;
+            wake = TakeWaiter();
+        }
+        if (wake)
+        {
+            _signal.SetResult(true);
+        }
+    }
+
+    /// <summary>Waits until something is queued (true) or the outbox is closed and empty (false). One caller at a time.</summary>
+    public ValueTask<bool> WaitAsync()
+    {
+        lock (_lock)
+        {
+            if (_count > 0)
+            {
+                return new ValueTask<bool>(true);
+            }
+            if (_completed)
+            {
+                return new ValueTask<bool>(false);
+            }
+            _signal.Reset();
+            _waiting = true;
+            return new ValueTask<bool>(this, _signal.Version);
+        }
+    }
+
+    /// <summary>
+    /// Takes the next thing to send: a shared frame (<paramref name="frame"/>), or a run of up to <c>maxBatch</c>
+    /// single envelopes appended to <paramref name="envelopes"/>. False when nothing is queued.
+    /// </summary>
+    public bool TryTake(List<EventEnvelope> envelopes, out EventFrame? frame)
+    {
+        lock (_lock)
+        {
+            frame = null;
+            if (_count == 0)
+            {
+                return false;
+            }
+            if (_ring[_head].Frame is { } first)
+            {
+                frame = first;
+                Dequeue();
+            }
+            else
+            {
+                while (_count > 0 && envelopes.Count < maxBatch && _ring[_head].Envelope is { } envelope)
+                {
+                    envelopes.Add(envelope);
+                    Dequeue();
+                }
+            }
+            if (_count == 0 && _ring.Length > 64)
+            {
+                _ring = []; // a burst is over: an idle connection keeps no buffer
+                _head = 0;
+            }
             return true;
         }
-        if (_queue.Writer.TryComplete())
+    }
+
+    private bool Enqueue(Outgoing item)
+    {
+        bool wake;
+        var overflowed = false;
+        var shed = 0;
+        lock (_lock)
+        {
+            if (_completed)
+            {
+                return false;
+            }
+            var itemClass = item.Class;
+            if (itemClass == EventClass.Droppable && _shedRooms?.Contains(item.Room) == true)
+            {
+                shed = item.Count; // the client resumes this room and gets it by replay
+                item = default;
+            }
+            else if (itemClass == EventClass.Latest && TryReplaceLatest(item))
+            {
+                item = default;
+            }
+            else if (_pending + item.Count > capacity)
+            {
+                shed += ShedDroppable();
+                if (itemClass == EventClass.Droppable && _shedRooms?.Contains(item.Room) == true)
+                {
+                    shed += item.Count; // its room was just shed: the client gets it by replay
+                    item = default;
+                }
+                else if (_pending + item.Count > capacity)
+                {
+                    switch (itemClass)
+                    {
+                        case EventClass.Latest:
+                            item = default; // only the latest value matters, and a newer one will come
+                            break;
+                        case EventClass.Droppable:
+                            AddGapMarker(item.Room, item.Epoch, item.FirstSeq, item.LastSeq);
+                            shed += item.Count;
+                            item = default;
+                            break;
+                        default:
+                            _completed = true;
+                            overflowed = true;
+                            item = default;
+                            break;
+                    }
+                }
+            }
+            if (item.Count > 0)
+            {
+                Add(item);
+            }
+            wake = TakeWaiter();
+        }
+        if (wake)
+        {
+            _signal.SetResult(true);
+        }
+        if (shed > 0)
+        {
+            Shed?.Invoke(shed);
+        }
+        if (overflowed)
         {
             Overflowed?.Invoke();
+            return false;
+        }
+        return true;
+    }
+
+    // Caller holds the lock. Drops every waiting droppable and latest item; each room that lost numbered events gets
+    // a gap marker where its first dropped item was. Returns the number of envelopes dropped.
+    private int ShedDroppable()
+    {
+        Dictionary<string, (long From, long To)>? ranges = null;
+        var dropped = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            var item = _ring[(_head + i) % _ring.Length];
+            if (item.Class == EventClass.Droppable)
+            {
+                ranges ??= new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+                ranges[item.Room] = ranges.TryGetValue(item.Room, out var r)
+                    ? (Math.Min(r.From, item.FirstSeq), Math.Max(r.To, item.LastSeq))
+                    : (item.FirstSeq, item.LastSeq);
+            }
+        }
+        var kept = new Outgoing[Math.Max(4, _ring.Length)];
+        var n = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            var item = _ring[(_head + i) % _ring.Length];
+            switch (item.Class)
+            {
+                case EventClass.Reliable:
+                    kept[n++] = item;
+                    break;
+                case EventClass.Droppable:
+                    dropped += item.Count;
+                    _pending -= item.Count;
+                    if (ranges!.Remove(item.Room, out var range) && (_shedRooms is null || !_shedRooms.Contains(item.Room)))
+                    {
+                        kept[n++] = new Outgoing(null, GapMarker(item.Room, item.Epoch, range.From, range.To));
+                        _pending++;
+                        (_shedRooms ??= new HashSet<string>(StringComparer.Ordinal)).Add(item.Room);
+                    }
+                    break;
+                default:
+                    dropped += item.Count;
+                    _pending -= item.Count;
+                    break;
+            }
+        }
+        _ring = kept;
+        _head = 0;
+        _count = n;
+        return dropped;
+    }
+
+    // Caller holds the lock.
+    private void AddGapMarker(string room, string epoch, long from, long to)
+    {
+        if (_shedRooms?.Contains(room) == true)
+        {
+            return;
+        }
+        (_shedRooms ??= new HashSet<string>(StringComparer.Ordinal)).Add(room);
+        Add(new Outgoing(null, GapMarker(room, epoch, from, to)));
+    }
+
+    /// <summary>The marker telling a client it misses <paramref name="from"/>..<paramref name="to"/> of a room: its seq is
+    /// the last one before the gap, so the client resumes from there.</summary>
+    public static EventEnvelope GapMarker(string room, string epoch, long from, long to) =>
+        new($"gap:{room}:{epoch}:{from}", LiveHubContract.GapEventType, room, from - 1, epoch,
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), JsonSerializer.SerializeToElement(new GapRange(from, to), Json));
+
+    // Caller holds the lock.
+    private bool TryReplaceLatest(Outgoing item)
+    {
+        var type = item.LatestType;
+        for (var i = 0; i < _count; i++)
+        {
+            var index = (_head + i) % _ring.Length;
+            var waiting = _ring[index];
+            if (waiting.Class == EventClass.Latest && waiting.LatestType == type && waiting.Room == item.Room)
+            {
+                _ring[index] = item;
+                return true;
+            }
         }
         return false;
     }
 
-    public void Enqueue(IEnumerable<EventEnvelope> envelopes)
+    // Caller holds the lock.
+    private void Add(Outgoing item)
     {
-        foreach (var envelope in envelopes)
+        if (_count == _ring.Length)
         {
-            if (!Enqueue(envelope))
+            var grown = new Outgoing[Math.Max(4, _ring.Length * 2)];
+            for (var i = 0; i < _count; i++)
             {
-                return;
+                grown[i] = _ring[(_head + i) % _ring.Length];
             }
+            _ring = grown;
+            _head = 0;
         }
+        _ring[(_head + _count) % _ring.Length] = item;
+        _count++;
+        _pending += item.Count;
     }
 
-    public void Complete() => _queue.Writer.TryComplete();
-
-    /// <summary>Sends batches with <paramref name="send"/> until the outbox is completed.</summary>
-    public async Task PumpAsync(Func<EventEnvelope[], Task> send, CancellationToken cancellationToken)
+    // Caller holds the lock.
+    private void Dequeue()
     {
-        var batch = new List<EventEnvelope>(_maxBatch);
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync(cancellationToken))
+        _pending -= _ring[_head].Count;
+        _ring[_head] = default;
+        _head = (_head + 1) % _ring.Length;
+        _count--;
+    }
+
+    // Caller holds the lock.
+    private bool TakeWaiter()
+    {
+        if (!_waiting)
         {
-            while (batch.Count < _maxBatch && reader.TryRead(out var envelope))
-            {
-                batch.Add(envelope);
-            }
-            await send([.. batch]);
-            batch.Clear();
+            return false;
         }
+        _waiting = false;
+        return true;
+    }
+
+    bool IValueTaskSource<bool>.GetResult(short token) => _signal.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _signal.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token,
+        ValueTaskSourceOnCompletedFlags flags) => _signal.OnCompleted(continuation, state, token, flags);
+
+    private sealed record GapRange(long From, long To);
+
+    /// <summary>One queued item: a shared frame or a single envelope.</summary>
+    private readonly record struct Outgoing(EventFrame? Frame, EventEnvelope? Envelope)
+    {
+        public int Count => Frame?.Count ?? (Envelope is null ? 0 : 1);
+
+        public EventClass Class => Frame?.Class ?? EventClasses.Of(Envelope!.Type) switch
+        {
+            // A numbered chat envelope is droppable; a gap marker or any other single envelope is not.
+            EventClass.Droppable when Envelope.Seq == LiveHubContract.EphemeralSeq => EventClass.Latest,
+            var c => c,
+        };
+
+        public string Room => Frame?.Room ?? Envelope!.Room;
+        public string Epoch => Frame?.Epoch ?? Envelope!.Epoch;
+        public long FirstSeq => Frame?.FirstSeq ?? Envelope!.Seq;
+        public long LastSeq => Frame?.LastSeq ?? Envelope!.Seq;
+        public string? LatestType => Frame is not null ? Frame.LatestType : Envelope!.Type;
     }
 }

@@ -9,6 +9,16 @@ public sealed class DeliveryOptions
     /// <summary>Most envelopes sent in one <c>Events</c> frame. Count.</summary>
     public int MaxEnvelopesPerFrame { get; set; } = 256;
 
+    /// <summary>A room with at least <see cref="CoalesceMinMembers"/> local members collects its events this long before
+    /// they go out as one shared frame (0: no waiting; events that arrive together still go out together). Milliseconds.</summary>
+    public int CoalesceMilliseconds { get; set; } = 25;
+
+    /// <summary>Local members from which a room is "big" and coalesced over <see cref="CoalesceMilliseconds"/>. Count.</summary>
+    public int CoalesceMinMembers { get; set; } = 100;
+
+    /// <summary>Most events the dispatcher reads from Redis before it hands out what it has. Count.</summary>
+    public int MaxDispatchBatch { get; set; } = 1024;
+
     /// <summary>Most rooms one connection may be in at once. Count.</summary>
     public int MaxRoomsPerConnection { get; set; } = 100;
 }

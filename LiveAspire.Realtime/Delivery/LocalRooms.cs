@@ -88,6 +88,19 @@ public sealed class LocalRooms(IRedisConnection redis)
         }
     }
 
+    /// <summary>How many local members the room has now.</summary>
+    public int MemberCount(string room)
+    {
+        if (!_rooms.TryGetValue(room, out var local))
+        {
+            return 0;
+        }
+        lock (local.Lock)
+        {
+            return local.Members.Count;
+        }
+    }
+
     /// <summary>The rooms that have local members now.</summary>
     public IEnumerable<string> RoomNames => _rooms.Keys;
 

@@ -1,24 +1,74 @@
 using System.Text.Json;
+using LiveAspire.Contracts.Realtime;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Options;
 
 namespace LiveAspire.Realtime.Delivery;
 
 /// <summary>
 /// Takes each event this replica receives from Redis, parses it once, and hands it to the room's local members.
 /// One reader, so events of a room are handed out in the order Redis delivered them.
+/// <para>
+/// Coalescing: everything waiting is read before anything is handed out, and a room's events go out together as
+/// one shared frame serialized once (<see cref="RoomRun"/>, <see cref="EventFrame"/>); a room with at least
+/// <see cref="DeliveryOptions.CoalesceMinMembers"/> local members also collects its events for
+/// <see cref="DeliveryOptions.CoalesceMilliseconds"/> first, so a busy big room costs one write per member per
+/// window instead of one per event. Of the ephemeral counters collected for a room only the latest per type is sent.
+/// </para>
 /// </summary>
-public sealed partial class RoomDispatcher(LocalRooms rooms, RoomSync sync, ILogger<RoomDispatcher> logger) : BackgroundService
+public sealed partial class RoomDispatcher(
+    LocalRooms rooms,
+    RoomSync sync,
+    IHubProtocol protocol,
+    IOptions<DeliveryOptions> options,
+    TimeProvider time,
+    ILogger<RoomDispatcher> logger) : BackgroundService
 {
+    private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = rooms.Incoming;
+        var window = TimeSpan.FromMilliseconds(options.Value.CoalesceMilliseconds);
+        var maxRead = Math.Max(1, options.Value.MaxDispatchBatch);
+        Task<bool>? waitingToRead = null;
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken))
+            while (true)
             {
-                while (reader.TryRead(out var item))
+                if (_pending.Count == 0)
                 {
-                    Dispatch(item.Room, item.Json);
+                    if (!await reader.WaitToReadAsync(stoppingToken))
+                    {
+                        return;
+                    }
                 }
+                else
+                {
+                    var due = NextDue() - time.GetTimestamp();
+                    if (due > 0)
+                    {
+                        waitingToRead ??= reader.WaitToReadAsync(stoppingToken).AsTask();
+                        var delay = Task.Delay(TimeSpan.FromSeconds((double)due / time.TimestampFrequency), time, stoppingToken);
+                        if (await Task.WhenAny(waitingToRead, delay) == waitingToRead)
+                        {
+                            if (!await waitingToRead)
+                            {
+                                return;
+                            }
+                            waitingToRead = null;
+                        }
+                    }
+                }
+                if (waitingToRead is { IsCompleted: true })
+                {
+                    waitingToRead = null;
+                }
+                for (var read = 0; read < maxRead && reader.TryRead(out var item); read++)
+                {
+                    Collect(item.Room, item.Json, window);
+                }
+                FlushDue(time.GetTimestamp());
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -26,9 +76,9 @@ public sealed partial class RoomDispatcher(LocalRooms rooms, RoomSync sync, ILog
         }
     }
 
-    private void Dispatch(string room, string json)
+    private void Collect(string room, string json, TimeSpan window)
     {
-        Contracts.Realtime.EventEnvelope envelope;
+        EventEnvelope envelope;
         try
         {
             envelope = EnvelopeJson.Parse(json);
@@ -38,13 +88,93 @@ public sealed partial class RoomDispatcher(LocalRooms rooms, RoomSync sync, ILog
             LogBadEnvelope(logger, room, e.Message);
             return;
         }
-        foreach (var member in rooms.MembersOf(room))
+        if (!_pending.TryGetValue(room, out var pending))
         {
-            if (member.OnPublished(envelope))
+            var big = window > TimeSpan.Zero && rooms.MemberCount(room) >= options.Value.CoalesceMinMembers;
+            var now = time.GetTimestamp();
+            pending = new Pending(big ? now + (long)(window.TotalSeconds * time.TimestampFrequency) : now);
+            _pending[room] = pending;
+        }
+        pending.Envelopes.Add(envelope);
+    }
+
+    private long NextDue()
+    {
+        var next = long.MaxValue;
+        foreach (var pending in _pending.Values)
+        {
+            next = Math.Min(next, pending.Due);
+        }
+        return next;
+    }
+
+    private void FlushDue(long now)
+    {
+        List<string>? done = null;
+        foreach (var (room, pending) in _pending)
+        {
+            if (pending.Due <= now)
             {
-                sync.StartCatchUp(member);
+                Dispatch(room, pending.Envelopes);
+                (done ??= []).Add(room);
             }
         }
+        foreach (var room in done ?? [])
+        {
+            _pending.Remove(room);
+        }
+    }
+
+    private void Dispatch(string room, List<EventEnvelope> envelopes)
+    {
+        var members = rooms.MembersOf(room);
+        if (members.Length == 0)
+        {
+            return;
+        }
+        // Ephemeral counters and hints: only the latest of each type, one shared frame each, whatever the position.
+        HashSet<string>? latestTypes = null;
+        for (var i = envelopes.Count - 1; i >= 0; i--)
+        {
+            var envelope = envelopes[i];
+            if (envelope.Seq != LiveHubContract.EphemeralSeq)
+            {
+                continue;
+            }
+            if ((latestTypes ??= new HashSet<string>(StringComparer.Ordinal)).Add(envelope.Type))
+            {
+                var frame = EventFrame.Create(protocol, [envelope]);
+                foreach (var member in members)
+                {
+                    member.OnEphemeral(frame);
+                }
+            }
+        }
+        // Numbered events: runs without a hole, each serialized once for every member that is at its start.
+        var numbered = latestTypes is null ? envelopes : envelopes.FindAll(e => e.Seq != LiveHubContract.EphemeralSeq);
+        var start = 0;
+        for (var i = 1; i <= numbered.Count; i++)
+        {
+            if (i < numbered.Count && RoomRun.Continues(numbered, i))
+            {
+                continue;
+            }
+            var run = new RoomRun(protocol, numbered.GetRange(start, i - start));
+            foreach (var member in members)
+            {
+                if (member.OnPublished(run))
+                {
+                    sync.StartCatchUp(member);
+                }
+            }
+            start = i;
+        }
+    }
+
+    private sealed class Pending(long due)
+    {
+        public long Due { get; } = due;
+        public List<EventEnvelope> Envelopes { get; } = [];
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Unreadable envelope on room {Room}: {Error}")]

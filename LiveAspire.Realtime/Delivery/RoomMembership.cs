@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Connections;
 
@@ -37,6 +36,10 @@ public sealed class RoomMembership(LiveConnection connection, string room)
     {
         lock (_lock)
         {
+            if (IsClosed)
+            {
+                return;
+            }
             foreach (var envelope in envelopes)
             {
                 if (envelope.Epoch == Epoch && envelope.Seq == LastSeq + 1)
@@ -71,6 +74,43 @@ public sealed class RoomMembership(LiveConnection connection, string room)
             _live = false;
             _buffer.Add(envelope);
             return true;
+        }
+    }
+
+    /// <summary>
+    /// A run of events from the room's channel. The common case, a live member that is exactly at the run's start,
+    /// takes the run's shared frame (serialized once for every member); anything else goes event by event through
+    /// <see cref="OnPublished(EventEnvelope)"/>. Returns true when a gap was revealed (see there).
+    /// </summary>
+    public bool OnPublished(RoomRun run)
+    {
+        lock (_lock)
+        {
+            if (IsClosed)
+            {
+                return false;
+            }
+            if (_live && run.Epoch == Epoch && run.FirstSeq == LastSeq + 1)
+            {
+                LastSeq = run.LastSeq;
+                Connection.Outbox.Enqueue(run.Frame);
+                return false;
+            }
+            var gap = false;
+            foreach (var envelope in run.Envelopes)
+            {
+                gap |= OnPublished(envelope);
+            }
+            return gap;
+        }
+    }
+
+    /// <summary>An ephemeral frame (a counter or hint, not numbered): sent whatever the member's position.</summary>
+    public void OnEphemeral(EventFrame frame)
+    {
+        if (!IsClosed)
+        {
+            Connection.Outbox.Enqueue(frame);
         }
     }
 
@@ -114,9 +154,7 @@ public sealed class RoomMembership(LiveConnection connection, string room)
             }
             IsClosed = true;
             _buffer.Clear();
-            var data = JsonSerializer.SerializeToElement(new { from = LastSeq + 1, to = missingTo });
-            Connection.Outbox.Enqueue(new EventEnvelope($"gap:{Room}:{Epoch}:{LastSeq + 1}", LiveHubContract.GapEventType,
-                Room, LastSeq, Epoch ?? "", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), data));
+            Connection.Outbox.Enqueue(ConnectionOutbox.GapMarker(Room, Epoch ?? "", LastSeq + 1, missingTo));
         }
     }
 

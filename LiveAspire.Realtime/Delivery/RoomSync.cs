@@ -17,8 +17,10 @@ public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, Fau
         var membership = new RoomMembership(connection, room);
         if (connection.Rooms.TryRemove(room, out var previous))
         {
-            rooms.Remove(previous); // a rejoin replaces the old position
+            rooms.Remove(previous); // a rejoin replaces the old position (closed: it enqueues nothing more)
         }
+        // The client resumes from its own position: droppable events of this room are accepted again.
+        connection.Outbox.Unshed(room);
         connection.Rooms[room] = membership;
         try
         {

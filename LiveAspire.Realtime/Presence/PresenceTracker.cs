@@ -165,7 +165,7 @@ public sealed partial class PresenceTracker(
             var count = new PresenceCount((long)result[1], (long)result[2]);
             try
             {
-                await publisher.PublishAsync(room, EventTypes.PresenceCount, JsonSerializer.SerializeToElement(count, Json));
+                await publisher.PublishEphemeralAsync(room, EventTypes.PresenceCount, JsonSerializer.SerializeToElement(count, Json));
             }
             catch (RoomStoreUnavailableException e)
             {

@@ -34,6 +34,9 @@ public sealed class RawClient(Uri hubUrl, string token, Figures figures)
     public long Received;
     public long Duplicates;
     public long Gaps;
+
+    /// <summary>Ephemeral envelopes (seq 0: viewer counts) received; not counted as deliveries.</summary>
+    public long Ephemeral;
     public long GapFrames;
     public long ReconnectRequests;
     public long CloseRecords;
@@ -225,6 +228,11 @@ public sealed class RawClient(Uri hubUrl, string token, Figures figures)
             if (isGap)
             {
                 GapFrames++;
+                continue;
+            }
+            if (seq == 0)
+            {
+                Ephemeral++; // presence.count and other counters: not numbered, not part of the delivery figures
                 continue;
             }
             if (LastSeq != 0 && seq <= LastSeq)

@@ -254,6 +254,7 @@ public static class Scenarios
             ["gaps"] = clients.Sum(c => c.Gaps),
             ["duplicates"] = clients.Sum(c => c.Duplicates),
             ["gap_frames"] = clients.Sum(c => c.GapFrames),
+            ["ephemeral_received"] = clients.Sum(c => c.Ephemeral),
             ["reconnect_requests"] = clients.Sum(c => c.ReconnectRequests),
             ["closed_by_server_or_error"] = figures.ClosedByServerOrError,
             ["server_cpu_s"] = serverCpu,

@@ -54,7 +54,7 @@ public sealed class PresenceTests(AppHostFixture system) : RealtimeTestBase(syst
         {
             await b1.DisposeAsync();
         }
-        // Counts are a counter class: at most one event per second per room, numbered like any other event.
+        // Counts are a counter class: at most one event per second per room, ephemeral (seq 0, not stored).
         var counts = a0.In(room).Where(e => e.Type == EventTypes.PresenceCount).ToList();
         for (var i = 1; i < counts.Count; i++)
         {
