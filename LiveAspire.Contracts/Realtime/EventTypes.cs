@@ -27,7 +27,7 @@ public static class EventTypes
     public const string StreamUpdated = "stream.updated";
 
     /// <summary>Viewer count of a stream room (<c>stream:{channelId}</c>): data <see cref="LiveAspire.Contracts.Realtime.PresenceCount"/>
-    /// <c>{users, connections}</c>. A counter: at most one per second per room, only when changed; the latest wins.</summary>
+    /// <c>{users, connections}</c>. A counter: ephemeral (seq 0), at most one per second per room, only when changed; the latest wins.</summary>
     public const string PresenceCount = "presence.count";
 
     /// <summary>Ephemeral typing indicator in a private conversation (<c>dm:{a}:{b}</c>): data

@@ -40,7 +40,7 @@ public static class LiveHubContract
     /// (<c>data</c> <c>{typing: false}</c> for stopped); ephemeral, sender taken from the token.</summary>
     public const string Typing = "Typing";
 
-    /// <summary>Seq of an ephemeral envelope (<c>dm.typing</c>): not numbered, not stored, not part of the room's order.</summary>
+    /// <summary>Seq of an ephemeral envelope (<c>presence.count</c>, <c>dm.typing</c>): not numbered, not stored, not part of the room's order.</summary>
     public const long EphemeralSeq = 0;
 
     /// <summary><c>Ping() → PingReply</c>.</summary>

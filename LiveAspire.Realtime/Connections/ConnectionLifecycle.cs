@@ -81,6 +81,11 @@ public sealed partial class ConnectionLifecycle(
             List<EventEnvelope>? envelopes = null;
             while (await outbox.WaitAsync())
             {
+                if (outbox.Hold is { } hold)
+                {
+                    await hold.WaitAsync(aborted);
+                    outbox.ReleaseHold();
+                }
                 envelopes ??= [];
                 while (outbox.TryTake(envelopes, out var frame))
                 {

@@ -51,8 +51,25 @@ public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSou
         }
     }
 
-    /// <summary>Queues one envelope (a replay, a gap marker, a typing hint). False once the outbox is closed.</summary>
+    /// <summary>Queues one envelope (a gap marker, a typing hint). False once the outbox is closed.</summary>
     public bool Enqueue(EventEnvelope envelope) => Enqueue(new Outgoing(null, envelope));
+
+    /// <summary>
+    /// Queues a replayed envelope (a resume or catch-up reading the hot window) whatever the capacity: a replay is
+    /// bounded by the hot window and is what the client asked for, so it must fit, or a client resuming a busy room
+    /// would be shed, resume and be shed again. Live events after it count as usual.
+    /// </summary>
+    public bool EnqueueReplayed(EventEnvelope envelope) => Enqueue(new Outgoing(null, envelope), replay: true);
+
+    /// <summary>Testing only (fault hook <c>outbox-hold</c>): the pump writes nothing until <paramref name="release"/>
+    /// completes, as a client that stopped reading would make it.</summary>
+    public void HoldUntil(Task release) => Hold = release;
+
+    /// <summary>The pump waits for this first (see <see cref="HoldUntil"/>); null almost always.</summary>
+    public Task? Hold { get; private set; }
+
+    /// <summary>Forgets a hold that is over.</summary>
+    public void ReleaseHold() => Hold = null;
 
     /// <summary>Queues a shared frame. False once the outbox is closed.</summary>
     public bool Enqueue(EventFrame frame) => Enqueue(new Outgoing(frame, null));
@@ -136,7 +153,7 @@ public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSou
         }
     }
 
-    private bool Enqueue(Outgoing item)
+    private bool Enqueue(Outgoing item, bool replay = false)
     {
         bool wake;
         var overflowed = false;
@@ -157,7 +174,7 @@ public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSou
             {
                 item = default;
             }
-            else if (_pending + item.Count > capacity)
+            else if (!replay && _pending + item.Count > capacity)
             {
                 shed += ShedDroppable();
                 if (itemClass == EventClass.Droppable && _shedRooms?.Contains(item.Room) == true)

@@ -44,7 +44,8 @@ public sealed class RoomMembership(LiveConnection connection, string room)
             {
                 if (envelope.Epoch == Epoch && envelope.Seq == LastSeq + 1)
                 {
-                    Send(envelope);
+                    LastSeq = envelope.Seq;
+                    Connection.Outbox.EnqueueReplayed(envelope);
                 }
             }
         }

@@ -49,6 +49,11 @@ public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, Fau
 
             await faults.HitAsync(FaultHookNames.ResumeBetweenReplayAndLive, room, cancellationToken);
             await GoLiveAsync(membership, cancellationToken);
+            var hold = faults.HitAsync(FaultHookNames.OutboxHold, $"{room} user:{connection.UserId}", connection.HubConnection.ConnectionAborted);
+            if (!hold.IsCompleted)
+            {
+                connection.Outbox.HoldUntil(hold.AsTask());
+            }
             return result;
         }
         catch (RoomStoreUnavailableException)

@@ -40,6 +40,8 @@ public class AppHostFixture : IAsyncLifetime
                 }
                 // Heartbeats every second (default 10 s), so round-trip times are measured within a test's patience.
                 realtime.Environment["Heartbeat__Interval"] = ReferenceExpression.Literal("00:00:01");
+                // A per-connection queue small enough for the slow-client test to fill quickly (default 4096).
+                realtime.Environment["Delivery__OutboxCapacity"] = ReferenceExpression.Literal(OutboxCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 ConfigureModel(b);
             },
         };
@@ -52,6 +54,9 @@ public class AppHostFixture : IAsyncLifetime
         ["Edge__HandshakeTimeout"] = "00:00:02",
         ["Edge__SlowReaderTimeout"] = "00:00:03",
     };
+
+    /// <summary>Envelopes one connection's outbox holds in the test system (<c>Delivery:OutboxCapacity</c>).</summary>
+    public const int OutboxCapacity = 300;
 
     public DistributedApplication App { get; private set; } = null!;
 

@@ -20,6 +20,20 @@ public sealed partial class ReferenceDocsTests
     }
 
     [Fact]
+    public void EventsDocGivesEachTypeTheClassTheServerTreatsItBy()
+    {
+        var section = Doc("events.md").Split("## Types")[1].Split("## Classes")[0];
+        var classes = TypeRowWithClass().Matches(section).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+
+        Assert.NotEmpty(classes);
+        foreach (var type in EventTypes.All)
+        {
+            Assert.Equal(EventClasses.Of(type).ToString().ToLowerInvariant(), classes[type]);
+        }
+        Assert.Equal(EventClass.Droppable, EventClasses.Of("chat.message")); // the documented chat. rule
+    }
+
+    [Fact]
     public void ErrorsDocListsEveryHubErrorCode()
     {
         var doc = Doc("errors.md");
@@ -44,4 +58,8 @@ public sealed partial class ReferenceDocsTests
 
     [GeneratedRegex(@"^\| `([a-z][a-z0-9_.]*)` \|", RegexOptions.Multiline)]
     private static partial Regex TypeRow();
+
+    // | `type` | rooms | data | `class` | notes |
+    [GeneratedRegex(@"^\| `([a-z][a-z0-9_.]*)` \|[^|\n]*\|[^|\n]*\| `([a-z]+)` \|", RegexOptions.Multiline)]
+    private static partial Regex TypeRowWithClass();
 }
