@@ -31,6 +31,8 @@ public class AppHostFixture : IAsyncLifetime
                 foreach (var project in b.Resources.OfType<ProjectResource>())
                 {
                     project.Environment["FaultHooks__Directory"] = ReferenceExpression.Literal(FaultDirectory);
+                    // Request lines too (Warning by default), so the secrets-in-logs test reads what a verbose operator would.
+                    project.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = ReferenceExpression.Literal("Information");
                 }
                 // Edge limits low enough for the edge tests to reach quickly (Realtime/Edge); other tests stay below them.
                 var realtime = b.Resources.OfType<ProjectResource>().Single(r => r.Name == "realtime");

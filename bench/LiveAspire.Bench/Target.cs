@@ -140,6 +140,11 @@ public sealed class Target : IAsyncDisposable
                 }
             }
             _hook!.Release();
+            if (Environment.GetEnvironmentVariable("LIVEASPIRE_BENCH_KEEP_STATE") == "1")
+            {
+                Console.Error.WriteLine($"state kept in {_stateDirectory} (logs/ has every process's output)");
+                return;
+            }
             try
             {
                 Directory.Delete(_stateDirectory!, recursive: true);
