@@ -13,6 +13,7 @@ namespace LiveAspire.Tests.Realtime.Edge;
 public sealed class ConnectionCapTests(EdgeSystemFixture system)
 {
     private const int PerIp = EdgeSystemFixture.MaxConnectionsPerIp;
+    private const int PerUser = EdgeSystemFixture.MaxConnectionsPerUser;
 
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
@@ -99,6 +100,70 @@ public sealed class ConnectionCapTests(EdgeSystemFixture system)
         using var second = From(EdgeSystemFixture.KnownProxy, forwardedFor: "198.51.100.8");
         held.Add((await second.WebSocketAsync(tokens[PerIp])).Open);
     }
+
+    [Fact]
+    public async Task EveryTransportHoldsAUserSlotAndAUserAtTheCapCannotOpenMoreByAny()
+    {
+        using var client = From("127.0.0.31");
+        var token = (await TokensOfNewUsersAsync(1))[0];
+        await using var held = new HeldConnections();
+        held.Add((await client.WebSocketAsync(token)).Open);
+        held.Add((await client.EventStreamAsync(token, await client.NegotiatedIdAsync(token))).Open);
+        // Negotiated while the user still has room: connections the server keeps (15 s) for a transport to start.
+        var spare = new[] { await client.NegotiatedIdAsync(token), await client.NegotiatedIdAsync(token), await client.NegotiatedIdAsync(token) };
+        held.Add((await client.LongPollingAsync(token, await client.NegotiatedIdAsync(token))).Open);
+        Assert.Equal(PerUser, held.Count);
+
+        AssertRefusedAtTheCap((await client.LongPollingAsync(token, spare[0])).Refused);
+        AssertTooManyConnections((await client.EventStreamAsync(token, spare[1])).Refused);
+        AssertTooManyConnections((await client.WebSocketAsync(token, spare[2])).Refused);
+        AssertTooManyConnections((await client.WebSocketAsync(token)).Refused);
+        await AssertNegotiateRefusedAsync(client, token);
+    }
+
+    [Fact]
+    public async Task ALongPollingConnectionGivesItsSlotBackWhenClosedAndWhenItsClientVanishes()
+    {
+        using var client = From("127.0.0.41");
+        var token = (await TokensOfNewUsersAsync(1))[0];
+        await using var held = new HeldConnections();
+        for (var i = 0; i < PerUser; i++)
+        {
+            held.Add((await client.LongPollingAsync(token, await client.NegotiatedIdAsync(token))).Open);
+        }
+        AssertTooManyConnections((await client.WebSocketAsync(token)).Refused);
+
+        await held[0].CloseAsync();
+        held.Add(await EventuallyConnectsAsync(client, token, "the slot of the long-polling connection closed by DELETE"));
+        AssertTooManyConnections((await client.WebSocketAsync(token)).Refused);
+
+        // No DELETE, no more polls: the server ends the connection on its own timeout and gives the slot back.
+        await held[1].AbandonAsync();
+        held.Add(await EventuallyConnectsAsync(client, token, "the slot of the long-polling connection whose client vanished",
+            TimeSpan.FromSeconds(90)));
+    }
+
+    [Fact]
+    public async Task LongPollingAndEventStreamConnectionsOfDifferentUsersShareTheAddressCap()
+    {
+        using var client = From("127.0.0.51");
+        var tokens = await TokensOfNewUsersAsync(PerIp + 1);
+        await using var held = new HeldConnections();
+        held.Add((await client.LongPollingAsync(tokens[0], await client.NegotiatedIdAsync(tokens[0]))).Open);
+        held.Add((await client.EventStreamAsync(tokens[1], await client.NegotiatedIdAsync(tokens[1]))).Open);
+        held.Add((await client.LongPollingAsync(tokens[2], await client.NegotiatedIdAsync(tokens[2]))).Open);
+        held.Add((await client.WebSocketAsync(tokens[3])).Open);
+
+        await AssertNegotiateRefusedAsync(client, tokens[PerIp]);
+        AssertTooManyConnections((await client.WebSocketAsync(tokens[PerIp])).Refused);
+    }
+
+    /// <summary>
+    /// A long-polling connection negotiated before the cap was reached starts on its first poll, before it can be
+    /// refused with a status: its handshake is answered with the error instead (docs/errors.md).
+    /// </summary>
+    private static void AssertRefusedAtTheCap(Refusal refusal) =>
+        Assert.Contains(Contracts.Realtime.HubErrorCodes.TooManyConnections, refusal.HandshakeError ?? "");
 
     /// <summary>The connections a test opened, disposed (abruptly) at its end.</summary>
     private sealed class HeldConnections : List<OpenHubConnection>, IAsyncDisposable

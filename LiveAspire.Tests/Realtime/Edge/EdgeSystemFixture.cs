@@ -44,6 +44,8 @@ public sealed class EdgeSystemFixture : PartialSystemFixture
             .WithEnvironment("Edge__MaxConnectionsPerIp", $"{MaxConnectionsPerIp}")
             .WithEnvironment("Edge__ConnectionRetryAfterSeconds", $"{RetryAfterSeconds}")
             .WithEnvironment("Edge__KnownProxies__0", KnownProxy)
+            // Patient with handshakes on a loaded machine: the caps are under test here, not the handshake timeout.
+            .WithEnvironment("Edge__HandshakeTimeout", "00:00:30")
             .WithHttpHealthCheck("/health");
     }
 
