@@ -1,5 +1,6 @@
 using System.Net;
 using LiveAspire.Infrastructure.Hosting;
+using LiveAspire.Realtime.Hubs;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +25,7 @@ public static class EdgeExtensions
         services.Configure<EdgeOptions>(section);
         services.AddSingleton<OriginPolicy>();
         services.AddSingleton<ConnectionCaps>();
+        services.AddSingleton<ConnectionSlots>();
         services.AddSingleton<EdgeMiddleware>();
         services.AddSingleton<InvocationLimiter>();
 
@@ -51,6 +53,8 @@ public static class EdgeExtensions
             o.MaximumParallelInvocationsPerClient = 1;
             o.AddFilter<InvocationLimiter>();
         });
+        // In place of SignalR's own (MapHub resolves the handler from here): it counts long-polling connections.
+        services.AddSingleton<HubConnectionHandler<LiveHub>, CappedHubConnectionHandler>();
         services.RemoveAll<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol>();
         services.AddSingleton<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol, StrictJsonHubProtocol>();
         return services;
@@ -66,7 +70,7 @@ public static class EdgeExtensions
         return app;
     }
 
-    /// <summary>Connection caps: after authentication (they count per user).</summary>
+    /// <summary>Connection caps: after authentication (they count per user). Long polling is counted by <see cref="CappedHubConnectionHandler"/>.</summary>
     public static WebApplication UseEdgeAfterAuthentication(this WebApplication app)
     {
         var edge = app.Services.GetRequiredService<EdgeMiddleware>();

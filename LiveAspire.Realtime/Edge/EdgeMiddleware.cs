@@ -1,14 +1,15 @@
-using System.Security.Claims;
-using LiveAspire.Contracts.Auth;
 using LiveAspire.Contracts.Realtime;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace LiveAspire.Realtime.Edge;
 
 /// <summary>The checks on every request to the hub path, before and after authentication.</summary>
-public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionCaps caps, IOptions<EdgeOptions> options,
+public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionSlots slots, IOptions<EdgeOptions> options,
     ILogger<EdgeMiddleware> logger)
 {
+    private static readonly MediaTypeHeaderValue EventStream = new("text/event-stream");
+
     /// <summary>
     /// Cross-site WebSocket hijacking: a browser sends the page's Origin on every upgrade and cannot forge it, so an
     /// Origin that is not allowed is refused with 403 here, before the upgrade and before the token is looked at.
@@ -30,65 +31,58 @@ public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionCaps 
 
     /// <summary>
     /// Per-user and per-address caps, after authentication. A WebSocket or Server-Sent Events request holds its
-    /// connection for as long as it lasts and is counted for that long; a negotiate request is only checked, so a
-    /// client over the cap learns it before choosing a transport. Over the cap: 429 with <c>Retry-After</c>.
+    /// connection for as long as it lasts and is counted for that long (over a cap: 429 with <c>Retry-After</c>); a
+    /// negotiate request starts nothing and is only checked, so a client over a cap learns it before choosing a
+    /// transport. A long-polling connection outlives each of its requests: <see cref="CappedHubConnectionHandler"/>
+    /// counts it for its whole life instead.
     /// </summary>
     public async Task CheckCapsAsync(HttpContext context, RequestDelegate next)
     {
-        var path = context.Request.Path;
-        if (!path.StartsWithSegments(LiveHubContract.Path, out var rest) || context.User.FindFirstValue(TokenClaims.Subject) is not { } subject)
+        if (!context.Request.Path.StartsWithSegments(LiveHubContract.Path, out var rest) || SlotKeys.Of(context) is not { } keys)
         {
             await next(context);
             return;
         }
-        var limits = options.Value;
-        var userKey = "user:" + subject;
-        var ipKey = "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        // The WebSocket feature is added inside the hub's endpoint, so the upgrade is recognised by its header here.
-        var holds = (HttpMethods.IsGet(context.Request.Method)
-                && context.Request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase))
-            || (HttpMethods.IsGet(context.Request.Method) && context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase));
-        if (!holds)
+        if (!HoldsItsConnection(context.Request))
         {
-            if (rest.StartsWithSegments("/negotiate")
-                && (caps.CountOf(userKey) >= limits.MaxConnectionsPerUser || caps.CountOf(ipKey) >= limits.MaxConnectionsPerIp))
+            if (rest.StartsWithSegments("/negotiate") && slots.IsFull(keys, out var full))
             {
-                await TooManyAsync(context, ipKey);
+                await TooManyAsync(context, full);
                 return;
             }
             await next(context);
             return;
         }
-        if (!caps.TryAcquire(userKey, limits.MaxConnectionsPerUser))
+        if (!slots.TryTake(keys, out var refused))
         {
-            await TooManyAsync(context, userKey);
+            await TooManyAsync(context, refused);
             return;
         }
+        context.Features.Set(new HeldConnectionSlots(keys));
         try
         {
-            if (!caps.TryAcquire(ipKey, limits.MaxConnectionsPerIp))
-            {
-                await TooManyAsync(context, ipKey);
-                return;
-            }
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                caps.Release(ipKey);
-            }
+            await next(context);
         }
         finally
         {
-            caps.Release(userKey);
+            slots.GiveBack(keys);
         }
     }
 
+    /// <summary>
+    /// A WebSocket upgrade or an event stream, as SignalR's dispatcher tells them apart, except that the WebSocket
+    /// feature is only added inside the hub's endpoint, so the upgrade is recognised by its header here. A misjudged
+    /// request costs little: a poll taken for one holds slots only while it lasts (its sender's own), and a
+    /// connection missed here (an HTTP/2 WebSocket, sent as CONNECT) is counted by the connection handler.
+    /// </summary>
+    private static bool HoldsItsConnection(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method)
+        && (request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase)
+            || request.GetTypedHeaders().Accept?.Contains(EventStream) == true);
+
     private Task TooManyAsync(HttpContext context, string key)
     {
-        LogCapped(logger, key.StartsWith("ip:", StringComparison.Ordinal) ? key : "user");
+        LogCapped(logger, ConnectionSlots.Loggable(key));
         context.Response.Headers.RetryAfter = options.Value.ConnectionRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return RefuseAsync(context, StatusCodes.Status429TooManyRequests, HubErrorCodes.TooManyConnections, "too many open connections");
     }
