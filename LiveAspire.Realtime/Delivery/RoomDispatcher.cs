@@ -36,9 +36,13 @@ public sealed partial class RoomDispatcher(
         {
             while (true)
             {
+                // One wait on the channel at a time: a second WaitToReadAsync while the first is pending would cancel
+                // the first (single-reader channel), so the one started for a coalescing window is reused.
                 if (_pending.Count == 0)
                 {
-                    if (!await reader.WaitToReadAsync(stoppingToken))
+                    var more = waitingToRead is not null ? await waitingToRead : await reader.WaitToReadAsync(stoppingToken);
+                    waitingToRead = null;
+                    if (!more)
                     {
                         return;
                     }
@@ -59,10 +63,6 @@ public sealed partial class RoomDispatcher(
                             waitingToRead = null;
                         }
                     }
-                }
-                if (waitingToRead is { IsCompleted: true })
-                {
-                    waitingToRead = null;
                 }
                 for (var read = 0; read < maxRead && reader.TryRead(out var item); read++)
                 {
@@ -115,7 +115,15 @@ public sealed partial class RoomDispatcher(
         {
             if (pending.Due <= now)
             {
-                Dispatch(room, pending.Envelopes);
+                try
+                {
+                    Dispatch(room, pending.Envelopes);
+                }
+                catch (Exception e)
+                {
+                    // A bug in one room's hand-out must not stop delivery for every room of this replica.
+                    LogDispatchFailed(logger, room, e);
+                }
                 (done ??= []).Add(room);
             }
         }
@@ -176,6 +184,9 @@ public sealed partial class RoomDispatcher(
         public long Due { get; } = due;
         public List<EventEnvelope> Envelopes { get; } = [];
     }
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "Handing out events of room {Room} failed")]
+    private static partial void LogDispatchFailed(ILogger logger, string room, Exception exception);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Unreadable envelope on room {Room}: {Error}")]
     private static partial void LogBadEnvelope(ILogger logger, string room, string error);

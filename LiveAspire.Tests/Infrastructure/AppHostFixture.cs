@@ -42,6 +42,9 @@ public class AppHostFixture : IAsyncLifetime
                 }
                 // Heartbeats every second (default 10 s), so round-trip times are measured within a test's patience.
                 realtime.Environment["Heartbeat__Interval"] = ReferenceExpression.Literal("00:00:01");
+                // Rooms count as "big" from 2 local members (default 100), so the coalescing window is exercised by
+                // every multi-client test, next to the immediate path of single-member rooms.
+                realtime.Environment["Delivery__CoalesceMinMembers"] = ReferenceExpression.Literal("2");
                 // A per-connection queue small enough for the slow-client test to fill quickly (default 4096).
                 realtime.Environment["Delivery__OutboxCapacity"] = ReferenceExpression.Literal(OutboxCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 ConfigureModel(b);
