@@ -9,8 +9,6 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddServiceDefaults();
     builder.AddRealtimeServices();
-    builder.WebHost.UseSockets(o =>
-        o.UnsafePreferInlineScheduling = builder.Configuration.GetValue("Delivery:InlineSocketScheduling", false));
 
     var app = builder.Build();
     app.UseEdgeBeforeAuthentication();

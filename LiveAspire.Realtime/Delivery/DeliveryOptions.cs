@@ -9,9 +9,18 @@ public sealed class DeliveryOptions
     /// <summary>Most envelopes sent in one <c>Events</c> frame. Count.</summary>
     public int MaxEnvelopesPerFrame { get; set; } = 256;
 
-    /// <summary>A room with at least <see cref="CoalesceMinMembers"/> local members collects its events this long before
-    /// they go out as one shared frame (0: no waiting; events that arrive together still go out together). Milliseconds.</summary>
+    /// <summary>A room with at least <see cref="CoalesceMinMembers"/> local members collects its events at least this long
+    /// before they go out as one shared frame (0: no waiting; events that arrive together still go out together).
+    /// Milliseconds.</summary>
     public int CoalesceMilliseconds { get; set; } = 25;
+
+    /// <summary>The window grows with the room: this much per local member (one round of writes to every member costs
+    /// a few microseconds each, so a window as long as a round keeps a big room's fan-out within about one core).
+    /// Microseconds.</summary>
+    public int CoalesceMicrosecondsPerMember { get; set; } = 10;
+
+    /// <summary>The longest window, whatever the room's size (the latency it may add). Milliseconds.</summary>
+    public int MaxCoalesceMilliseconds { get; set; } = 100;
 
     /// <summary>Local members from which a room is "big" and coalesced over <see cref="CoalesceMilliseconds"/>. Count.</summary>
     public int CoalesceMinMembers { get; set; } = 100;

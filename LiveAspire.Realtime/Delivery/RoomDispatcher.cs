@@ -11,9 +11,9 @@ namespace LiveAspire.Realtime.Delivery;
 /// <para>
 /// Coalescing: everything waiting is read before anything is handed out, and a room's events go out together as
 /// one shared frame serialized once (<see cref="RoomRun"/>, <see cref="EventFrame"/>); a room with at least
-/// <see cref="DeliveryOptions.CoalesceMinMembers"/> local members also collects its events for
-/// <see cref="DeliveryOptions.CoalesceMilliseconds"/> first, so a busy big room costs one write per member per
-/// window instead of one per event. Of the ephemeral counters collected for a room only the latest per type is sent.
+/// <see cref="DeliveryOptions.CoalesceMinMembers"/> local members also collects its events over a window that grows
+/// with its size (<see cref="WindowFor"/>), so a busy big room costs one write per member per window instead of one
+/// per event. Of the ephemeral counters collected for a room only the latest per type is sent.
 /// </para>
 /// </summary>
 public sealed partial class RoomDispatcher(
@@ -29,7 +29,6 @@ public sealed partial class RoomDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = rooms.Incoming;
-        var window = TimeSpan.FromMilliseconds(options.Value.CoalesceMilliseconds);
         var maxRead = Math.Max(1, options.Value.MaxDispatchBatch);
         Task<bool>? waitingToRead = null;
         try
@@ -66,7 +65,7 @@ public sealed partial class RoomDispatcher(
                 }
                 for (var read = 0; read < maxRead && reader.TryRead(out var item); read++)
                 {
-                    Collect(item.Room, item.Json, window);
+                    Collect(item.Room, item.Json);
                 }
                 FlushDue(time.GetTimestamp());
             }
@@ -76,7 +75,7 @@ public sealed partial class RoomDispatcher(
         }
     }
 
-    private void Collect(string room, string json, TimeSpan window)
+    private void Collect(string room, string json)
     {
         EventEnvelope envelope;
         try
@@ -90,12 +89,27 @@ public sealed partial class RoomDispatcher(
         }
         if (!_pending.TryGetValue(room, out var pending))
         {
-            var big = window > TimeSpan.Zero && rooms.MemberCount(room) >= options.Value.CoalesceMinMembers;
-            var now = time.GetTimestamp();
-            pending = new Pending(big ? now + (long)(window.TotalSeconds * time.TimestampFrequency) : now);
+            var wait = WindowFor(rooms.MemberCount(room), options.Value);
+            pending = new Pending(time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency));
             _pending[room] = pending;
         }
         pending.Envelopes.Add(envelope);
+    }
+
+    /// <summary>How long a room with <paramref name="members"/> local members collects its events: nothing below
+    /// <see cref="DeliveryOptions.CoalesceMinMembers"/>, else <see cref="DeliveryOptions.CoalesceMilliseconds"/> or, for a
+    /// bigger room, its size times <see cref="DeliveryOptions.CoalesceMicrosecondsPerMember"/>, at most
+    /// <see cref="DeliveryOptions.MaxCoalesceMilliseconds"/>.</summary>
+    public static TimeSpan WindowFor(int members, DeliveryOptions o)
+    {
+        var baseWindow = TimeSpan.FromMilliseconds(o.CoalesceMilliseconds);
+        if (baseWindow <= TimeSpan.Zero || members < o.CoalesceMinMembers)
+        {
+            return TimeSpan.Zero;
+        }
+        var bySize = TimeSpan.FromMicroseconds((double)members * o.CoalesceMicrosecondsPerMember);
+        var max = TimeSpan.FromMilliseconds(Math.Max(o.MaxCoalesceMilliseconds, o.CoalesceMilliseconds));
+        return bySize < baseWindow ? baseWindow : bySize > max ? max : bySize;
     }
 
     private long NextDue()

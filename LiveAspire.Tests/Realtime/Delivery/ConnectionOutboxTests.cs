@@ -179,3 +179,25 @@ public sealed class ConnectionOutboxTests
         Assert.False(outbox.Enqueue(Envelope("chat.message", 2)));
     }
 }
+
+public sealed class CoalescingWindowTests
+{
+    [Theory]
+    [InlineData(1, 0)] // a user's devices, a DM: never held back
+    [InlineData(99, 0)]
+    [InlineData(100, 25)] // big from CoalesceMinMembers: at least the base window
+    [InlineData(2_000, 25)] // 20 ms by size: still the base window
+    [InlineData(5_000, 50)] // 10 µs per member
+    [InlineData(10_000, 100)]
+    [InlineData(50_000, 100)] // never more than the maximum
+    public void TheWindowGrowsWithTheRoomBetweenTheBaseAndTheMaximum(int members, double expectedMs)
+    {
+        var window = RoomDispatcher.WindowFor(members, new DeliveryOptions());
+
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), window);
+    }
+
+    [Fact]
+    public void NoBaseWindowMeansNoWaitingAtAll() =>
+        Assert.Equal(TimeSpan.Zero, RoomDispatcher.WindowFor(10_000, new DeliveryOptions { CoalesceMilliseconds = 0 }));
+}
