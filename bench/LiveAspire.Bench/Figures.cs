@@ -28,6 +28,15 @@ public sealed class Figures
 
     public long Count => _histogram.Sum();
 
+    /// <summary>Forgets everything recorded so far (after a warm-up phase).</summary>
+    public void Reset()
+    {
+        Array.Clear(_histogram);
+        Volatile.Write(ref FirstReceiveMs, long.MaxValue);
+        Volatile.Write(ref LastReceiveMs, 0);
+        Volatile.Write(ref ClosedByServerOrError, 0);
+    }
+
     public long Percentile(double p)
     {
         var total = Count;

@@ -42,6 +42,18 @@ public sealed class RawClient(Uri hubUrl, string token, Figures figures)
     public long CloseRecords;
     public bool Closed;
 
+    /// <summary>Forgets the counts (after a warm-up phase); the position (<see cref="LastSeq"/>) stays, so gaps and
+    /// duplicates are still checked across the boundary.</summary>
+    public void ResetCounts()
+    {
+        Volatile.Write(ref Received, 0);
+        Volatile.Write(ref Duplicates, 0);
+        Volatile.Write(ref Gaps, 0);
+        Volatile.Write(ref Ephemeral, 0);
+        Volatile.Write(ref GapFrames, 0);
+        Volatile.Write(ref ReconnectRequests, 0);
+    }
+
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
         var ws = new ClientWebSocket();

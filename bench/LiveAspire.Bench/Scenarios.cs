@@ -175,7 +175,8 @@ public static class Scenarios
     public static async Task<Dictionary<string, object?>> FanoutAsync(Target target, Options options, TextWriter log)
     {
         var n = options.Int("fanout-n", options.Int("n", 1000));
-        var result = await RoomLoadAsync(target, rooms: 1, perRoom: n, options.Double("rate", 20), options.Int("seconds", 10), log);
+        var result = await RoomLoadAsync(target, rooms: 1, perRoom: n, options.Double("rate", 20), options.Int("seconds", 10),
+            options.Int("warmup-seconds", 3), log);
         return new Dictionary<string, object?> { ["scenario"] = "fanout", ["subscribers"] = n }.Concat(result).ToDictionary();
     }
 
@@ -183,11 +184,13 @@ public static class Scenarios
     {
         var rooms = options.Int("rooms", 200);
         var perRoom = options.Int("per-room", 5);
-        var result = await RoomLoadAsync(target, rooms, perRoom, options.Double("rate", 10), options.Int("seconds", 10), log);
+        var result = await RoomLoadAsync(target, rooms, perRoom, options.Double("rate", 10), options.Int("seconds", 10),
+            options.Int("warmup-seconds", 3), log);
         return new Dictionary<string, object?> { ["scenario"] = "rooms", ["rooms"] = rooms, ["per_room"] = perRoom }.Concat(result).ToDictionary();
     }
 
-    private static async Task<Dictionary<string, object?>> RoomLoadAsync(Target target, int rooms, int perRoom, double ratePerRoom, int seconds, TextWriter log)
+    private static async Task<Dictionary<string, object?>> RoomLoadAsync(Target target, int rooms, int perRoom, double ratePerRoom, int seconds,
+        int warmupSeconds, TextWriter log)
     {
         var names = Enumerable.Range(0, rooms).Select(_ => $"stream:{Guid.NewGuid():D}").ToArray();
         var n = rooms * perRoom;
@@ -208,6 +211,24 @@ public static class Scenarios
 
         var publisher = target.CreatePublisher();
         var pid = target.RealtimePid;
+        if (warmupSeconds > 0)
+        {
+            // Warm-up at the same rate, not measured: a fresh process runs its delivery path as unoptimized tier-0 code
+            // and spends its first seconds of traffic re-compiling it (tiered JIT); the figures are for a warm server.
+            log.WriteLine($"warm-up: {warmupSeconds} s at the same rate (not measured)");
+            var warm = await PublishAsync(publisher, names, ratePerRoom, warmupSeconds);
+            var warmExpected = Enumerable.Range(0, rooms).Sum(r => warm.Published[r] * clients.Count(c => roomOf[c] == r));
+            var warmDrain = Stopwatch.StartNew();
+            while (clients.Sum(c => c.Received) < warmExpected && warmDrain.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(100);
+            }
+            figures.Reset();
+            foreach (var c in clients)
+            {
+                c.ResetCounts();
+            }
+        }
         var serverCpu0 = pid is { } p0 ? Figures.CpuSeconds(p0) : 0;
         var clientCpu0 = Figures.ClientCpuSeconds();
         var publish = await PublishAsync(publisher, names, ratePerRoom, seconds);
@@ -236,6 +257,7 @@ public static class Scenarios
         var figuresOut = new Dictionary<string, object?>
         {
             ["rate_per_room"] = ratePerRoom,
+            ["warmup_seconds"] = warmupSeconds,
             ["seconds"] = seconds,
             ["connected"] = clients.Count,
             ["connect_failed"] = failed,
