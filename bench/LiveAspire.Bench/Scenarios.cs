@@ -32,7 +32,7 @@ public static class Scenarios
         await Task.Delay(TimeSpan.FromSeconds(5));
         // A forced full collection before each sample (Testing only; null against a system without the route), so
         // the difference is what the connections keep alive, not garbage left by the connect phase.
-        var (rssBase, gcNone, rssBaseNoGc) = await SampleRssAfterCollectionAsync(target, pid);
+        var (rssBase, gcNone, rssBaseNoGc, rssBaseMedian, samplesNone) = await SampleRssAfterCollectionAsync(target, pid);
         await RunSampleHookAsync(options, pid, "none", log);
         var serverCpu0 = Figures.CpuSeconds(pid);
         log.WriteLine($"connections: RSS with none {rssBase} KiB; opening {n} in {procs} process(es)");
@@ -74,7 +74,7 @@ public static class Scenarios
 
         await Task.Delay(settle);
         var serverCpu1 = Figures.CpuSeconds(pid);
-        var (rssLoaded, gcLoaded, rssLoadedNoGc) = await SampleRssAfterCollectionAsync(target, pid);
+        var (rssLoaded, gcLoaded, rssLoadedNoGc, rssLoadedMedian, samplesLoaded) = await SampleRssAfterCollectionAsync(target, pid);
         var open = n - failed - (int)figures.ClosedByServerOrError;
         log.WriteLine($"connections: RSS with {open} open {rssLoaded} KiB");
         await RunSampleHookAsync(options, pid, "n", log);
@@ -122,7 +122,7 @@ public static class Scenarios
             ["rss_after_close_kib"] = rssAfter,
             ["forced_gc"] = gcNone is not null && gcLoaded is not null,
             ["rss_method"] = gcNone is not null && gcLoaded is not null
-                ? "VmRSS of the Realtime process (/proc/self/status read by the server), median of 3 samples 1 s apart, each right after a forced full blocking compacting collection (POST /replica/gc: GCCollectionMode.Aggressive, LOH compacted, finalizers run, collected again); heap = GCMemoryInfo.HeapSizeBytes after it; warm-up connections opened and closed before the baseline; *_no_gc = VmRSS just before the first collection"
+                ? "VmRSS of the Realtime process (/proc/self/status read by the server) right after a forced full blocking compacting collection (POST /replica/gc: GCCollectionMode.Aggressive, LOH compacted, finalizers run, collected again), the first of 3 taken 1 s apart (*_median3: their median; later ones include buffer-pool growth from the previous collection's pause); heap = GCMemoryInfo.HeapSizeBytes after it; warm-up connections opened and closed before the baseline; *_no_gc = VmRSS just before the first collection"
                 : "VmRSS of the Realtime process (/proc/{pid}/status), median of 3 samples 1 s apart after settling; warm-up connections opened and closed before the baseline; no forced GC in the server (it has no POST /replica/gc: not the Testing environment)",
             ["server_cpu_s_connect_and_settle"] = Math.Round(serverCpu1 - serverCpu0, 2),
             ["warmup_connections"] = warmup,
@@ -138,6 +138,8 @@ public static class Scenarios
             result["heap_none_bytes"] = Get(none, "heapSizeBytes");
             result["heap_n_bytes"] = Get(loaded, "heapSizeBytes");
             result["heap_bytes_per_connection"] = Math.Round(heapPerConnection, 0);
+            result["rss_per_connection_kib_median3"] = Math.Round((rssLoadedMedian - rssBaseMedian) / perConnection, 2);
+            result["pinned_bytes_per_connection"] = Math.Round((Get(loaded, "pinnedObjectHeapBytes") - Get(none, "pinnedObjectHeapBytes")) / perConnection, 0);
             result["committed_bytes_per_connection"] = Math.Round((Get(loaded, "committedBytes") - Get(none, "committedBytes")) / perConnection, 0);
             result["outside_heap_kib_per_connection"] = Math.Round((rssLoaded - rssBase) / perConnection - heapPerConnection / 1024, 2);
             result["gc_n"] = new Dictionary<string, long>
@@ -165,6 +167,10 @@ public static class Scenarios
                 ["threads"] = Get(none, "threads"),
             };
             result["gc_pause_ms_n"] = loaded.GetProperty("pauseMs").GetDouble();
+            // Each of the three collections: [VmRSS KiB, heap bytes, pinned object heap bytes]. The pinned heap holds
+            // the buffer pools' idle blocks, which grow with any burst of pending sends or reads (a long pause too).
+            result["gc_samples_none"] = samplesNone;
+            result["gc_samples_n"] = samplesLoaded;
         }
         if (options.String("label") is { } label)
         {
@@ -199,11 +205,13 @@ public static class Scenarios
     }
 
     /// <summary>
-    /// With the server's <c>POST /replica/gc</c>: three forced collections 1 s apart, VmRSS read right after each (by the
-    /// server, so it is not mixed with what the next second allocates); the median and its heap figures, and VmRSS
-    /// before the first. Without the route: <see cref="SampleRssAsync"/>, and no heap figures.
+    /// With the server's <c>POST /replica/gc</c>: three forced collections 1 s apart, VmRSS read by the server right
+    /// after each (so it is not mixed with what the next second allocates). The first is the figure: each collection
+    /// stops the server for ~1 s with 10,000 connections, and the reads and sends that pile up meanwhile grow Kestrel's
+    /// buffer pool, which the later ones then include (<c>gc_samples_*</c> shows it). Also the median of the three,
+    /// and VmRSS just before the first. Without the route: <see cref="SampleRssAsync"/>, and no heap figures.
     /// </summary>
-    private static async Task<(long Rss, JsonElement? Report, long RssNoGc)> SampleRssAfterCollectionAsync(Target target, int pid)
+    private static async Task<(long Rss, JsonElement? Report, long RssNoGc, long RssMedian, List<long[]> Samples)> SampleRssAfterCollectionAsync(Target target, int pid)
     {
         var reports = new List<JsonElement>();
         for (var i = 0; i < 3; i++)
@@ -211,14 +219,18 @@ public static class Scenarios
             if (await target.CollectGarbageAsync() is not { } report)
             {
                 var rss = await SampleRssAsync(pid);
-                return (rss, null, rss);
+                return (rss, null, rss, rss, []);
             }
             reports.Add(report);
             await Task.Delay(1000);
         }
-        var noGc = reports[0].GetProperty("rssBeforeKib").GetInt64();
-        var median = reports.OrderBy(r => r.GetProperty("rssAfterKib").GetInt64()).ElementAt(1);
-        return (median.GetProperty("rssAfterKib").GetInt64(), median, noGc);
+        var first = reports[0];
+        var median = reports.Select(r => r.GetProperty("rssAfterKib").GetInt64()).Order().ElementAt(1);
+        var samples = reports.Select(r => new[]
+        {
+            r.GetProperty("rssAfterKib").GetInt64(), r.GetProperty("heapSizeBytes").GetInt64(), r.GetProperty("pinnedObjectHeapBytes").GetInt64(),
+        }).ToList();
+        return (first.GetProperty("rssAfterKib").GetInt64(), first, first.GetProperty("rssBeforeKib").GetInt64(), median, samples);
     }
 
     private static async Task<long> SampleRssAsync(int pid)
