@@ -6,15 +6,17 @@ namespace LiveAspire.Realtime.Edge;
 /// Counts this replica's open hub connections per key (a user, a client address). In memory on purpose: a count in
 /// Redis would outlive a replica that dies without decrementing, and the proxy spreads connections round-robin, so
 /// per-replica caps bound each process's memory, which is what they protect (docs/realtime.md).
+/// <para>Keyed by objects every held request keeps anyway (the token's subject string, the peer's address), so
+/// counting adds only the dictionary entry to each connection, not a key string of its own.</para>
 /// </summary>
-public sealed class ConnectionCaps
+public sealed class ConnectionCaps<TKey> where TKey : notnull
 {
-    private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<TKey, int> _counts = new();
 
-    public int CountOf(string key) => _counts.GetValueOrDefault(key);
+    public int CountOf(TKey key) => _counts.GetValueOrDefault(key);
 
     /// <summary>Counts one more connection for <paramref name="key"/> unless it already has <paramref name="max"/>.</summary>
-    public bool TryAcquire(string key, int max)
+    public bool TryAcquire(TKey key, int max)
     {
         while (true)
         {
@@ -41,7 +43,7 @@ public sealed class ConnectionCaps
         }
     }
 
-    public void Release(string key)
+    public void Release(TKey key)
     {
         while (_counts.TryGetValue(key, out var count))
         {

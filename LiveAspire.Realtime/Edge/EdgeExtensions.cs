@@ -23,7 +23,8 @@ public static class EdgeExtensions
         }
         services.Configure<EdgeOptions>(section);
         services.AddSingleton<OriginPolicy>();
-        services.AddSingleton<ConnectionCaps>();
+        services.AddSingleton<ConnectionCaps<string>>();
+        services.AddSingleton<ConnectionCaps<IPAddress>>();
         services.AddSingleton<EdgeMiddleware>();
         services.AddSingleton<InvocationLimiter>();
 

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Security.Claims;
+using Microsoft.Net.Http.Headers;
 using LiveAspire.Contracts.Auth;
 using LiveAspire.Contracts.Realtime;
 using Microsoft.Extensions.Options;
@@ -6,9 +8,12 @@ using Microsoft.Extensions.Options;
 namespace LiveAspire.Realtime.Edge;
 
 /// <summary>The checks on every request to the hub path, before and after authentication.</summary>
-public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionCaps caps, IOptions<EdgeOptions> options,
-    ILogger<EdgeMiddleware> logger)
+public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionCaps<string> userCaps, ConnectionCaps<IPAddress> addressCaps,
+    IOptions<EdgeOptions> options, ILogger<EdgeMiddleware> logger)
 {
+    /// <summary>Stands for a peer without an address (not a TCP connection): all of them share one count.</summary>
+    private static readonly IPAddress UnknownAddress = IPAddress.IPv6None;
+
     /// <summary>
     /// Cross-site WebSocket hijacking: a browser sends the page's Origin on every upgrade and cannot forge it, so an
     /// Origin that is not allowed is refused with 403 here, before the upgrade and before the token is looked at.
@@ -42,8 +47,7 @@ public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionCaps 
             return;
         }
         var limits = options.Value;
-        var userKey = "user:" + subject;
-        var ipKey = "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        var address = context.Connection.RemoteIpAddress ?? UnknownAddress;
         // The WebSocket feature is added inside the hub's endpoint, so the upgrade is recognised by its header here.
         var holds = (HttpMethods.IsGet(context.Request.Method)
                 && context.Request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase))
@@ -51,44 +55,48 @@ public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionCaps 
         if (!holds)
         {
             if (rest.StartsWithSegments("/negotiate")
-                && (caps.CountOf(userKey) >= limits.MaxConnectionsPerUser || caps.CountOf(ipKey) >= limits.MaxConnectionsPerIp))
+                && (userCaps.CountOf(subject) >= limits.MaxConnectionsPerUser || addressCaps.CountOf(address) >= limits.MaxConnectionsPerIp))
             {
-                await TooManyAsync(context, ipKey);
+                await TooManyAsync(context, "ip:" + address);
                 return;
             }
             await next(context);
             return;
         }
-        if (!caps.TryAcquire(userKey, limits.MaxConnectionsPerUser))
+        if (!userCaps.TryAcquire(subject, limits.MaxConnectionsPerUser))
         {
-            await TooManyAsync(context, userKey);
+            await TooManyAsync(context, "user");
             return;
         }
         try
         {
-            if (!caps.TryAcquire(ipKey, limits.MaxConnectionsPerIp))
+            if (!addressCaps.TryAcquire(address, limits.MaxConnectionsPerIp))
             {
-                await TooManyAsync(context, ipKey);
+                await TooManyAsync(context, "ip:" + address);
                 return;
             }
             try
             {
+                // A held request keeps its headers for as long as the connection lasts (hours). The bearer token is
+                // the largest of them (~0.9 KiB) and nothing reads it once authentication and authorization have
+                // run, so it is not kept that long (docs/realtime.md, "Memory and GC settings").
+                context.Request.Headers.Remove(HeaderNames.Authorization);
                 await next(context);
             }
             finally
             {
-                caps.Release(ipKey);
+                addressCaps.Release(address);
             }
         }
         finally
         {
-            caps.Release(userKey);
+            userCaps.Release(subject);
         }
     }
 
     private Task TooManyAsync(HttpContext context, string key)
     {
-        LogCapped(logger, key.StartsWith("ip:", StringComparison.Ordinal) ? key : "user");
+        LogCapped(logger, key);
         context.Response.Headers.RetryAfter = options.Value.ConnectionRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return RefuseAsync(context, StatusCodes.Status429TooManyRequests, HubErrorCodes.TooManyConnections, "too many open connections");
     }
