@@ -17,6 +17,7 @@ try
     app.UseEdgeAfterAuthentication();
     app.MapDefaultEndpoints();
     app.MapReplicaApi();
+    app.MapTestingMemoryApi();
     app.MapEdgeHub<LiveHub>(LiveHub.Path);
     await app.RunAsync();
     return 0;

@@ -49,7 +49,12 @@ public sealed partial class ConnectionLifecycle(
                 .ContinueWith(_ => connection.Abort(), TaskScheduler.Default);
         };
         registry.Add(connection);
-        _ = PumpAsync(connection, context.ConnectionAborted);
+        // Without the caller's execution context: captured, it would keep SignalR's OnConnected activity (and
+        // whatever else flows) alive for the connection's whole life.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = PumpAsync(connection, context.ConnectionAborted);
+        }
         return connection;
     }
 

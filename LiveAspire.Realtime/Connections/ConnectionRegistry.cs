@@ -15,7 +15,8 @@ public sealed class ConnectionRegistry
         _byId[connection.ConnectionId] = connection;
         if (connection.UserId is { } user)
         {
-            _byUser.GetOrAdd(user, _ => new(StringComparer.Ordinal))[connection.ConnectionId] = connection;
+            // Small: a user has a few connections (at most Edge:MaxConnectionsPerUser); the defaults cost ~0.5 KB.
+            _byUser.GetOrAdd(user, _ => new(concurrencyLevel: 1, capacity: 2, StringComparer.Ordinal))[connection.ConnectionId] = connection;
         }
     }
 

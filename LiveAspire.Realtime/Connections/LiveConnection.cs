@@ -32,7 +32,9 @@ public sealed class LiveConnection(string connectionId, Guid? userId, Guid? over
     public int? LastRttMs { get; set; }
 
     /// <summary>Room name → this connection's position in it.</summary>
-    public ConcurrentDictionary<string, RoomMembership> Rooms { get; } = new(StringComparer.Ordinal);
+    /// <remarks>Sized for the common case (one or a few rooms, changed by one hub call at a time): the default
+    /// concurrency level and capacity cost ~0.5 KB per idle connection.</remarks>
+    public ConcurrentDictionary<string, RoomMembership> Rooms { get; } = new(concurrencyLevel: 1, capacity: 2, StringComparer.Ordinal);
 
     /// <summary>When this connection last sent a typing indicator (timestamp ticks); for the light rate limit.</summary>
     public long LastTypingTimestamp;

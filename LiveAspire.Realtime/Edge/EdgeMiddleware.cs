@@ -59,6 +59,10 @@ public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionSlots
             return;
         }
         context.Features.Set(new HeldConnectionSlots(keys));
+        // A held request keeps its headers for as long as the connection lasts (hours). The bearer token is the
+        // largest of them (~0.9 KiB) and nothing reads it once authentication and authorization have run, so it is
+        // not kept that long (docs/realtime.md, "Memory and GC settings").
+        context.Request.Headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.Authorization);
         try
         {
             await next(context);

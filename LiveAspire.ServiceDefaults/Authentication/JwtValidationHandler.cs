@@ -41,7 +41,13 @@ public sealed partial class JwtValidationHandler(
             return AuthenticateResult.Fail("Invalid token.");
         }
 
-        var identity = result.ClaimsIdentity;
+        // A plain identity with plain claims: the handler's own keeps the parsed token and a property dictionary per
+        // claim (~4.6 KB), and a hub connection's request keeps its principal for hours (docs/realtime.md, "Memory
+        // and GC settings"). Types, values, value types and issuers are all anything downstream reads.
+        var validated = result.ClaimsIdentity;
+        var identity = new ClaimsIdentity(
+            validated.Claims.Select(c => new Claim(c.Type, c.Value, c.ValueType, c.Issuer, c.OriginalIssuer)),
+            validated.AuthenticationType, validated.NameClaimType, validated.RoleClaimType);
         if (identity.FindFirst("sub")?.Value is not { Length: > 0 } subject)
         {
             LogRejected(Logger, "MissingSubject", Request.Path);

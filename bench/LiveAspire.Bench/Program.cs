@@ -4,7 +4,8 @@ using LiveAspire.Bench;
 
 // LiveAspire.Bench: see bench/README.md. Usage:
 //   LiveAspire.Bench <connections|fanout|rooms|resume|all> [--n N] [--rate R] [--seconds T] [--rooms K] [--per-room M]
-//       [--procs P] [--port-start P]                                  start an own system (Testing, --no-build)
+//       [--procs P] [--port-start P] [--realtime-env "K=V;..."]      start an own system (Testing, --no-build)
+//       [--sample-hook CMD]                                           connections: run CMD <pid> <none|n> after each RSS sample
 //       [--replica http://127.0.0.1:PORT --realtime-pid PID --redis CS --livedb CS --signing-key-file F]  or target a running one
 //   LiveAspire.Bench worker --hub ws://... --tokens-file F --from A --count C   (spawned by `connections`)
 var command = args.Length > 0 ? args[0] : "help";
@@ -47,7 +48,13 @@ if (options.Has("replica"))
 }
 else
 {
-    target = await Target.StartAsync(options.Int("port-start", 32200), log);
+    // --realtime-env "KEY=VALUE;KEY2=VALUE2": settings for the Realtime processes only (runtime experiments).
+    var realtimeEnvironment = (options.String("realtime-env") ?? "")
+        .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(pair => pair.Split('=', 2))
+        .Select(kv => kv.Length == 2 ? KeyValuePair.Create(kv[0], kv[1]) : throw new ArgumentException($"--realtime-env: '{kv[0]}' is not KEY=VALUE"))
+        .ToList();
+    target = await Target.StartAsync(options.Int("port-start", 32200), realtimeEnvironment, log);
 }
 
 try

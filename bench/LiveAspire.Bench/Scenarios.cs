@@ -30,7 +30,10 @@ public static class Scenarios
         }
 
         await Task.Delay(TimeSpan.FromSeconds(5));
-        var rssBase = await SampleRssAsync(pid);
+        // A forced full collection before each sample (Testing only; null against a system without the route), so
+        // the difference is what the connections keep alive, not garbage left by the connect phase.
+        var (rssBase, gcNone, rssBaseNoGc, rssBaseMedian, samplesNone) = await SampleRssAfterCollectionAsync(target, pid);
+        await RunSampleHookAsync(options, pid, "none", log);
         var serverCpu0 = Figures.CpuSeconds(pid);
         log.WriteLine($"connections: RSS with none {rssBase} KiB; opening {n} in {procs} process(es)");
 
@@ -70,10 +73,11 @@ public static class Scenarios
         var pings = KeepAliveAsync(clients, keepAlive.Token);
 
         await Task.Delay(settle);
-        var rssLoaded = await SampleRssAsync(pid);
         var serverCpu1 = Figures.CpuSeconds(pid);
+        var (rssLoaded, gcLoaded, rssLoadedNoGc, rssLoadedMedian, samplesLoaded) = await SampleRssAfterCollectionAsync(target, pid);
         var open = n - failed - (int)figures.ClosedByServerOrError;
         log.WriteLine($"connections: RSS with {open} open {rssLoaded} KiB");
+        await RunSampleHookAsync(options, pid, "n", log);
 
         await keepAlive.CancelAsync();
         await pings;
@@ -103,7 +107,8 @@ public static class Scenarios
         await Task.Delay(TimeSpan.FromSeconds(5));
         var rssAfter = Figures.RssKib(pid);
 
-        return new()
+        var perConnection = (double)Math.Max(1, open);
+        var result = new Dictionary<string, object?>
         {
             ["scenario"] = "connections",
             ["n"] = n,
@@ -113,13 +118,119 @@ public static class Scenarios
             ["connect_seconds"] = connectSeconds,
             ["rss_none_kib"] = rssBase,
             ["rss_n_kib"] = rssLoaded,
-            ["rss_per_connection_kib"] = Math.Round((rssLoaded - rssBase) / (double)Math.Max(1, open), 2),
+            ["rss_per_connection_kib"] = Math.Round((rssLoaded - rssBase) / perConnection, 2),
             ["rss_after_close_kib"] = rssAfter,
-            ["rss_method"] = "VmRSS of the Realtime process (/proc/{pid}/status), median of 3 samples 1 s apart after settling; warm-up connections opened and closed before the baseline; no forced GC in the server",
+            ["forced_gc"] = gcNone is not null && gcLoaded is not null,
+            ["rss_method"] = gcNone is not null && gcLoaded is not null
+                ? "VmRSS of the Realtime process (/proc/self/status read by the server) right after a forced full blocking compacting collection (POST /replica/gc: GCCollectionMode.Aggressive, LOH compacted, finalizers run, collected again), the first of 3 taken 1 s apart (*_median3: their median; later ones include buffer-pool growth from the previous collection's pause); heap = GCMemoryInfo.HeapSizeBytes after it; warm-up connections opened and closed before the baseline; *_no_gc = VmRSS just before the first collection"
+                : "VmRSS of the Realtime process (/proc/{pid}/status), median of 3 samples 1 s apart after settling; warm-up connections opened and closed before the baseline; no forced GC in the server (it has no POST /replica/gc: not the Testing environment)",
             ["server_cpu_s_connect_and_settle"] = Math.Round(serverCpu1 - serverCpu0, 2),
             ["warmup_connections"] = warmup,
             ["client_cpu_s"] = Math.Round(Figures.ClientCpuSeconds() - clientCpu0 + workerCpu, 2),
         };
+        if (gcNone is { } none && gcLoaded is { } loaded)
+        {
+            long Get(JsonElement e, string name) => e.GetProperty(name).GetInt64();
+            var heapPerConnection = (Get(loaded, "heapSizeBytes") - Get(none, "heapSizeBytes")) / perConnection;
+            result["rss_none_kib_no_gc"] = rssBaseNoGc;
+            result["rss_n_kib_no_gc"] = rssLoadedNoGc;
+            result["rss_per_connection_kib_no_gc"] = Math.Round((rssLoadedNoGc - rssBaseNoGc) / perConnection, 2);
+            result["heap_none_bytes"] = Get(none, "heapSizeBytes");
+            result["heap_n_bytes"] = Get(loaded, "heapSizeBytes");
+            result["heap_bytes_per_connection"] = Math.Round(heapPerConnection, 0);
+            result["rss_per_connection_kib_median3"] = Math.Round((rssLoadedMedian - rssBaseMedian) / perConnection, 2);
+            result["pinned_bytes_per_connection"] = Math.Round((Get(loaded, "pinnedObjectHeapBytes") - Get(none, "pinnedObjectHeapBytes")) / perConnection, 0);
+            result["committed_bytes_per_connection"] = Math.Round((Get(loaded, "committedBytes") - Get(none, "committedBytes")) / perConnection, 0);
+            result["outside_heap_kib_per_connection"] = Math.Round((rssLoaded - rssBase) / perConnection - heapPerConnection / 1024, 2);
+            result["gc_n"] = new Dictionary<string, long>
+            {
+                ["fragmented"] = Get(loaded, "fragmentedBytes"),
+                ["gen2"] = Get(loaded, "gen2Bytes"),
+                ["loh"] = Get(loaded, "largeObjectHeapBytes"),
+                ["poh"] = Get(loaded, "pinnedObjectHeapBytes"),
+                ["rss_anon_kib"] = Get(loaded, "rssAnonKib"),
+                ["rss_file_kib"] = Get(loaded, "rssFileKib"),
+                ["rss_shmem_kib"] = Get(loaded, "rssShmemKib"),
+                ["rss_after_gc_kib"] = Get(loaded, "rssAfterKib"),
+                ["threads"] = Get(loaded, "threads"),
+            };
+            result["gc_none"] = new Dictionary<string, long>
+            {
+                ["fragmented"] = Get(none, "fragmentedBytes"),
+                ["gen2"] = Get(none, "gen2Bytes"),
+                ["loh"] = Get(none, "largeObjectHeapBytes"),
+                ["poh"] = Get(none, "pinnedObjectHeapBytes"),
+                ["rss_anon_kib"] = Get(none, "rssAnonKib"),
+                ["rss_file_kib"] = Get(none, "rssFileKib"),
+                ["rss_shmem_kib"] = Get(none, "rssShmemKib"),
+                ["rss_after_gc_kib"] = Get(none, "rssAfterKib"),
+                ["threads"] = Get(none, "threads"),
+            };
+            result["gc_pause_ms_n"] = loaded.GetProperty("pauseMs").GetDouble();
+            // Each of the three collections: [VmRSS KiB, heap bytes, pinned object heap bytes]. The pinned heap holds
+            // the buffer pools' idle blocks, which grow with any burst of pending sends or reads (a long pause too).
+            result["gc_samples_none"] = samplesNone;
+            result["gc_samples_n"] = samplesLoaded;
+        }
+        if (options.String("label") is { } label)
+        {
+            result["label"] = label;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// <c>--sample-hook CMD</c>: runs <c>CMD &lt;pid&gt; &lt;none|n&gt;</c> right after an RSS sample (for example a heap
+    /// histogram of the Realtime process) and waits for it, at most 5 minutes.
+    /// </summary>
+    private static async Task RunSampleHookAsync(Options options, int pid, string phase, TextWriter log)
+    {
+        if (options.String("sample-hook") is not { } hook)
+        {
+            return;
+        }
+        var info = new ProcessStartInfo(hook) { UseShellExecute = false };
+        info.ArgumentList.Add(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        info.ArgumentList.Add(phase);
+        using var process = Process.Start(info)!;
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        }
+        catch (TimeoutException)
+        {
+            log.WriteLine($"sample hook {hook} still running after 5 min; killed");
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>
+    /// With the server's <c>POST /replica/gc</c>: three forced collections 1 s apart, VmRSS read by the server right
+    /// after each (so it is not mixed with what the next second allocates). The first is the figure: each collection
+    /// stops the server for ~1 s with 10,000 connections, and the reads and sends that pile up meanwhile grow Kestrel's
+    /// buffer pool, which the later ones then include (<c>gc_samples_*</c> shows it). Also the median of the three,
+    /// and VmRSS just before the first. Without the route: <see cref="SampleRssAsync"/>, and no heap figures.
+    /// </summary>
+    private static async Task<(long Rss, JsonElement? Report, long RssNoGc, long RssMedian, List<long[]> Samples)> SampleRssAfterCollectionAsync(Target target, int pid)
+    {
+        var reports = new List<JsonElement>();
+        for (var i = 0; i < 3; i++)
+        {
+            if (await target.CollectGarbageAsync() is not { } report)
+            {
+                var rss = await SampleRssAsync(pid);
+                return (rss, null, rss, rss, []);
+            }
+            reports.Add(report);
+            await Task.Delay(1000);
+        }
+        var first = reports[0];
+        var median = reports.Select(r => r.GetProperty("rssAfterKib").GetInt64()).Order().ElementAt(1);
+        var samples = reports.Select(r => new[]
+        {
+            r.GetProperty("rssAfterKib").GetInt64(), r.GetProperty("heapSizeBytes").GetInt64(), r.GetProperty("pinnedObjectHeapBytes").GetInt64(),
+        }).ToList();
+        return (first.GetProperty("rssAfterKib").GetInt64(), first, first.GetProperty("rssBeforeKib").GetInt64(), median, samples);
     }
 
     private static async Task<long> SampleRssAsync(int pid)

@@ -28,7 +28,9 @@ public sealed class Target : IAsyncDisposable
 
     public Uri HubUrl => new($"ws://{ReplicaUrl.Authority}/hubs/live");
 
-    public static async Task<Target> StartAsync(int portStart, TextWriter log)
+    /// <param name="realtimeEnvironment">Extra environment variables for the Realtime processes only (experiments
+    /// with runtime settings such as <c>DOTNET_GCgen0size</c>), as <c>KEY=VALUE</c> pairs.</param>
+    public static async Task<Target> StartAsync(int portStart, IReadOnlyList<KeyValuePair<string, string>> realtimeEnvironment, TextWriter log)
     {
         var stateDirectory = Path.Combine(Path.GetTempPath(), $"liveaspire-bench-{Guid.NewGuid():N}");
         var hook = new DistributedApplicationTestingHook
@@ -45,8 +47,15 @@ public sealed class Target : IAsyncDisposable
             },
             // Every load connection comes from 127.0.0.1: lift the per-address cap (a production edge protection)
             // so the benchmark measures delivery, not the cap.
-            ConfigureModel = b => b.Resources.OfType<ProjectResource>().Single(r => r.Name == "realtime")
-                .Environment["Edge__MaxConnectionsPerIp"] = ReferenceExpression.Literal("1000000"),
+            ConfigureModel = b =>
+            {
+                var realtime = b.Resources.OfType<ProjectResource>().Single(r => r.Name == "realtime");
+                realtime.Environment["Edge__MaxConnectionsPerIp"] = ReferenceExpression.Literal("1000000");
+                foreach (var (key, value) in realtimeEnvironment)
+                {
+                    realtime.Environment[key] = ReferenceExpression.Literal(value);
+                }
+            },
         };
         var entryPoint = typeof(DistributedApplication).Assembly.EntryPoint!;
         log.WriteLine($"starting the system (state {stateDirectory}, ports {portStart}..{portStart + 39})");
@@ -85,6 +94,23 @@ public sealed class Target : IAsyncDisposable
     }
 
     private IRoomPublisher? _publisher;
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>
+    /// Asks the replica for a full blocking compacting collection (<c>POST /replica/gc</c>, which exists only in the
+    /// Testing environment) and returns its heap figures; null when the replica has no such route.
+    /// </summary>
+    public async Task<System.Text.Json.JsonElement?> CollectGarbageAsync()
+    {
+        using var response = await Http.PostAsync(new Uri(ReplicaUrl, "/replica/gc"), null);
+        if (response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.MethodNotAllowed)
+        {
+            return null;
+        }
+        response.EnsureSuccessStatusCode();
+        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.Clone();
+    }
 
     public IRoomPublisher CreatePublisher()
     {
