@@ -224,42 +224,74 @@ public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSou
         return true;
     }
 
-    // Caller holds the lock. Drops every waiting droppable and latest item; each room that lost numbered events gets
-    // a gap marker where its first dropped item was. Returns the number of envelopes dropped.
+    // Caller holds the lock. Drops every waiting droppable envelope and latest item, keeping every reliable envelope:
+    // a shared frame that mixes chat with a tip is split, its reliable envelopes kept as single envelopes (serialized
+    // for this connection when sent). Each room that lost numbered events gets a gap marker where its first dropped
+    // event was, and is marked shed. Returns the number of envelopes dropped.
     private int ShedDroppable()
     {
         Dictionary<string, (long From, long To)>? ranges = null;
-        var dropped = 0;
+        void Note(string room, long from, long to)
+        {
+            ranges ??= new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+            ranges[room] = ranges.TryGetValue(room, out var r) ? (Math.Min(r.From, from), Math.Max(r.To, to)) : (from, to);
+        }
         for (var i = 0; i < _count; i++)
         {
             var item = _ring[(_head + i) % _ring.Length];
             if (item.Class == EventClass.Droppable)
             {
-                ranges ??= new Dictionary<string, (long, long)>(StringComparer.Ordinal);
-                ranges[item.Room] = ranges.TryGetValue(item.Room, out var r)
-                    ? (Math.Min(r.From, item.FirstSeq), Math.Max(r.To, item.LastSeq))
-                    : (item.FirstSeq, item.LastSeq);
+                Note(item.Room, item.FirstSeq, item.LastSeq);
+            }
+            else if (item.Frame is { HasDroppable: true } mixed)
+            {
+                foreach (var envelope in mixed.Envelopes)
+                {
+                    if (IsDroppable(envelope))
+                    {
+                        Note(envelope.Room, envelope.Seq, envelope.Seq);
+                    }
+                }
             }
         }
-        var kept = new Outgoing[Math.Max(4, _ring.Length)];
-        var n = 0;
+        var kept = new List<Outgoing>(_count);
+        var dropped = 0;
+        void Drop(string room, string epoch, int count)
+        {
+            dropped += count;
+            _pending -= count;
+            if (ranges is not null && ranges.Remove(room, out var range) && _shedRooms?.Contains(room) != true)
+            {
+                kept.Add(new Outgoing(null, GapMarker(room, epoch, range.From, range.To)));
+                _pending++;
+                (_shedRooms ??= new HashSet<string>(StringComparer.Ordinal)).Add(room);
+            }
+        }
         for (var i = 0; i < _count; i++)
         {
             var item = _ring[(_head + i) % _ring.Length];
             switch (item.Class)
             {
+                case EventClass.Reliable when item.Frame is { HasDroppable: true } mixed:
+                    _pending -= mixed.Count;
+                    foreach (var envelope in mixed.Envelopes)
+                    {
+                        _pending++;
+                        if (IsDroppable(envelope))
+                        {
+                            Drop(envelope.Room, envelope.Epoch, 1);
+                        }
+                        else
+                        {
+                            kept.Add(new Outgoing(null, envelope));
+                        }
+                    }
+                    break;
                 case EventClass.Reliable:
-                    kept[n++] = item;
+                    kept.Add(item);
                     break;
                 case EventClass.Droppable:
-                    dropped += item.Count;
-                    _pending -= item.Count;
-                    if (ranges!.Remove(item.Room, out var range) && (_shedRooms is null || !_shedRooms.Contains(item.Room)))
-                    {
-                        kept[n++] = new Outgoing(null, GapMarker(item.Room, item.Epoch, range.From, range.To));
-                        _pending++;
-                        (_shedRooms ??= new HashSet<string>(StringComparer.Ordinal)).Add(item.Room);
-                    }
+                    Drop(item.Room, item.Epoch, item.Count);
                     break;
                 default:
                     dropped += item.Count;
@@ -267,11 +299,15 @@ public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSou
                     break;
             }
         }
-        _ring = kept;
+        _ring = new Outgoing[Math.Max(4, kept.Count)];
+        kept.CopyTo(_ring);
         _head = 0;
-        _count = n;
+        _count = kept.Count;
         return dropped;
     }
+
+    private static bool IsDroppable(EventEnvelope envelope) =>
+        envelope.Seq != LiveHubContract.EphemeralSeq && EventClasses.Of(envelope.Type) == EventClass.Droppable;
 
     // Caller holds the lock.
     private void AddGapMarker(string room, string epoch, long from, long to)

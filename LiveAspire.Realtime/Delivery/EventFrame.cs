@@ -12,8 +12,10 @@ namespace LiveAspire.Realtime.Delivery;
 public sealed class EventFrame
 {
     private EventFrame(string room, string epoch, long firstSeq, long lastSeq, int count, EventClass eventClass, string? latestType,
-        SerializedHubMessage message)
+        SerializedHubMessage message, IReadOnlyList<EventEnvelope> envelopes, bool hasDroppable)
     {
+        Envelopes = envelopes;
+        HasDroppable = hasDroppable;
         Room = room;
         Epoch = epoch;
         FirstSeq = firstSeq;
@@ -41,6 +43,12 @@ public sealed class EventFrame
     /// <summary>For a <see cref="EventClass.Latest"/> frame: the type a newer frame of the same room replaces.</summary>
     public string? LatestType { get; }
 
+    /// <summary>The envelopes, for an outbox that must split the frame (shedding chat, keeping tips).</summary>
+    public IReadOnlyList<EventEnvelope> Envelopes { get; }
+
+    /// <summary>True when at least one envelope is droppable (numbered chat).</summary>
+    public bool HasDroppable { get; }
+
     /// <summary>The frame's bytes in the one hub protocol this server speaks (JSON).</summary>
     public SerializedHubMessage Message { get; }
 
@@ -53,20 +61,23 @@ public sealed class EventFrame
         DeliveryMetrics.FramesSerialized.Add(1);
         var first = array[0];
         var eventClass = EventClass.Droppable;
+        var hasDroppable = false;
         foreach (var envelope in array)
         {
-            var c = EventClasses.Of(envelope.Type);
+            var c = envelope.Seq == LiveHubContract.EphemeralSeq && EventClasses.Of(envelope.Type) == EventClass.Droppable
+                ? EventClass.Latest
+                : EventClasses.Of(envelope.Type);
+            hasDroppable |= c == EventClass.Droppable;
             if (c == EventClass.Reliable || (c == EventClass.Latest && array.Length > 1))
             {
                 eventClass = EventClass.Reliable;
-                break;
             }
-            if (c == EventClass.Latest)
+            else if (c == EventClass.Latest && eventClass != EventClass.Reliable)
             {
                 eventClass = EventClass.Latest;
             }
         }
         return new EventFrame(first.Room, first.Epoch, first.Seq, array[^1].Seq, array.Length, eventClass,
-            eventClass == EventClass.Latest ? first.Type : null, message);
+            eventClass == EventClass.Latest ? first.Type : null, message, array, hasDroppable);
     }
 }

@@ -145,6 +145,25 @@ public sealed class ConnectionOutboxTests
     }
 
     [Fact]
+    public void WhenFullAFrameMixingChatAndATipIsSplitTheTipKeptAndTheChatDropped()
+    {
+        var outbox = new ConnectionOutbox(capacity: 10, maxBatch: 100);
+        var overflowed = false;
+        outbox.Overflowed += () => overflowed = true;
+        // A busy room's window: chat and a tip coalesced into one shared frame, which as a whole is reliable.
+        Assert.True(outbox.Enqueue(EventFrame.Create(Protocol,
+            [Envelope("chat.message", 1), Envelope("chat.message", 2), Envelope("tip.received", 3), Envelope("chat.message", 4)])));
+        Assert.True(outbox.Enqueue(Frame("chat.message", 5, 10)));
+
+        Assert.True(outbox.Enqueue(Frame("tip.received", 11, 11))); // does not fit: the chat goes, both tips stay
+
+        Assert.False(overflowed);
+        var sent = Drain(outbox);
+        Assert.Equal([(EventTypes.RoomGap, 0L), ("tip.received", 3L), ("tip.received", 11L)], sent.Select(e => (e.Type, e.Seq)));
+        Assert.Equal((1L, 10L), (sent[0].Data.GetProperty("from").GetInt64(), sent[0].Data.GetProperty("to").GetInt64()));
+    }
+
+    [Fact]
     public async Task WhenReliableEventsAloneFillItTheOwnerIsToldOnceAndWhatWasQueuedIsStillSent()
     {
         var outbox = new ConnectionOutbox(capacity: 3, maxBatch: 100);
