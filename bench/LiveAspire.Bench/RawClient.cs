@@ -35,6 +35,9 @@ public sealed class RawClient(Uri hubUrl, string token, Figures figures)
     public long Duplicates;
     public long Gaps;
 
+    /// <summary><c>Events</c> frames received (each may carry several envelopes: coalescing).</summary>
+    public long Frames;
+
     /// <summary>Ephemeral envelopes (seq 0: viewer counts) received; not counted as deliveries.</summary>
     public long Ephemeral;
     public long GapFrames;
@@ -50,6 +53,7 @@ public sealed class RawClient(Uri hubUrl, string token, Figures figures)
         Volatile.Write(ref Duplicates, 0);
         Volatile.Write(ref Gaps, 0);
         Volatile.Write(ref Ephemeral, 0);
+        Volatile.Write(ref Frames, 0);
         Volatile.Write(ref GapFrames, 0);
         Volatile.Write(ref ReconnectRequests, 0);
     }
@@ -227,6 +231,7 @@ public sealed class RawClient(Uri hubUrl, string token, Figures figures)
 
     private void OnEvents(ReadOnlySpan<byte> record)
     {
+        Frames++;
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var from = 0;
         while (ReadLong(record, SeqKey, from, out var seq, out var after))

@@ -388,6 +388,8 @@ public static class Scenarios
             ["duplicates"] = clients.Sum(c => c.Duplicates),
             ["gap_frames"] = clients.Sum(c => c.GapFrames),
             ["ephemeral_received"] = clients.Sum(c => c.Ephemeral),
+            ["frames_received"] = clients.Sum(c => c.Frames),
+            ["envelopes_per_frame"] = clients.Sum(c => c.Frames) is > 0 and var frames ? Math.Round((double)delivered / frames, 2) : null,
             ["reconnect_requests"] = clients.Sum(c => c.ReconnectRequests),
             ["closed_by_server_or_error"] = figures.ClosedByServerOrError,
             ["server_cpu_s"] = serverCpu,
