@@ -66,6 +66,6 @@ public sealed partial class CappedHubConnectionHandler(
         await connection.Transport.Output.FlushAsync();
     }
 
-    [LoggerMessage(EventId = 3304, Level = LogLevel.Information, Message = "Hub connection {ConnectionId} refused at its handshake: cap reached for {Key}")]
+    [LoggerMessage(EventId = 3704, Level = LogLevel.Information, Message = "Hub connection {ConnectionId} refused at its handshake: cap reached for {Key}")]
     private static partial void LogRefused(ILogger logger, string connectionId, string key);
 }

@@ -97,9 +97,9 @@ public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionSlots
         return context.Response.WriteAsJsonAsync(new { code, message });
     }
 
-    [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Hub request refused: origin {Origin} is not allowed")]
+    [LoggerMessage(EventId = 3701, Level = LogLevel.Information, Message = "Hub request refused: origin {Origin} is not allowed")]
     private static partial void LogOriginRefused(ILogger logger, string origin);
 
-    [LoggerMessage(EventId = 3302, Level = LogLevel.Information, Message = "Hub connection refused with 429: cap reached for {Key}")]
+    [LoggerMessage(EventId = 3702, Level = LogLevel.Information, Message = "Hub connection refused with 429: cap reached for {Key}")]
     private static partial void LogCapped(ILogger logger, string key);
 }

@@ -113,6 +113,6 @@ public sealed partial class InvocationLimiter(IOptions<EdgeOptions> options, Tim
         public bool Refusing { get; set; }
     }
 
-    [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "Connection {ConnectionId} kept invoking over the rate limit; disconnected")]
+    [LoggerMessage(EventId = 3703, Level = LogLevel.Warning, Message = "Connection {ConnectionId} kept invoking over the rate limit; disconnected")]
     private static partial void LogFlood(ILogger logger, string connectionId);
 }

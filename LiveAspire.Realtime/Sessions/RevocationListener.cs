@@ -73,9 +73,9 @@ public sealed partial class RevocationListener(
         }
     }
 
-    [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Closed connection {ConnectionId} of user {UserId}: session revoked ({Reason})")]
+    [LoggerMessage(EventId = 3601, Level = LogLevel.Information, Message = "Closed connection {ConnectionId} of user {UserId}: session revoked ({Reason})")]
     private static partial void LogRevoked(ILogger logger, string connectionId, Guid userId, string reason);
 
-    [LoggerMessage(EventId = 3302, Level = LogLevel.Error, Message = "Unreadable revocation notice: {Error}")]
+    [LoggerMessage(EventId = 3602, Level = LogLevel.Error, Message = "Unreadable revocation notice: {Error}")]
     private static partial void LogBadNotice(ILogger logger, string error);
 }
