@@ -62,4 +62,46 @@ public sealed class SlowClientTests(AppHostFixture system) : RealtimeTestBase(sy
             File.Delete(Path.Combine(System.FaultDirectory, $"{hook}.reached"));
         }
     }
+
+    [Fact]
+    public async Task AClientThatFallsBehindOnReliableEventsIsToldToReconnectAndMissesNone()
+    {
+        var room = TestRooms.NewStreamRoom();
+        var victimUser = await SystemTokens.NewUserAsync(System.App);
+        await using var control = await ConnectAsync(Replica(0));
+        await control.Client.JoinAsync([room]);
+
+        var hook = FaultHookNames.OutboxHold;
+        var arm = Path.Combine(System.FaultDirectory, $"{hook}.arm");
+        var release = Path.Combine(System.FaultDirectory, $"{hook}.release");
+        await File.WriteAllTextAsync(arm, $"wait\ncontext={room} user:{victimUser}");
+        try
+        {
+            await using var victim = await ConnectAsync(Replica(0), victimUser);
+            await victim.Client.JoinAsync([room]); // returns with the victim's outbox held
+
+            // More reliable events than its outbox holds: none may be dropped, so the client must be sent away to resume.
+            var total = AppHostFixture.OutboxCapacity + 10;
+            for (var seq = 1L; seq <= total; seq++)
+            {
+                var published = await Rooms.Publisher.PublishAsync(room, "tip.received", JsonSerializer.SerializeToElement(new { n = seq }));
+                Assert.Equal(seq, published.Seq);
+            }
+            await control.WaitForSeqAsync(room, total, Deadline);
+            File.Delete(arm); // the resumed connection is not held again
+            await File.WriteAllTextAsync(release, "");
+
+            await victim.WaitForSeqAsync(room, total, Deadline);
+            LiveClients.AssertExactly(victim.In(room), 1, total);
+            Assert.True(victim.Client.Counters.Reconnects >= 1, "the victim was never told to reconnect");
+            Assert.Equal(0, victim.Client.Counters.GapResumes); // nothing was shed: tips are never dropped
+            LiveClients.AssertExactly(control.In(room), 1, total);
+        }
+        finally
+        {
+            File.Delete(arm);
+            File.Delete(release);
+            File.Delete(Path.Combine(System.FaultDirectory, $"{hook}.reached"));
+        }
+    }
 }
