@@ -39,18 +39,6 @@ public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSou
     /// <summary>Raised (outside the lock) with the number of envelopes dropped whenever droppable items are shed.</summary>
     public event Action<int>? Shed;
 
-    /// <summary>Envelopes waiting.</summary>
-    public int Pending
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _pending;
-            }
-        }
-    }
-
     /// <summary>Queues one envelope (a gap marker, a typing hint). False once the outbox is closed.</summary>
     public bool Enqueue(EventEnvelope envelope) => Enqueue(new Outgoing(null, envelope));
 
