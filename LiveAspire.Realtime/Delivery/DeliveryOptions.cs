@@ -15,8 +15,7 @@ public sealed class DeliveryOptions
     public int CoalesceMilliseconds { get; set; } = 25;
 
     /// <summary>The window grows with the room: this much per local member (one round of writes to every member costs
-    /// a few microseconds each, so a window as long as a round keeps a big room's fan-out within about one core).
-    /// Microseconds.</summary>
+    /// tens of microseconds each, so a bigger room gets fewer rounds a second; docs/realtime.md). Microseconds.</summary>
     public int CoalesceMicrosecondsPerMember { get; set; } = 10;
 
     /// <summary>The longest window, whatever the room's size (the latency it may add). Milliseconds.</summary>
