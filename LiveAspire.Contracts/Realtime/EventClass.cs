@@ -25,6 +25,14 @@ public static class EventClasses
     /// <summary>Chat events are the droppable ones: every type under <c>chat.</c>.</summary>
     public const string DroppablePrefix = "chat.";
 
+    /// <summary>The class of one envelope: its type's, except that an ephemeral (<c>seq</c> 0) envelope of a droppable
+    /// type has no place in the room's order to leave a gap in, so only its latest value matters.</summary>
+    public static EventClass Of(EventEnvelope envelope)
+    {
+        var byType = Of(envelope.Type);
+        return byType == EventClass.Droppable && envelope.Seq == LiveHubContract.EphemeralSeq ? EventClass.Latest : byType;
+    }
+
     /// <summary>The class of <paramref name="type"/>: anything not named here is reliable.</summary>
     public static EventClass Of(string type) => type switch
     {

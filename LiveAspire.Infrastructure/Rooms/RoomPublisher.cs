@@ -36,14 +36,7 @@ public sealed partial class RoomPublisher(IRedisConnection redis, IOptions<RoomO
     public async Task<PublishResult> PublishAsync(string room, string type, JsonElement data, string? id = null,
         CancellationToken cancellationToken = default)
     {
-        if (!RoomName.TryParse(room, out _))
-        {
-            throw new ArgumentException($"'{room}' is not a room name.", nameof(room));
-        }
-        if (!EventType().IsMatch(type))
-        {
-            throw new ArgumentException($"'{type}' is not a dot-named event type (e.g. chat.message).", nameof(type));
-        }
+        CheckRoomAndType(room, type);
         id ??= Guid.CreateVersion7().ToString("N");
         if (id.Length is 0 or > 64)
         {
@@ -62,14 +55,7 @@ public sealed partial class RoomPublisher(IRedisConnection redis, IOptions<RoomO
 
     public async Task<string> PublishEphemeralAsync(string room, string type, JsonElement data, CancellationToken cancellationToken = default)
     {
-        if (!RoomName.TryParse(room, out _))
-        {
-            throw new ArgumentException($"'{room}' is not a room name.", nameof(room));
-        }
-        if (!EventType().IsMatch(type))
-        {
-            throw new ArgumentException($"'{type}' is not a dot-named event type (e.g. chat.message).", nameof(type));
-        }
+        CheckRoomAndType(room, type);
         var envelope = new Contracts.Realtime.EventEnvelope(Guid.CreateVersion7().ToString("N"), type, room,
             Contracts.Realtime.LiveHubContract.EphemeralSeq, "", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), data);
         var json = JsonSerializer.Serialize(envelope, EnvelopeJsonOptions);
@@ -95,6 +81,18 @@ public sealed partial class RoomPublisher(IRedisConnection redis, IOptions<RoomO
     }
 
     private static readonly JsonSerializerOptions EnvelopeJsonOptions = new(JsonSerializerDefaults.Web);
+
+    private static void CheckRoomAndType(string room, string type)
+    {
+        if (!RoomName.TryParse(room, out _))
+        {
+            throw new ArgumentException($"'{room}' is not a room name.", nameof(room));
+        }
+        if (!EventType().IsMatch(type))
+        {
+            throw new ArgumentException($"'{type}' is not a dot-named event type (e.g. chat.message).", nameof(type));
+        }
+    }
 
     /// <summary>A fresh epoch: unique across Redis restarts (time-ordered GUID, shortened).</summary>
     internal static string NewEpoch() => Guid.CreateVersion7().ToString("N")[..16];

@@ -248,11 +248,10 @@ public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSou
         {
             dropped += count;
             _pending -= count;
-            if (ranges is not null && ranges.Remove(room, out var range) && _shedRooms?.Contains(room) != true)
+            if (ranges is not null && ranges.Remove(room, out var range) && MarkShed(room))
             {
                 kept.Add(new Outgoing(null, GapMarker(room, epoch, range.From, range.To)));
                 _pending++;
-                (_shedRooms ??= new HashSet<string>(StringComparer.Ordinal)).Add(room);
             }
         }
         for (var i = 0; i < _count; i++)
@@ -294,19 +293,19 @@ public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSou
         return dropped;
     }
 
-    private static bool IsDroppable(EventEnvelope envelope) =>
-        envelope.Seq != LiveHubContract.EphemeralSeq && EventClasses.Of(envelope.Type) == EventClass.Droppable;
+    private static bool IsDroppable(EventEnvelope envelope) => EventClasses.Of(envelope) == EventClass.Droppable;
 
     // Caller holds the lock.
     private void AddGapMarker(string room, string epoch, long from, long to)
     {
-        if (_shedRooms?.Contains(room) == true)
+        if (MarkShed(room))
         {
-            return;
+            Add(new Outgoing(null, GapMarker(room, epoch, from, to)));
         }
-        (_shedRooms ??= new HashSet<string>(StringComparer.Ordinal)).Add(room);
-        Add(new Outgoing(null, GapMarker(room, epoch, from, to)));
     }
+
+    // Caller holds the lock. True when the room was not shed yet: its gap marker is due now.
+    private bool MarkShed(string room) => (_shedRooms ??= new HashSet<string>(StringComparer.Ordinal)).Add(room);
 
     /// <summary>The marker telling a client it misses <paramref name="from"/>..<paramref name="to"/> of a room: its seq is
     /// the last one before the gap, so the client resumes from there.</summary>
@@ -383,12 +382,7 @@ public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSou
     {
         public int Count => Frame?.Count ?? (Envelope is null ? 0 : 1);
 
-        public EventClass Class => Frame?.Class ?? EventClasses.Of(Envelope!.Type) switch
-        {
-            // A numbered chat envelope is droppable; a gap marker or any other single envelope is not.
-            EventClass.Droppable when Envelope.Seq == LiveHubContract.EphemeralSeq => EventClass.Latest,
-            var c => c,
-        };
+        public EventClass Class => Frame?.Class ?? EventClasses.Of(Envelope!);
 
         public string Room => Frame?.Room ?? Envelope!.Room;
         public string Epoch => Frame?.Epoch ?? Envelope!.Epoch;

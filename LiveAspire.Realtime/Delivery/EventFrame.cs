@@ -64,9 +64,7 @@ public sealed class EventFrame
         var hasDroppable = false;
         foreach (var envelope in array)
         {
-            var c = envelope.Seq == LiveHubContract.EphemeralSeq && EventClasses.Of(envelope.Type) == EventClass.Droppable
-                ? EventClass.Latest
-                : EventClasses.Of(envelope.Type);
+            var c = EventClasses.Of(envelope);
             hasDroppable |= c == EventClass.Droppable;
             if (c == EventClass.Reliable || (c == EventClass.Latest && array.Length > 1))
             {
