@@ -1,14 +1,17 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using LiveAspire.ServiceDefaults.ServiceDiscovery;
+using Microsoft.Extensions.Http.Resilience;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The defaults every LiveAspire service shares, in the shape of Aspire's ServiceDefaults project:
-/// health endpoints, telemetry, service discovery, resilient HttpClients, redacting JSON logs.
+/// The defaults every LiveAspire service shares, as in Aspire's ServiceDefaults template: OpenTelemetry, health
+/// endpoints, service discovery and the standard resilience handler on every HttpClient; plus ours: redacting JSON
+/// logs and a health report that names each check.
 /// </summary>
 public static class Extensions
 {
@@ -21,6 +24,9 @@ public static class Extensions
     /// <summary>Liveness endpoint: only checks tagged <see cref="LiveTag"/>.</summary>
     public const string AlivePath = "/alive";
 
+    /// <summary>Configuration section bound to every HttpClient's <see cref="HttpStandardResilienceOptions"/>.</summary>
+    public const string HttpResilienceSection = "Resilience:Http";
+
     /// <summary>
     /// Wires JSON console logging with redaction, OpenTelemetry, health checks, service discovery and resilience
     /// for every HttpClient. Authentication is separate (<c>AddLiveAspireAuthentication</c>): not every service needs it.
@@ -31,11 +37,19 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
+        var resilience = builder.Configuration.GetSection(HttpResilienceSection);
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             // Order is the handler order: resilience outside, discovery inside, so every retry resolves the
             // logical address again instead of reusing the first attempt's.
-            http.AddLiveAspireResilience();
+            http.AddStandardResilienceHandler(options =>
+            {
+                // Bound here rather than by the overload taking a section, which refuses a section that is absent.
+                resilience.Bind(options);
+                // A POST or PATCH that timed out may have taken effect; sending it again could apply it twice.
+                // PUT and DELETE are idempotent by contract and keep their retries.
+                options.Retry.DisableFor(HttpMethod.Post, HttpMethod.Patch);
+            });
             http.AddServiceDiscovery();
         });
         return builder;
@@ -63,4 +77,9 @@ public static class Extensions
         });
         return app;
     }
+
+    /// <summary>True for the probe endpoints, whose requests are not traced.</summary>
+    internal static bool IsHealthPath(PathString path)
+        => path.StartsWithSegments(HealthPath, StringComparison.OrdinalIgnoreCase)
+           || path.StartsWithSegments(AlivePath, StringComparison.OrdinalIgnoreCase);
 }

@@ -1,6 +1,5 @@
 using LiveAspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -15,20 +14,27 @@ public static class TelemetryExtensions
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     /// <summary>
-    /// Traces and metrics for ASP.NET Core, SignalR, Kestrel, HttpClient, Npgsql, the runtime and every
-    /// <c>LiveAspire.*</c> source and meter; exported over OTLP, with logs, only when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. The service name comes from <c>OTEL_SERVICE_NAME</c>, which the
-    /// SDK's resource detector reads from <see cref="Configuration.IConfiguration"/> (so environment and config both work).
+    /// As in Aspire's template: traces and metrics of ASP.NET Core (SignalR and Kestrel included), HttpClient and the
+    /// runtime, plus every <c>LiveAspire.*</c> source and meter; the store integrations (Aspire.Npgsql,
+    /// Aspire.StackExchange.Redis) add their own. Exported over OTLP, with logs, only when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. The service name comes from <c>OTEL_SERVICE_NAME</c>, which the SDK
+    /// reads from configuration (so environment and config both work).
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var otel = new OpenTelemetryServicesBuilder(builder.Services);
-        builder.Services.AddHttpContextAccessor();
-
-        otel.WithTracing(tracing => tracing
-                .AddSource([.. LiveAspireTelemetry.SourceNames])
-                .AddProcessor(sp => new HealthCheckTraceFilter(sp.GetRequiredService<AspNetCore.Http.IHttpContextAccessor>())))
-            .WithMetrics(metrics => metrics.AddMeter([.. LiveAspireTelemetry.MeterNames]));
+        var otel = builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(options =>
+                    // The AppHost and load balancers probe every replica every few seconds; those spans would
+                    // drown real traffic in the trace store.
+                    options.Filter = context => !Extensions.IsHealthPath(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddSource([.. LiveAspireTelemetry.SourceNames]))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter([.. LiveAspireTelemetry.MeterNames]));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
         {
@@ -41,9 +47,6 @@ public static class TelemetryExtensions
             otel.WithLogging(logging => logging.AddProcessor(new RedactingLogProcessor()));
             otel.UseOtlpExporter();
         }
-
-        // TryAddEnumerable: calling ConfigureOpenTelemetry twice must not start the providers twice.
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TelemetryHostedService>());
         return builder;
     }
 }

@@ -61,6 +61,18 @@ public sealed class JwtValidationTests(JwtAppFixture fixture) : IClassFixture<Jw
         => await AssertRejectedAsync(Tokens.Mint(expires: DateTime.UtcNow.AddMinutes(-5)));
 
     [Fact]
+    public async Task TokenExpiredAMinuteAgoIsRejectedBecauseClockSkewIsThirtySeconds()
+        // JwtBearer's own default skew (5 minutes) would still accept it.
+        => await AssertRejectedAsync(Tokens.Mint(expires: DateTime.UtcNow.AddSeconds(-60)));
+
+    [Fact]
+    public async Task TokenExpiredWithinTheClockSkewIsAccepted()
+    {
+        using var response = await GetAsync("/me", Tokens.Mint("user-9", expires: DateTime.UtcNow.AddSeconds(-5)));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task TokenFromWrongIssuerIsRejected()
         => await AssertRejectedAsync(Tokens.Mint(issuer: "someone-else"));
 

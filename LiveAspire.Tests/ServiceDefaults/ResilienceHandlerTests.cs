@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Xunit;
 
 namespace LiveAspire.Tests.ServiceDefaults;
@@ -14,7 +15,7 @@ public sealed class ResilienceHandlerTests
     {
         var network = new RecordingHandler(HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK);
         using var services = BuildServices(network);
-        var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("api");
+        var client = services.Services.GetRequiredService<IHttpClientFactory>().CreateClient("api");
 
         using var response = await client.GetAsync("http://api/streams").WaitAsync(s_deadline);
 
@@ -29,7 +30,7 @@ public sealed class ResilienceHandlerTests
     {
         var network = new RecordingHandler(HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK);
         using var services = BuildServices(network);
-        var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("api");
+        var client = services.Services.GetRequiredService<IHttpClientFactory>().CreateClient("api");
 
         using var response = await client.PostAsync("http://api/tips", new StringContent("{}")).WaitAsync(s_deadline);
 
@@ -42,7 +43,7 @@ public sealed class ResilienceHandlerTests
     {
         var network = new RecordingHandler(HttpStatusCode.BadGateway, HttpStatusCode.OK);
         using var services = BuildServices(network);
-        var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("api");
+        var client = services.Services.GetRequiredService<IHttpClientFactory>().CreateClient("api");
         using var request = new HttpRequestMessage(HttpMethod.Put, "http://api/prefs")
         {
             Content = new StringContent("{\"mute\":true}", System.Text.Encoding.UTF8, "application/json"),
@@ -65,7 +66,7 @@ public sealed class ResilienceHandlerTests
     {
         var network = new RecordingHandler(HttpStatusCode.NotFound, HttpStatusCode.OK);
         using var services = BuildServices(network);
-        var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("api");
+        var client = services.Services.GetRequiredService<IHttpClientFactory>().CreateClient("api");
 
         using var response = await client.GetAsync("http://api/missing").WaitAsync(s_deadline);
 
@@ -73,24 +74,17 @@ public sealed class ResilienceHandlerTests
         Assert.Single(network.Requests);
     }
 
-    // The same wiring as AddServiceDefaults, with the network replaced and retry delays shortened.
-    private static ServiceProvider BuildServices(RecordingHandler network)
+    // AddServiceDefaults' own wiring, with the network replaced and retry delays shortened.
+    private static IHost BuildServices(RecordingHandler network)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["services:api:http:0"] = "http://127.0.0.1:5199",
-            ["Resilience:Http:RetryBaseDelay"] = "00:00:00.001",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
-        services.AddServiceDiscovery();
-        services.ConfigureHttpClientDefaults(http =>
-        {
-            http.AddLiveAspireResilience();
-            http.AddServiceDiscovery();
-            http.ConfigurePrimaryHttpMessageHandler(() => network);
+            ["Resilience:Http:Retry:Delay"] = "00:00:00.001",
         });
-        return services.BuildServiceProvider();
+        builder.AddServiceDefaults();
+        builder.Services.ConfigureHttpClientDefaults(http => http.ConfigurePrimaryHttpMessageHandler(() => network));
+        return builder.Build();
     }
 }

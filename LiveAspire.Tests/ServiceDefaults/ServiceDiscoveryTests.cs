@@ -1,9 +1,11 @@
-using LiveAspire.ServiceDefaults.ServiceDiscovery;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Xunit;
 
 namespace LiveAspire.Tests.ServiceDefaults;
 
+/// <summary>Service discovery as AddServiceDefaults wires it: Aspire's <c>services:{name}:{endpoint}:{index}</c> keys.</summary>
 public sealed class ServiceDiscoveryTests
 {
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(30);
@@ -48,8 +50,7 @@ public sealed class ServiceDiscoveryTests
         Environment.SetEnvironmentVariable(key, "http://127.0.0.1:5125");
         try
         {
-            var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-            Assert.Equal(new Uri("http://127.0.0.1:5125"), new ConfigurationEndpointResolver(configuration).Resolve(new Uri("http://envtestsvc")));
+            Assert.Equal(new Uri("http://127.0.0.1:5125/"), await SendAsync("http://envtestsvc/", []));
         }
         finally
         {
@@ -59,10 +60,15 @@ public sealed class ServiceDiscoveryTests
 
     private static async Task<Uri?> SendAsync(string address, Dictionary<string, string?> settings)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        // The application builder reads environment variables, as a service does.
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddServiceDefaults();
         var network = new RecordingHandler();
-        using var invoker = new HttpMessageInvoker(new ServiceDiscoveryHandler(new ConfigurationEndpointResolver(configuration)) { InnerHandler = network });
-        using var response = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, address), CancellationToken.None).WaitAsync(s_deadline);
+        builder.Services.ConfigureHttpClientDefaults(http => http.ConfigurePrimaryHttpMessageHandler(() => network));
+        using var host = builder.Build();
+        var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+        using var response = await client.GetAsync(address).WaitAsync(s_deadline);
         return Assert.Single(network.Requests).Uri;
     }
 }

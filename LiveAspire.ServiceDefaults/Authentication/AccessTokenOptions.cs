@@ -1,19 +1,14 @@
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.IdentityModel.Tokens;
-
 namespace LiveAspire.ServiceDefaults.Authentication;
 
 /// <summary>
-/// How services validate the ES256 access tokens Api signs, bound from the <c>Auth</c> configuration section.
+/// How services validate the ES256 access tokens Api signs, bound from the <c>Auth</c> configuration section and
+/// turned into the <c>Bearer</c> scheme's <see cref="Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerOptions"/>.
 /// Services hold only the public key.
 /// </summary>
-public sealed class JwtValidationOptions : AuthenticationSchemeOptions
+public sealed class AccessTokenOptions
 {
     /// <summary>Configuration section the options are bound from.</summary>
     public const string SectionName = "Auth";
-
-    /// <summary>The authentication scheme name, and the default scheme.</summary>
-    public const string SchemeName = "Bearer";
 
     /// <summary>PEM text of Api's ECDsa P-256 public key (<c>Auth:PublicKeyPem</c>). No key: every token is rejected.</summary>
     public string? PublicKeyPem { get; set; }
@@ -24,7 +19,10 @@ public sealed class JwtValidationOptions : AuthenticationSchemeOptions
     /// <summary>Required <c>aud</c> claim. Default <c>liveaspire</c>.</summary>
     public string Audience { get; set; } = "liveaspire";
 
-    /// <summary>Tolerated clock difference when checking <c>exp</c> and <c>nbf</c>. Default 30 seconds.</summary>
+    /// <summary>
+    /// Tolerated clock difference when checking <c>exp</c> and <c>nbf</c>. Default 30 seconds (JwtBearer's own default
+    /// of 5 minutes would keep a 15-minute token alive a third longer than issued).
+    /// </summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -33,10 +31,4 @@ public sealed class JwtValidationOptions : AuthenticationSchemeOptions
     /// up in logs, proxies and browser history. Default <c>/hubs/live</c>.
     /// </summary>
     public string[] QueryTokenPaths { get; set; } = ["/hubs/live"];
-
-    /// <summary>Built from the values above once options are configured; null when no usable key is configured.</summary>
-    internal TokenValidationParameters? ValidationParameters { get; set; }
-
-    /// <summary>Why <see cref="ValidationParameters"/> is null, for the log.</summary>
-    internal string? KeyError { get; set; }
 }
