@@ -144,7 +144,7 @@ public sealed partial class LiveHubClient : IAsyncDisposable
     /// <see cref="LiveHubConnectionException"/> when not connected or the connection was lost, and
     /// <see cref="TimeoutException"/>.</summary>
     public async Task<T> InvokeAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken)
-        => (T)(await InvokeCoreAsync(method, typeof(T), arguments, cancellationToken).ConfigureAwait(false))!;
+        => await InvokeCoreAsync(method, typeof(T), arguments, cancellationToken).ConfigureAwait(false) is T result ? result : default!;
 
     /// <inheritdoc cref="InvokeAsync{T}(string, object?[], CancellationToken)"/>
     public Task<T> InvokeAsync<T>(string method, params object?[] arguments) => InvokeAsync<T>(method, arguments, CancellationToken.None);
