@@ -1,75 +1,110 @@
-using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
+using Microsoft.AspNetCore.SignalR;
 
 namespace LiveAspire.Client;
 
-/// <summary>The connection's life: opening, the reconnect loop, and what the server's messages do.</summary>
+/// <summary>
+/// The connection's life: opening, and the supervisor that replaces a connection when it ends.
+/// <para>SignalR's <c>WithAutomaticReconnect</c> is not used: it cannot be told to drop a healthy connection (a
+/// <c>Reconnect</c> request, which must land on another replica through the proxy), it keeps retrying after a 401
+/// and after a Close without <c>allowReconnect</c>, and its <c>Reconnected</c> event comes after the new connection is
+/// already handing out calls. A supervisor that waits for the old <see cref="HubLink"/> to end (closed, and its calls
+/// all handled), decides, then starts a fresh <c>HubConnection</c> and resumes every joined room keeps all of that
+/// in one place; the room rules (<see cref="RoomTracker"/>) keep what arrives before the resume answer in order.</para>
+/// </summary>
 public sealed partial class LiveHubClient
 {
-    private async Task<HubConnection> OpenAsync(CancellationToken cancellationToken)
+    private async Task<HubLink> OpenAsync(CancellationToken cancellationToken)
     {
         Counters.Increment(ref Counters.ConnectAttemptsField);
-        var token = _options.AccessTokenProvider is { } provider ? await provider(cancellationToken).ConfigureAwait(false) : null;
-        return await HubConnection.OpenAsync(_options, token, _logger, OnInvocation, Counters, cancellationToken).ConfigureAwait(false);
+        var link = CreateLink();
+        // One budget for the upgrade and the handshake (SignalR's HandshakeTimeout covers the handshake only).
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.HandshakeTimeout);
+        try
+        {
+            await link.Connection.StartAsync(timeout.Token).ConfigureAwait(false);
+            return link;
+        }
+        catch (Exception e)
+        {
+            await link.DisposeAsync().ConfigureAwait(false);
+            throw e switch
+            {
+                LiveHubConnectionException => e,
+                OperationCanceledException when cancellationToken.IsCancellationRequested => e,
+                OperationCanceledException =>
+                    new LiveHubConnectionException($"The connection did not open within {_options.HandshakeTimeout.TotalSeconds:0.#} s.", e),
+                HubException => new LiveHubConnectionException($"The server refused the handshake: {e.Message}", e),
+                _ => new LiveHubConnectionException($"The connection failed while opening: {e.Message}", e),
+            };
+        }
     }
 
     /// <summary>Watches the current connection; when it ends, decides between reconnecting and stopping for good.</summary>
-    private async Task SuperviseAsync(HubConnection current)
+    private async Task SuperviseAsync(HubLink current)
     {
-        while (true)
+        try
         {
-            ConnectionEnd end;
-            try
+            while (true)
             {
-                end = await current.Ended.WaitAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                await current.CloseAsync("stopped by the client").ConfigureAwait(false);
-                return;
-            }
-            if (_revokedReason is { } revoked)
-            {
-                Terminate(LiveHubState.Revoked, revoked);
-                return;
-            }
-            if (_stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            var requested = Interlocked.Exchange(ref _reconnectReason, null) is not null;
-            // A server that asked for a reconnect may close with allowReconnect false right after: the request wins.
-            if (end.CloseReceived && !end.AllowReconnect && !requested)
-            {
-                Terminate(LiveHubState.ClosedByServer, end.CloseError ?? "closed without allowReconnect");
-                return;
-            }
-            lock (_gate)
-            {
-                _state = LiveHubState.Reconnecting;
-            }
-            Log.Reconnecting(_logger, end.CloseError is { } error ? $"{end.Reason}: {error}" : end.Reason);
+                ConnectionEnd end;
+                try
+                {
+                    end = await current.Ended.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                if (_revokedReason is { } revoked)
+                {
+                    Terminate(LiveHubState.Revoked, revoked);
+                    return;
+                }
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                var requested = Interlocked.Exchange(ref _reconnectReason, null) is not null;
+                // A server that asked for a reconnect may close without allowReconnect right after: the request wins.
+                if (end.Close is { AllowReconnect: false } close && !requested)
+                {
+                    Terminate(LiveHubState.ClosedByServer, close.Error ?? "closed without allowReconnect");
+                    return;
+                }
+                lock (_gate)
+                {
+                    _state = LiveHubState.Reconnecting;
+                }
+                Log.Reconnecting(_logger, end.Reason);
+                await current.DisposeAsync().ConfigureAwait(false);
 
-            var next = await ReconnectAsync(requested).ConfigureAwait(false);
-            if (next is null)
-            {
-                return;
+                var next = await ReconnectAsync(requested).ConfigureAwait(false);
+                if (next is null)
+                {
+                    return;
+                }
+                lock (_gate)
+                {
+                    _link = next;
+                    _state = LiveHubState.Connected;
+                }
+                current = next;
+                Counters.Increment(ref Counters.ReconnectsField);
+                await ResumeJoinedRoomsAsync().ConfigureAwait(false);
             }
-            lock (_gate)
-            {
-                _connection = next;
-                _state = LiveHubState.Connected;
-            }
+        }
+        finally
+        {
+            // Every way out (stop, terminal state) leaves no socket open; disposing twice is harmless.
             await current.DisposeAsync().ConfigureAwait(false);
-            current = next;
-            Counters.Increment(ref Counters.ReconnectsField);
-            await ResumeJoinedRoomsAsync().ConfigureAwait(false);
         }
     }
 
     /// <summary>Retries until connected (null when the client stopped or the token was refused). Exponential backoff
     /// with jitter; a server-requested reconnect tries at once.</summary>
-    private async Task<HubConnection?> ReconnectAsync(bool requested)
+    private async Task<HubLink?> ReconnectAsync(bool requested)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -79,9 +114,9 @@ public sealed partial class LiveHubClient
             try
             {
                 await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
-                var connection = await OpenAsync(_stopping.Token).ConfigureAwait(false);
+                var link = await OpenAsync(_stopping.Token).ConfigureAwait(false);
                 Log.Reconnected(_logger, attempt);
-                return connection;
+                return link;
             }
             catch (LiveHubUnauthorizedException)
             {
@@ -129,104 +164,5 @@ public sealed partial class LiveHubClient
             }
         }
         Raise(Reconnected, h => h(results), nameof(Reconnected));
-    }
-
-    /// <summary>Resumes one room that fell behind (a gap marker or an envelope that skipped ahead).</summary>
-    private async Task ResumeRoomAsync(string room)
-    {
-        RoomPosition? position;
-        lock (_gate)
-        {
-            position = _rooms.PositionOf(room);
-        }
-        try
-        {
-            await ResumeAsync(new Dictionary<string, RoomPosition?> { [room] = position }, _stopping.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is LiveHubConnectionException or LiveHubInvocationException or TimeoutException or OperationCanceledException)
-        {
-            Log.ResumeFailed(_logger, e.Message);
-        }
-    }
-
-    /// <summary>Server-to-client calls, on the connection's receive loop (in order).</summary>
-    private void OnInvocation(HubConnection connection, string target, JsonElement arguments)
-    {
-        if (target.Equals(nameof(ILiveClient.Events), StringComparison.OrdinalIgnoreCase))
-        {
-            var envelopes = arguments[0].Deserialize<EventEnvelope[]>(HubProtocol.Json) ?? [];
-            foreach (var envelope in envelopes)
-            {
-                OnEnvelope(envelope);
-            }
-        }
-        else if (target.Equals(nameof(ILiveClient.Reconnect), StringComparison.OrdinalIgnoreCase))
-        {
-            var reason = arguments[0].GetString() ?? "";
-            _reconnectReason = reason;
-            Log.ReconnectRequested(_logger, reason);
-            Raise(ReconnectRequested, h => h(reason), nameof(ReconnectRequested));
-            _ = connection.CloseAsync("reconnect requested");
-        }
-        else if (target.Equals(nameof(ILiveClient.Revoked), StringComparison.OrdinalIgnoreCase))
-        {
-            var reason = arguments[0].GetString() ?? "";
-            _revokedReason = reason;
-            Raise(Revoked, h => h(reason), nameof(Revoked));
-            _ = connection.CloseAsync("revoked");
-        }
-        else if (target.Equals(nameof(ILiveClient.Heartbeat), StringComparison.OrdinalIgnoreCase))
-        {
-            // Answer first (the round trip is what the server measures), then record what it measured last time.
-            var serverTs = arguments[0].GetInt64();
-            _ = connection.SendAsync(HubProtocol.Invocation(null, LiveHubContract.HeartbeatAck, [serverTs]), CancellationToken.None);
-            if (arguments.GetArrayLength() > 2 && arguments[1].ValueKind == JsonValueKind.Number)
-            {
-                _lastRttMs = arguments[1].GetInt32();
-                _quality = arguments[2].GetString();
-            }
-        }
-        else if (target.Equals(nameof(ILiveClient.Error), StringComparison.OrdinalIgnoreCase))
-        {
-            var error = new LiveHubError(arguments[0].GetString() ?? "", arguments[1].GetString() ?? "",
-                arguments.GetArrayLength() > 2 && arguments[2].ValueKind == JsonValueKind.Number ? arguments[2].GetInt32() : null);
-            Log.ServerError(_logger, error.Code, error.Message, error.RetryAfterMs);
-            Raise(ErrorReceived, h => h(error), nameof(ErrorReceived));
-        }
-    }
-
-    private void OnEnvelope(EventEnvelope envelope)
-    {
-        EnvelopeVerdict verdict;
-        bool startResume;
-        RoomPosition? position;
-        lock (_gate)
-        {
-            verdict = _rooms.Accept(envelope, out startResume);
-            position = _rooms.PositionOf(envelope.Room);
-        }
-        switch (verdict)
-        {
-            case EnvelopeVerdict.Deliver:
-                Counters.Increment(ref Counters.EventsDeliveredField);
-                _events.Writer.TryWrite(envelope);
-                break;
-            case EnvelopeVerdict.Duplicate:
-                Counters.Increment(ref Counters.DuplicatesDroppedField);
-                break;
-            case EnvelopeVerdict.Stale:
-                Counters.Increment(ref Counters.StaleDroppedField);
-                break;
-            case EnvelopeVerdict.OutOfOrder:
-                Counters.Increment(ref Counters.OutOfOrderDroppedField);
-                break;
-        }
-        if (startResume)
-        {
-            Counters.Increment(ref Counters.GapResumesField);
-            Log.RoomBehind(_logger, envelope.Room, position?.Seq,
-                verdict == EnvelopeVerdict.Gap ? "gap marker" : $"got seq {envelope.Seq} of epoch {envelope.Epoch}");
-            _ = Task.Run(() => ResumeRoomAsync(envelope.Room));
-        }
     }
 }

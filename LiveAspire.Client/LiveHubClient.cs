@@ -1,24 +1,28 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using LiveAspire.Contracts.Realtime;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LiveAspire.Client;
 
 /// <summary>
-/// A client of the live hub (<c>/hubs/live</c>) over one WebSocket with the SignalR JSON hub protocol: reconnects
-/// with backoff, resumes every joined room from its last seq, drops duplicates (by envelope id) and stale events
-/// (by seq), and resumes a room that fell behind. docs/protocol.md describes the protocol it implements.
-/// <para><b>Threading.</b> All public members are safe to call from any thread. One receive loop per connection
-/// processes server messages in order: envelopes reach <see cref="Events"/> in that order, and the events
-/// (<see cref="RoomReset"/>, <see cref="Revoked"/>...) are raised on that loop (or on the reconnect loop for
-/// resume answers), so handlers must return quickly and must not wait for an invocation's answer (that answer
-/// arrives on the same loop). Room state is guarded by one lock, never held across an await.</para>
-/// <para><b>Fast path.</b> Envelopes are parsed with their <c>data</c> cloned into a <see cref="JsonElement"/>. A load
-/// tool that needs only <c>seq</c> and <c>ts</c> can read <see cref="Events"/> and touch just those fields (the clone
-/// is the only cost); to avoid even that, parse the <c>Events</c> record's bytes with a <c>Utf8JsonReader</c> in
-/// <see cref="HubConnection"/> and skip the <c>data</c> value (<c>reader.Skip()</c>) instead of building envelopes.</para>
+/// A client of the live hub (<c>/hubs/live</c>) on SignalR's <c>HubConnection</c> (WebSockets only, no negotiation),
+/// adding what SignalR does not do: it reconnects with backoff (also when the server asks to), resumes every joined
+/// room from its last seq, drops duplicates (by envelope id) and stale events (by seq), resumes a room that fell
+/// behind, and stops for good on <c>Revoked</c>, a 401 or a Close without <c>allowReconnect</c>. docs/protocol.md
+/// describes the protocol.
+/// <para><b>Threading.</b> All public members are safe to call from any thread. SignalR reads each connection on one
+/// receive loop and runs the server's calls (<c>Events</c>, <c>Revoked</c>...) one at a time, in receive order, on one
+/// dispatch loop per connection; answers to this client's invocations complete on the receive loop, so they can
+/// overtake calls still queued (a resume answer may be applied before or after the replay that preceded it on the
+/// wire, which the room rules allow for). A new connection is opened only once the previous one's calls have all
+/// been handled, so envelopes are only ever applied by one loop at a time, in receive order. Room state is guarded
+/// by one lock, never held across an await, since resumes and the public methods run on other threads. The events (<see cref="RoomReset"/>, <see cref="Revoked"/>...) are raised on the dispatch loop (or on the reconnect
+/// loop for resume answers): handlers must return quickly and must not wait for an invocation's answer, since
+/// everything the server sends after it waits behind them.</para>
+/// <para><b>Load tools</b> that need only <c>seq</c> and <c>ts</c> should not use this client (it builds every
+/// envelope, <c>data</c> included): bench/LiveAspire.Bench reads the frames itself.</para>
 /// </summary>
 public sealed partial class LiveHubClient : IAsyncDisposable
 {
@@ -30,11 +34,13 @@ public sealed partial class LiveHubClient : IAsyncDisposable
     private readonly RoomTracker _rooms;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource<LiveHubState> _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private HubConnection? _connection;
+    private HubLink? _link;
     private LiveHubState _state = LiveHubState.Disconnected;
     private Task? _supervisor;
     private volatile string? _revokedReason;
     private volatile string? _reconnectReason;
+    private volatile string? _quality;
+    private int? _lastRttMs;
 
     /// <summary>Creates a client; nothing happens until <see cref="ConnectAsync"/>.</summary>
     public LiveHubClient(LiveHubClientOptions options, ILogger<LiveHubClient>? logger = null)
@@ -70,17 +76,14 @@ public sealed partial class LiveHubClient : IAsyncDisposable
         get { lock (_gate) { return _rooms.Snapshot(); } }
     }
 
-    /// <summary>A room could not be recovered (<c>recovered:false</c>): reload it, then keep reading <see cref="Events"/>.</summary>
-    public event Action<RoomReset>? RoomReset;
-
     /// <summary>The round-trip time the server last measured for this connection (its heartbeat), in ms.</summary>
     public int? LastRttMs => _lastRttMs;
 
     /// <summary>Connection quality as the server rated it: <c>good</c>, <c>fair</c> or <c>poor</c> (null until measured).</summary>
     public string? ConnectionQuality => _quality;
 
-    private volatile string? _quality;
-    private int? _lastRttMs;
+    /// <summary>A room could not be recovered (<c>recovered:false</c>): reload it, then keep reading <see cref="Events"/>.</summary>
+    public event Action<RoomReset>? RoomReset;
 
     /// <summary>The server refused a room (code such as <c>room_forbidden</c>); the room is no longer tracked.</summary>
     public event Action<string, string>? RoomRefused;
@@ -109,10 +112,10 @@ public sealed partial class LiveHubClient : IAsyncDisposable
             }
             _state = LiveHubState.Connecting;
         }
-        HubConnection connection;
+        HubLink link;
         try
         {
-            connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            link = await OpenAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (LiveHubUnauthorizedException)
         {
@@ -129,11 +132,11 @@ public sealed partial class LiveHubClient : IAsyncDisposable
         }
         lock (_gate)
         {
-            _connection = connection;
+            _link = link;
             _state = LiveHubState.Connected;
         }
         Log.Connected(_logger, _options.HubUrl);
-        _supervisor = Task.Run(() => SuperviseAsync(connection));
+        _supervisor = Task.Run(() => SuperviseAsync(link));
     }
 
     /// <summary>Calls a hub method and waits (at most <see cref="LiveHubClientOptions.InvocationTimeout"/>) for its
@@ -141,149 +144,83 @@ public sealed partial class LiveHubClient : IAsyncDisposable
     /// <see cref="LiveHubConnectionException"/> when not connected or the connection was lost, and
     /// <see cref="TimeoutException"/>.</summary>
     public async Task<T> InvokeAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken)
-    {
-        var result = await CurrentConnection().InvokeAsync(method, arguments, cancellationToken).ConfigureAwait(false);
-        return result is { } json ? json.Deserialize<T>(HubProtocol.Json)! : default!;
-    }
+        => await InvokeCoreAsync(method, typeof(T), arguments, cancellationToken).ConfigureAwait(false) is T result ? result : default!;
 
     /// <inheritdoc cref="InvokeAsync{T}(string, object?[], CancellationToken)"/>
     public Task<T> InvokeAsync<T>(string method, params object?[] arguments) => InvokeAsync<T>(method, arguments, CancellationToken.None);
 
     /// <summary>Calls a hub method that returns nothing and waits for its completion.</summary>
     public Task InvokeAsync(string method, object?[] arguments, CancellationToken cancellationToken)
-        => CurrentConnection().InvokeAsync(method, arguments, cancellationToken);
+        => InvokeCoreAsync(method, typeof(object), arguments, cancellationToken);
 
-    private HubConnection CurrentConnection()
+    private async Task<object?> InvokeCoreAsync(string method, Type resultType, object?[] arguments, CancellationToken cancellationToken)
+    {
+        var link = CurrentLink();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.InvocationTimeout);
+        try
+        {
+            return await link.Connection.InvokeCoreAsync(method, resultType, arguments, timeout.Token).ConfigureAwait(false);
+        }
+        catch (HubException e) when (!link.ClosedWith(e))
+        {
+            throw new LiveHubInvocationException(e.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No answer to {method} within {_options.InvocationTimeout.TotalSeconds:0.#} s.");
+        }
+        catch (Exception e) when (e is not (LiveHubInvocationException or LiveHubConnectionException))
+        {
+            // Pending invocations fail with whatever ended the connection (a socket error, a timeout, a cancellation).
+            throw new LiveHubConnectionException("The connection closed before the server answered.", e);
+        }
+    }
+
+    private HubLink CurrentLink()
     {
         lock (_gate)
         {
-            return _connection is { IsOpen: true } connection
-                ? connection
+            return _link is { IsOpen: true } link
+                ? link
                 : throw new LiveHubConnectionException($"Not connected (state {_state}).");
         }
     }
 
-    /// <summary>Joins (or rejoins) rooms through <c>Resume</c>, each from its tracked position (live only for a room
-    /// never seen). Joined rooms are resumed after every reconnect.</summary>
-    public Task<IReadOnlyDictionary<string, ResumeResult>> JoinAsync(IEnumerable<string> rooms, CancellationToken cancellationToken = default)
+    /// <summary>Closes the connection and stops reconnecting; <see cref="Events"/> completes.</summary>
+    public async Task StopAsync()
     {
-        Dictionary<string, RoomPosition?> request;
-        lock (_gate)
+        _stopping.Cancel();
+        if (_supervisor is { } supervisor)
         {
-            request = _rooms.Join(rooms.Select(r => KeyValuePair.Create(r, (RoomPosition?)null)), explicitPositions: false);
+            await supervisor.ConfigureAwait(false);
         }
-        return ResumeAsync(request, cancellationToken);
+        Terminate(LiveHubState.Stopped, "stopped by the client");
     }
 
-    /// <summary>Joins rooms from given positions (e.g. kept from an earlier session): <c>Resume</c> with exactly these.</summary>
-    public Task<IReadOnlyDictionary<string, ResumeResult>> JoinAsync(IReadOnlyDictionary<string, RoomPosition?> positions,
-        CancellationToken cancellationToken = default)
-    {
-        Dictionary<string, RoomPosition?> request;
-        lock (_gate)
-        {
-            request = _rooms.Join(positions, explicitPositions: true);
-        }
-        return ResumeAsync(request, cancellationToken);
-    }
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => new(StopAsync());
 
-    /// <summary>Joins a stream's room (<c>stream:{streamId}</c>) through <c>JoinStream</c>, from its tracked position.</summary>
-    public async Task<ResumeResult> JoinStreamAsync(string streamId, CancellationToken cancellationToken = default)
+    private void Terminate(LiveHubState state, string reason)
     {
-        var room = StreamRoom(streamId);
-        RoomPosition? position;
         lock (_gate)
         {
-            position = _rooms.Join([KeyValuePair.Create(room, (RoomPosition?)null)], explicitPositions: false)[room];
-        }
-        ResumeResult result;
-        try
-        {
-            result = await InvokeAsync<ResumeResult>(LiveHubContract.JoinStream,
-                [streamId, position?.Seq, position?.Epoch], cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            lock (_gate)
+            if (_terminated.Task.IsCompleted)
             {
-                _rooms.ResumeFailed([room]);
+                return;
             }
-            throw;
+            _state = state;
         }
-        ApplyResults(new Dictionary<string, ResumeResult> { [room] = result });
-        return result;
-    }
-
-    /// <summary>The room name of a stream, as the hub builds it (DESIGN.md section 4).</summary>
-    public static string StreamRoom(string streamId) => "stream:" + streamId;
-
-    /// <summary>Leaves a room: the server stops sending it and it is not resumed after reconnects.</summary>
-    public async Task LeaveAsync(string room, CancellationToken cancellationToken = default)
-    {
-        lock (_gate)
+        if (state != LiveHubState.Stopped)
         {
-            _rooms.Leave(room);
+            Log.Terminal(_logger, state, reason);
         }
-        await InvokeAsync(LiveHubContract.Leave, [room], cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Calls the hub's <c>Ping()</c>: which replica answers, and its clock.</summary>
-    public Task<PingReply> PingAsync(CancellationToken cancellationToken = default)
-        => InvokeAsync<PingReply>(LiveHubContract.Ping, [], cancellationToken);
-
-    private async Task<IReadOnlyDictionary<string, ResumeResult>> ResumeAsync(Dictionary<string, RoomPosition?> request,
-        CancellationToken cancellationToken)
-    {
-        Dictionary<string, ResumeResult> results;
-        try
-        {
-            results = await InvokeAsync<Dictionary<string, ResumeResult>>(LiveHubContract.Resume, [request], cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch
-        {
-            lock (_gate)
-            {
-                _rooms.ResumeFailed(request.Keys);
-            }
-            throw;
-        }
-        ApplyResults(results);
-        lock (_gate)
-        {
-            // A room the server did not answer for stays joined; the next gap or reconnect asks again.
-            _rooms.ResumeFailed(request.Keys.Where(r => !results.ContainsKey(r)));
-        }
-        return results;
-    }
-
-    private void ApplyResults(IReadOnlyDictionary<string, ResumeResult> results)
-    {
-        var resets = new List<RoomReset>();
-        lock (_gate)
-        {
-            foreach (var (room, result) in results)
-            {
-                if (_rooms.Apply(room, result) is { } reset)
-                {
-                    resets.Add(reset);
-                }
-            }
-        }
-        foreach (var (room, result) in results)
-        {
-            if (result.Error is { } code)
-            {
-                Log.RoomRefused(_logger, room, code);
-                Raise(RoomRefused, h => h(room, code), nameof(RoomRefused));
-            }
-        }
-        foreach (var reset in resets)
-        {
-            Counters.Increment(ref Counters.RoomResetsField);
-            Log.RoomReset(_logger, reset.Room, reset.Epoch, reset.Seq);
-            Raise(RoomReset, h => h(reset), nameof(RoomReset));
-        }
+        _events.Writer.TryComplete();
+        _terminated.TrySetResult(state);
     }
 
     private void Raise<THandler>(THandler? handlers, Action<THandler> invoke, string name) where THandler : Delegate
@@ -303,59 +240,5 @@ public sealed partial class LiveHubClient : IAsyncDisposable
                 Log.HandlerFailed(_logger, name, e);
             }
         }
-    }
-
-    /// <summary>Closes the connection and stops reconnecting; <see cref="Events"/> completes.</summary>
-    public async Task StopAsync()
-    {
-        _stopping.Cancel();
-        HubConnection? connection;
-        lock (_gate)
-        {
-            connection = _connection;
-        }
-        if (connection is not null)
-        {
-            await connection.CloseAsync("stopped by the client").ConfigureAwait(false);
-        }
-        if (_supervisor is { } supervisor)
-        {
-            await supervisor.ConfigureAwait(false);
-        }
-        Terminate(LiveHubState.Stopped, "stopped by the client");
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync().ConfigureAwait(false);
-        HubConnection? connection;
-        lock (_gate)
-        {
-            connection = _connection;
-            _connection = null;
-        }
-        if (connection is not null)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private void Terminate(LiveHubState state, string reason)
-    {
-        lock (_gate)
-        {
-            if (_terminated.Task.IsCompleted)
-            {
-                return;
-            }
-            _state = state;
-        }
-        if (state != LiveHubState.Stopped)
-        {
-            Log.Terminal(_logger, state, reason);
-        }
-        _events.Writer.TryComplete();
-        _terminated.TrySetResult(state);
     }
 }

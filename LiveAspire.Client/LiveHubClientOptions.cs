@@ -5,18 +5,20 @@ namespace LiveAspire.Client;
 /// <summary>Settings of one <see cref="LiveHubClient"/>; defaults match the server's (15 s pings, 30 s timeouts).</summary>
 public sealed class LiveHubClientOptions
 {
-    /// <summary>The hub's address, e.g. <c>ws://127.0.0.1:17103/hubs/live</c> (http/https are turned into ws/wss).
-    /// Negotiation is skipped: the client opens the WebSocket directly, so no session affinity is needed.</summary>
+    /// <summary>The hub's address, e.g. <c>http://127.0.0.1:17103/hubs/live</c> (the WebSocket transport turns http/https into
+    /// ws/wss). Negotiation is skipped: the client opens the WebSocket directly, so no session affinity is needed.</summary>
     public required Uri HubUrl { get; set; }
 
     /// <summary>Called before every connection attempt, reconnects included, so a fresh token can be returned; the
     /// token is sent as <c>Authorization: Bearer</c> on the upgrade and never logged. Null or empty: no header.</summary>
     public Func<CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; set; }
 
-    /// <summary>A Ping is sent when nothing else was sent for this long. Default 15 s.</summary>
+    /// <summary>A Ping is sent when nothing else was sent for this long (SignalR checks once a second, so shorter
+    /// values mean one ping a second). Default 15 s.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>With nothing received (not even a ping) for this long, the connection is treated as lost. Default 30 s.</summary>
+    /// <summary>With nothing received (not even a ping) for this long, the connection is treated as lost (checked once
+    /// a second). Default 30 s.</summary>
     public TimeSpan ServerTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long opening the WebSocket plus the protocol handshake may take. Default 15 s.</summary>
@@ -37,9 +39,11 @@ public sealed class LiveHubClientOptions
     /// <summary>How many delivered envelope ids are remembered for dedupe (oldest forgotten first). Default 10,000.</summary>
     public int DedupeCapacity { get; set; } = 10_000;
 
-    /// <summary>Largest accepted hub protocol record, in bytes. Default 16 MiB.</summary>
+    /// <summary>Largest accepted hub protocol record, in bytes; a larger one ends the connection (and the client
+    /// reconnects). Default 16 MiB.</summary>
     public int MaxRecordBytes { get; set; } = 16 * 1024 * 1024;
 
-    /// <summary>Extra WebSocket settings (headers, proxy, certificates) applied before each connection attempt.</summary>
+    /// <summary>Extra WebSocket settings (headers, proxy, certificates) applied before each connection attempt, after
+    /// the client's own (the <c>Authorization</c> header, WebSocket-level keep-alive off).</summary>
     public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; set; }
 }

@@ -38,11 +38,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Resume failed: {Error}")]
     public static partial void ResumeFailed(ILogger logger, string error);
 
-    [LoggerMessage(EventId = 3111, Level = LogLevel.Warning, Message = "No message from the server for {Seconds} s; treating the connection as lost")]
-    public static partial void ServerTimeout(ILogger logger, double seconds);
-
-    [LoggerMessage(EventId = 3112, Level = LogLevel.Warning, Message = "Hub protocol error: {Error}")]
-    public static partial void ProtocolError(ILogger logger, string error);
+    // 3111 (server timeout) and 3112 (protocol error) are SignalR's to detect now; they end the connection and show
+    // in 3101's reason.
 
     [LoggerMessage(EventId = 3113, Level = LogLevel.Warning, Message = "A handler of {Handler} threw")]
     public static partial void HandlerFailed(ILogger logger, string handler, Exception exception);

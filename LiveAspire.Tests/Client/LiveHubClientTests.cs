@@ -165,6 +165,83 @@ public sealed class LiveHubClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARevokedSessionThatTheServerClosesAtOnceIsRevokedNotClosedByServer()
+    {
+        await using var client = _server.Client();
+        await client.ConnectAsync().WaitAsync(Deadline);
+        var connection = await _server.ConnectionAsync(1);
+        HoldEventsUntilTheConnectionCloses(client);
+
+        // As the Realtime service does: Revoked, then a Close without allowReconnect right behind it.
+        await _server.Hub.Clients.Client(connection).Error("rate_limited", "slow down", 100).WaitAsync(Deadline);
+        await _server.Hub.Clients.Client(connection).Revoked("banned").WaitAsync(Deadline);
+        _server.AbortHubConnection(connection);
+
+        Assert.Equal(LiveHubState.Revoked, await client.Terminated.WaitAsync(Deadline));
+        Assert.Equal("banned", client.RevokedReason);
+        Assert.Equal(1, client.Counters.ConnectAttempts);
+    }
+
+    [Fact]
+    public async Task AReconnectRequestFollowedAtOnceByACloseWithoutAllowReconnectStillReconnects()
+    {
+        await using var client = _server.Client();
+        await client.ConnectAsync().WaitAsync(Deadline);
+        await client.JoinAsync(["stream:1"]).WaitAsync(Deadline);
+        var reconnected = ClientTestHelpers.First<IReadOnlyDictionary<string, ResumeResult>>(h => client.Reconnected += h);
+        var first = await _server.ConnectionAsync(1);
+        HoldEventsUntilTheConnectionCloses(client);
+
+        await _server.Hub.Clients.Client(first).Error("rate_limited", "slow down", 100).WaitAsync(Deadline);
+        await _server.Hub.Clients.Client(first).Reconnect("slow_consumer").WaitAsync(Deadline);
+        _server.AbortHubConnection(first);
+
+        await reconnected;
+        Assert.Single(_server.Script.ResumesOn(await _server.ConnectionAsync(2)));
+        Assert.Equal(LiveHubState.Connected, client.State);
+    }
+
+    /// <summary>A slow app handler of the first <c>Error</c>: it returns only once the client has seen its connection
+    /// close, so whatever the server sent after the Error is still waiting to be handled when the Close arrives.</summary>
+    private static void HoldEventsUntilTheConnectionCloses(LiveHubClient client)
+    {
+        var held = 0;
+        client.ErrorReceived += _ =>
+        {
+            if (Interlocked.Exchange(ref held, 1) == 0)
+            {
+                Eventually.UntilAsync(async () =>
+                {
+                    try
+                    {
+                        await client.PingAsync();
+                        return false;
+                    }
+                    catch (LiveHubConnectionException)
+                    {
+                        return true;
+                    }
+                }, "the client to see its connection close", Deadline).GetAwaiter().GetResult();
+            }
+        };
+    }
+
+    [Fact]
+    public async Task ACloseMessageThatAllowsReconnectMakesTheClientReconnect()
+    {
+        await using var client = _server.Client();
+        await client.ConnectAsync().WaitAsync(Deadline);
+        await client.JoinAsync(["stream:1"]).WaitAsync(Deadline);
+        var reconnected = ClientTestHelpers.First<IReadOnlyDictionary<string, ResumeResult>>(h => client.Reconnected += h);
+
+        _server.RequestClose(await _server.ConnectionAsync(1));
+
+        await reconnected;
+        Assert.Single(_server.Script.ResumesOn(await _server.ConnectionAsync(2)));
+        Assert.Equal(1, client.Counters.Reconnects);
+    }
+
+    [Fact]
     public async Task ACloseMessageWithoutAllowReconnectStopsTheClient()
     {
         await using var client = _server.Client();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using LiveAspire.Client;
 using LiveAspire.Contracts.Realtime;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -93,6 +94,11 @@ public sealed class ScriptedHubServer : IAsyncDisposable
 
     /// <summary><c>Context.Abort()</c>: SignalR sends a Close message without allowReconnect before closing.</summary>
     public void AbortHubConnection(string connectionId) => Script.Open[connectionId].Abort();
+
+    /// <summary>Asks the connection to close as a server shutting down does: SignalR sends a Close message with
+    /// allowReconnect before closing.</summary>
+    public void RequestClose(string connectionId)
+        => Script.Open[connectionId].Features.Get<IConnectionLifetimeNotificationFeature>()!.RequestClose();
 
     public LiveHubClient Client(Func<CancellationToken, ValueTask<string?>>? tokens = null, Action<LiveHubClientOptions>? configure = null)
     {
