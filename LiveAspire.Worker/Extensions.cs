@@ -16,7 +16,7 @@ public static class Extensions
     public static TBuilder AddWorkerServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddNpgsqlDataSource("livedb");
-        builder.AddRedisClient("redis");
+        builder.AddLiveAspireRedisClient("redis");
         builder.AddRooms();
         builder.Services.AddServiceInstance(builder.Configuration);
         builder.Services.AddSingleton<FaultHooks>();
