@@ -31,7 +31,7 @@ public static class Extensions
         builder.AddLiveAspireAuthentication();
         // Session versions and bans are checked at connect (cached in Redis, PostgreSQL on a miss), so a revoked or
         // banned user's old token cannot open a new connection; open ones are closed by RevocationListener.
-        builder.AddNpgsqlDataSource(LivedbConnectionName);
+        builder.AddLiveAspireNpgsqlDataSource(LivedbConnectionName);
         builder.Services.AddSessionValidation();
         builder.Services.AddChannelRoles();
         builder.Services.AddServiceInstance(builder.Configuration);

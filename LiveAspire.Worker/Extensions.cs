@@ -15,7 +15,7 @@ public static class Extensions
     /// </summary>
     public static TBuilder AddWorkerServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.AddNpgsqlDataSource("livedb");
+        builder.AddLiveAspireNpgsqlDataSource("livedb");
         builder.AddLiveAspireRedisClient("redis");
         builder.AddRooms();
         builder.Services.AddServiceInstance(builder.Configuration);
