@@ -26,12 +26,12 @@ public static class Extensions
     /// <summary>Registers the Realtime services; throws <c>ConfigurationException</c> when <c>ConnectionStrings:redis</c> is missing.</summary>
     public static TBuilder AddRealtimeServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.AddRedisClient(RedisConnectionName);
+        builder.AddLiveAspireRedisClient(RedisConnectionName);
         builder.AddRooms();
         builder.AddLiveAspireAuthentication();
         // Session versions and bans are checked at connect (cached in Redis, PostgreSQL on a miss), so a revoked or
         // banned user's old token cannot open a new connection; open ones are closed by RevocationListener.
-        builder.AddNpgsqlDataSource(LivedbConnectionName);
+        builder.AddLiveAspireNpgsqlDataSource(LivedbConnectionName);
         builder.Services.AddSessionValidation();
         builder.Services.AddChannelRoles();
         builder.Services.AddServiceInstance(builder.Configuration);

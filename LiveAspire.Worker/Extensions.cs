@@ -15,8 +15,8 @@ public static class Extensions
     /// </summary>
     public static TBuilder AddWorkerServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.AddNpgsqlDataSource("livedb");
-        builder.AddRedisClient("redis");
+        builder.AddLiveAspireNpgsqlDataSource("livedb");
+        builder.AddLiveAspireRedisClient("redis");
         builder.AddRooms();
         builder.Services.AddServiceInstance(builder.Configuration);
         builder.Services.AddSingleton<FaultHooks>();

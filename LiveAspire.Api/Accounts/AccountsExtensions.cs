@@ -29,7 +29,7 @@ public static class AccountsExtensions
         builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.SectionName));
         builder.Services.AddSingleton(AccessTokenIssuer.FromOptions(auth));
 
-        builder.AddRedisClient("redis");
+        builder.AddLiveAspireRedisClient("redis");
         builder.Services.AddSessionValidation();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<SessionRevoker>();

@@ -34,7 +34,7 @@ public static class SeedCommand
             await Console.Error.WriteLineAsync("error: seed refuses to run in the Production environment; set ASPNETCORE_ENVIRONMENT=Development (or Testing).");
             return UsageExitCode;
         }
-        builder.AddNpgsqlDataSource(LiveDbContext.ConnectionName);
+        builder.AddLiveAspireNpgsqlDataSource(LiveDbContext.ConnectionName);
         var auth = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
         var issuer = AccessTokenIssuer.FromOptions(auth);
 

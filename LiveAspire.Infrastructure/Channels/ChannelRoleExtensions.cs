@@ -7,7 +7,7 @@ public static class ChannelRoleExtensions
 {
     /// <summary>
     /// Registers <see cref="IChannelRoleStore"/> and <see cref="IChannelRoleNotifier"/>. Needs the
-    /// <c>NpgsqlDataSource</c> of livedb (<c>AddNpgsqlDataSource</c>) and <c>IRedisConnection</c> (<c>AddRedisClient</c>).
+    /// <c>NpgsqlDataSource</c> of livedb (<c>AddLiveAspireNpgsqlDataSource</c>) and <c>IConnectionMultiplexer</c> (<c>AddLiveAspireRedisClient</c>).
     /// </summary>
     public static IServiceCollection AddChannelRoles(this IServiceCollection services)
     {

@@ -14,12 +14,13 @@ namespace LiveAspire.Infrastructure.Channels;
 /// deleted it; that stale entry lives at most <see cref="CacheTtl"/>. Short on purpose: roles are not revocations
 /// (which use versioned write-through, SessionCacheScript), and the publish makes Realtime re-read at once anyway.
 /// </remarks>
-public sealed partial class ChannelRoleStore(NpgsqlDataSource dataSource, IRedisConnection redis, ILogger<ChannelRoleStore> logger)
+public sealed partial class ChannelRoleStore(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, ILogger<ChannelRoleStore> logger)
     : IChannelRoleStore
 {
     /// <summary>Longest time a cached entry lives; shorter when a subscription in it ends sooner.</summary>
     public static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(60);
 
+    // Tighter than the client's own bound (RedisClientDefaults): a cache slower than this is treated as down for this call.
     private static readonly TimeSpan s_redisTimeout = TimeSpan.FromSeconds(1);
 
     // Subscriptions count while now is inside their period; seconds_left lets the cache entry die with the period.
@@ -37,9 +38,9 @@ public sealed partial class ChannelRoleStore(NpgsqlDataSource dataSource, IRedis
         IDatabaseAsync? database = null;
         try
         {
-            database = (await redis.GetMultiplexerAsync().WaitAsync(s_redisTimeout, cancellationToken)).GetDatabase();
+            database = redis.GetDatabase();
             var cached = await database.StringGetAsync(key).WaitAsync(s_redisTimeout, cancellationToken);
-            // HasValue first: this client version parses a missing value as 0 (no roles), which would hide the miss.
+            // HasValue first: StackExchange.Redis (2.13 too) parses a missing value as 0 (no roles), which would hide the miss.
             if (cached.HasValue && cached.TryParse(out int flags))
             {
                 return ChannelRoles.FromFlags(flags);

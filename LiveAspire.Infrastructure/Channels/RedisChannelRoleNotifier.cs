@@ -7,26 +7,23 @@ using StackExchange.Redis;
 namespace LiveAspire.Infrastructure.Channels;
 
 /// <summary><see cref="IChannelRoleNotifier"/>: DEL of the cached roles, then PUBLISH on <see cref="RedisKeys.ChannelRolesChannel"/>.</summary>
-public sealed partial class RedisChannelRoleNotifier(IRedisConnection redis, ILogger<RedisChannelRoleNotifier> logger) : IChannelRoleNotifier
+public sealed partial class RedisChannelRoleNotifier(IConnectionMultiplexer redis, ILogger<RedisChannelRoleNotifier> logger) : IChannelRoleNotifier
 {
     /// <summary>camelCase, as every other JSON on the wire; subscribers deserialize with the same options.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(3);
-
+    // No token: the change is committed, a client hanging up must not cut the follow-up short. Each call is bounded
+    // by the client's pinned timeouts (RedisClientDefaults), and fails at once while Redis is down.
     public async Task RolesChangedAsync(Guid channelId, Guid userId)
     {
-        // Not the request's token: the change is committed, a client hanging up must not cut the follow-up short.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
-            var multiplexer = await redis.GetMultiplexerAsync().WaitAsync(s_timeout, timeout.Token);
             // Delete before publishing: a replica that re-reads on the notice must not find the old entry.
-            await multiplexer.GetDatabase().KeyDeleteAsync(RedisKeys.ChannelRoles(channelId, userId)).WaitAsync(s_timeout, timeout.Token);
+            await redis.GetDatabase().KeyDeleteAsync(RedisKeys.ChannelRoles(channelId, userId));
             var json = JsonSerializer.Serialize(new ChannelRoleChanged(channelId, userId), JsonOptions);
-            await multiplexer.GetSubscriber().PublishAsync(RedisKeys.ChannelRolesChannel, json).WaitAsync(s_timeout, timeout.Token);
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(RedisKeys.ChannelRolesChannel), json);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogNotifyFailed(logger, channelId, userId, ex.GetType().Name);
         }

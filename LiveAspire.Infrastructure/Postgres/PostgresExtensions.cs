@@ -1,6 +1,4 @@
 using LiveAspire.Infrastructure.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 
@@ -9,27 +7,24 @@ namespace LiveAspire.Infrastructure.Postgres;
 public static class PostgresExtensions
 {
     /// <summary>
-    /// Registers one <see cref="NpgsqlDataSource"/> (one connection pool per process) for
-    /// <c>ConnectionStrings:{connectionName}</c> and a health check of the same name, like Aspire's
-    /// <c>AddNpgsqlDataSource</c>. Fails fast with <see cref="ConfigurationException"/> if the string is missing or malformed.
+    /// Registers Aspire's Npgsql client (one <see cref="NpgsqlDataSource"/>, hence one connection pool per process;
+    /// health check <c>PostgreSql</c>; Npgsql traces and metrics) for <c>ConnectionStrings:{connectionName}</c>.
+    /// Checks the string first and throws <see cref="ConfigurationException"/> naming the key when it is missing or
+    /// malformed: Aspire would only fail when the data source is first built.
     /// </summary>
-    public static TBuilder AddNpgsqlDataSource<TBuilder>(this TBuilder builder, string connectionName)
+    public static TBuilder AddLiveAspireNpgsqlDataSource<TBuilder>(this TBuilder builder, string connectionName)
         where TBuilder : IHostApplicationBuilder
     {
         var connectionString = builder.Configuration.GetRequiredConnectionString(connectionName);
-        NpgsqlDataSourceBuilder dataSourceBuilder;
         try
         {
-            dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
         }
         catch (ArgumentException ex)
         {
             throw new ConfigurationException($"ConnectionStrings:{connectionName}", $"is not a valid Npgsql connection string: {ex.Message}", ex);
         }
-
-        // Built lazily by the container, which also disposes it (closing pooled connections) on shutdown.
-        builder.Services.AddSingleton(_ => dataSourceBuilder.Build());
-        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>(connectionName);
+        builder.AddNpgsqlDataSource(connectionName);
         return builder;
     }
 }

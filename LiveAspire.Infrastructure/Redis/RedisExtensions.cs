@@ -1,5 +1,5 @@
 using LiveAspire.Infrastructure.Hosting;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 
@@ -8,35 +8,34 @@ namespace LiveAspire.Infrastructure.Redis;
 public static class RedisExtensions
 {
     /// <summary>
-    /// Registers <see cref="IRedisConnection"/> for <c>ConnectionStrings:{connectionName}</c> (StackExchange form,
-    /// <c>host:port,password=...</c>) and a health check of the same name, like Aspire's <c>AddRedisClient</c>.
-    /// Fails fast with <see cref="ConfigurationException"/> if the string is missing or malformed.
+    /// Registers Aspire's Redis client (<see cref="IConnectionMultiplexer"/>, health check <c>StackExchange.Redis</c>,
+    /// command traces) for <c>ConnectionStrings:{connectionName}</c> (StackExchange form, <c>host:port,password=...</c>)
+    /// with <see cref="RedisClientDefaults"/>. Checks the string first and throws <see cref="ConfigurationException"/>
+    /// naming the key when it is missing or malformed: Aspire would only fail when the multiplexer is first built.
     /// </summary>
-    public static TBuilder AddRedisClient<TBuilder>(this TBuilder builder, string connectionName)
+    public static TBuilder AddLiveAspireRedisClient<TBuilder>(this TBuilder builder, string connectionName)
         where TBuilder : IHostApplicationBuilder
     {
-        var connectionString = builder.Configuration.GetRequiredConnectionString(connectionName);
+        CheckConnectionString(builder.Configuration, connectionName);
+        builder.AddRedisClient(connectionName, configureOptions: RedisClientDefaults.Apply);
+        return builder;
+    }
+
+    private static void CheckConnectionString(IConfiguration configuration, string connectionName)
+    {
+        var key = $"ConnectionStrings:{connectionName}";
         ConfigurationOptions options;
         try
         {
-            options = ConfigurationOptions.Parse(connectionString);
+            options = ConfigurationOptions.Parse(configuration.GetRequiredConnectionString(connectionName));
         }
         catch (ArgumentException ex)
         {
-            throw new ConfigurationException($"ConnectionStrings:{connectionName}", $"is not a valid Redis connection string: {ex.Message}", ex);
+            throw new ConfigurationException(key, $"is not a valid Redis connection string: {ex.Message}", ex);
         }
         if (options.EndPoints.Count == 0)
         {
-            throw new ConfigurationException($"ConnectionStrings:{connectionName}", "names no Redis endpoint");
+            throw new ConfigurationException(key, "names no Redis endpoint");
         }
-
-        // abortConnect=false whatever the string says: the process must start while Redis is down and reconnect by
-        // itself after a Redis restart, instead of failing for good on the first refused connect.
-        options.AbortOnConnectFail = false;
-
-        // A factory, not an instance, so the container disposes (closes) the connection on shutdown.
-        builder.Services.AddSingleton<IRedisConnection>(_ => new RedisConnection(options));
-        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(connectionName);
-        return builder;
     }
 }

@@ -1,19 +1,31 @@
 using System.Threading.Channels;
+using StackExchange.Redis;
 
 namespace LiveAspire.Infrastructure.Redis;
 
 /// <summary>
 /// A Redis pub/sub channel as a queue of message texts. The subscription handler only enqueues (StackExchange.Redis
 /// runs handlers one at a time, so work there would hold up every other channel); the caller reads at its own pace.
-/// The client library restores the subscription itself after Redis reconnects.
 /// </summary>
 public static class RedisMessages
 {
-    public static async Task<ChannelReader<string>> SubscribeAsync(IRedisConnection redis, string channel)
+    /// <summary>
+    /// Subscribes for the life of the process. Never throws because Redis is down: the client records the handler
+    /// before it sends SUBSCRIBE, and subscribes every recorded handler again whenever it (re)connects, so a process
+    /// that starts during an outage receives messages once Redis is back. Do not retry a failed call: each retry
+    /// would add one more handler, and every message would then be queued once per handler.
+    /// </summary>
+    public static async Task<ChannelReader<string>> SubscribeAsync(IConnectionMultiplexer redis, string channel)
     {
         var queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-        var multiplexer = await redis.GetMultiplexerAsync();
-        await multiplexer.GetSubscriber().SubscribeAsync(channel, (_, value) => queue.Writer.TryWrite(value!));
+        try
+        {
+            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel), (_, value) => queue.Writer.TryWrite(value!));
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            // Recorded; sent when the connection comes back (see above).
+        }
         return queue.Reader;
     }
 }

@@ -5,7 +5,7 @@ namespace LiveAspire.Infrastructure.Rooms;
 
 public static class RoomExtensions
 {
-    /// <summary>Registers <see cref="IRoomPublisher"/> and <see cref="IRoomHistory"/> (needs <c>AddRedisClient</c>).</summary>
+    /// <summary>Registers <see cref="IRoomPublisher"/> and <see cref="IRoomHistory"/> (needs <c>AddLiveAspireRedisClient</c>).</summary>
     public static TBuilder AddRooms<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.Configure<RoomOptions>(builder.Configuration.GetSection("Rooms"));

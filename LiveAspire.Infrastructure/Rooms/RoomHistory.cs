@@ -1,5 +1,5 @@
-using LiveAspire.Infrastructure.Redis;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace LiveAspire.Infrastructure.Rooms;
 
@@ -22,7 +22,7 @@ public interface IRoomHistory
     Task<RoomSnapshot> ReadAsync(string room, long? afterSeq, CancellationToken cancellationToken = default);
 }
 
-public sealed class RoomHistory(IRedisConnection redis, IOptions<RoomOptions> options) : IRoomHistory
+public sealed class RoomHistory(IConnectionMultiplexer redis, IOptions<RoomOptions> options) : IRoomHistory
 {
     public async Task<RoomSnapshot> ReadAsync(string room, long? afterSeq, CancellationToken cancellationToken = default)
     {

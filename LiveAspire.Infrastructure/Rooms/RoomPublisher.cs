@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using LiveAspire.Infrastructure.Redis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -29,7 +28,7 @@ public interface IRoomPublisher
     Task<string> PublishEphemeralAsync(string room, string type, JsonElement data, CancellationToken cancellationToken = default);
 }
 
-public sealed partial class RoomPublisher(IRedisConnection redis, IOptions<RoomOptions> options) : IRoomPublisher
+public sealed partial class RoomPublisher(IConnectionMultiplexer redis, IOptions<RoomOptions> options) : IRoomPublisher
 {
     private readonly SemaphoreSlim _inFlight = new(options.Value.MaxInFlightPublishes);
 
@@ -63,20 +62,8 @@ public sealed partial class RoomPublisher(IRedisConnection redis, IOptions<RoomO
         {
             throw new ArgumentException($"Event data is larger than {options.Value.MaxDataBytes} bytes.", nameof(data));
         }
-        var multiplexer = await redis.GetMultiplexerAsync();
-        if (!multiplexer.IsConnected)
-        {
-            throw new RoomStoreUnavailableException("Redis is not connected.");
-        }
         cancellationToken.ThrowIfCancellationRequested();
-        try
-        {
-            await multiplexer.GetSubscriber().PublishAsync(RoomKeys.Channel(room), json);
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
-        {
-            throw new RoomStoreUnavailableException("Redis did not answer.", e);
-        }
+        await RoomRedis.RunAsync(() => redis.GetSubscriber().PublishAsync(RedisChannel.Literal(RoomKeys.Channel(room)), json));
         return envelope.Id;
     }
 
@@ -101,18 +88,12 @@ public sealed partial class RoomPublisher(IRedisConnection redis, IOptions<RoomO
     internal static partial Regex EventType();
 }
 
-/// <summary>Runs a room script, turning "Redis is not there" into the one documented retryable error.</summary>
+/// <summary>Runs room commands, turning "Redis is not there" into the one documented retryable error.</summary>
 internal static class RoomRedis
 {
-    public static async Task<RedisResult[]> EvaluateAsync(IRedisConnection redis, SemaphoreSlim? window, string script,
+    public static async Task<RedisResult[]> EvaluateAsync(IConnectionMultiplexer redis, SemaphoreSlim? window, string script,
         string room, RedisValue[] values, CancellationToken cancellationToken)
     {
-        var multiplexer = await redis.GetMultiplexerAsync();
-        if (!multiplexer.IsConnected)
-        {
-            // Fail fast: StackExchange.Redis would otherwise wait for its timeout. Nothing is queued in memory.
-            throw new RoomStoreUnavailableException("Redis is not connected.");
-        }
         if (window is not null)
         {
             await window.WaitAsync(cancellationToken);
@@ -120,16 +101,28 @@ internal static class RoomRedis
         try
         {
             RedisKey[] keys = [RoomKeys.Meta(room), RoomKeys.Events(room), RoomKeys.Ids(room), RoomKeys.IdOrder(room)];
-            var result = await multiplexer.GetDatabase().ScriptEvaluateAsync(script, keys, values);
-            return (RedisResult[])result!;
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
-        {
-            throw new RoomStoreUnavailableException("Redis did not answer.", e);
+            return (RedisResult[])(await RunAsync(() => redis.GetDatabase().ScriptEvaluateAsync(script, keys, values)))!;
         }
         finally
         {
             window?.Release();
+        }
+    }
+
+    /// <summary>
+    /// No timeout wrapper of our own: the client's pinned settings (RedisClientDefaults) are the bound. While the
+    /// connection is down the call throws at once (BacklogPolicy.FailFast, nothing is queued in memory); when Redis
+    /// does not answer it throws after AsyncTimeout.
+    /// </summary>
+    public static async Task<T> RunAsync<T>(Func<Task<T>> command)
+    {
+        try
+        {
+            return await command();
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            throw new RoomStoreUnavailableException("Redis did not answer.", e);
         }
     }
 }

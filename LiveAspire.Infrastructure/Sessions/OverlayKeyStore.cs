@@ -19,12 +19,13 @@ public interface IOverlayKeyStore
     Task InvalidateAsync(Guid keyId, CancellationToken cancellationToken = default);
 }
 
-public sealed partial class OverlayKeyStore(NpgsqlDataSource dataSource, IRedisConnection redis, ILogger<OverlayKeyStore> logger) : IOverlayKeyStore
+public sealed partial class OverlayKeyStore(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, ILogger<OverlayKeyStore> logger) : IOverlayKeyStore
 {
     /// <summary>How long a cached answer lives: bounds how long a missed invalidation keeps a revoked key's tokens working.</summary>
     public static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(30);
 
     private const string Inactive = "-";
+    // Tighter than the client's own bound (RedisClientDefaults): a cache slower than this is treated as down for this call.
     private static readonly TimeSpan s_redisTimeout = TimeSpan.FromSeconds(1);
 
     public async Task<Guid?> GetActiveChannelAsync(Guid keyId, CancellationToken cancellationToken = default)
@@ -33,7 +34,7 @@ public sealed partial class OverlayKeyStore(NpgsqlDataSource dataSource, IRedisC
         IDatabaseAsync? database = null;
         try
         {
-            database = (await redis.GetMultiplexerAsync().WaitAsync(s_redisTimeout, cancellationToken)).GetDatabase();
+            database = redis.GetDatabase();
             var cached = (string?)await database.StringGetAsync(key).WaitAsync(s_redisTimeout, cancellationToken);
             if (cached == Inactive)
             {
@@ -69,7 +70,7 @@ public sealed partial class OverlayKeyStore(NpgsqlDataSource dataSource, IRedisC
 
     public async Task InvalidateAsync(Guid keyId, CancellationToken cancellationToken = default)
     {
-        var database = (await redis.GetMultiplexerAsync().WaitAsync(s_redisTimeout, cancellationToken)).GetDatabase();
+        var database = redis.GetDatabase();
         // Write "inactive" rather than delete: a validator that read the old row just before the commit cannot
         // refill an "active" entry over it (SET only on a missing key), and keys never come back once revoked.
         await database.StringSetAsync(RedisKeys.OverlayKey(keyId), Inactive, CacheTtl).WaitAsync(s_redisTimeout, cancellationToken);

@@ -9,7 +9,7 @@ public static class SessionExtensions
     /// <summary>
     /// Registers <see cref="ISessionStateStore"/>, <see cref="IOverlayKeyStore"/>, <see cref="ISessionValidator"/> (picked up by the JWT handler of
     /// <c>AddLiveAspireAuthentication</c>) and <see cref="IRevocationPublisher"/>. Needs the <c>NpgsqlDataSource</c>
-    /// of livedb (<c>AddNpgsqlDataSource</c>) and <c>IRedisConnection</c> (<c>AddRedisClient</c>).
+    /// of livedb (<c>AddLiveAspireNpgsqlDataSource</c>) and <c>IConnectionMultiplexer</c> (<c>AddLiveAspireRedisClient</c>).
     /// </summary>
     public static IServiceCollection AddSessionValidation(this IServiceCollection services)
     {

@@ -10,13 +10,13 @@ namespace LiveAspire.Infrastructure.Sessions;
 /// <see cref="CacheTtl"/>), filled from PostgreSQL <c>users</c> on a miss. While Redis is unreachable every read
 /// goes to PostgreSQL: slower, never wrong, never failing because of the cache.
 /// </summary>
-public sealed partial class SessionStateStore(NpgsqlDataSource dataSource, IRedisConnection redis, ILogger<SessionStateStore> logger)
+public sealed partial class SessionStateStore(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, ILogger<SessionStateStore> logger)
     : ISessionStateStore
 {
     /// <summary>How long a cached entry lives; bounds how long a missed update could be served.</summary>
     public static readonly TimeSpan CacheTtl = TimeSpan.FromMinutes(10);
 
-    // A cache that answers slower than this is treated as down for this call.
+    // Tighter than the client's own bound (RedisClientDefaults): a cache slower than this is treated as down for this call.
     private static readonly TimeSpan s_redisTimeout = TimeSpan.FromSeconds(1);
 
     public async Task<SessionState?> GetAsync(Guid userId, CancellationToken cancellationToken = default)
@@ -25,10 +25,11 @@ public sealed partial class SessionStateStore(NpgsqlDataSource dataSource, IRedi
         IDatabaseAsync? database = null;
         try
         {
-            database = (await redis.GetMultiplexerAsync().WaitAsync(s_redisTimeout, cancellationToken)).GetDatabase();
+            database = redis.GetDatabase();
             var fields = await database.HashGetAsync(key, ["sv", "banned"]).WaitAsync(s_redisTimeout, cancellationToken);
-            // HasValue first: StackExchange.Redis 1.2.6 parses a missing field as 0, which would turn every cache
-            // miss into "version 0, not banned" and never reach PostgreSQL (unknown and banned users accepted).
+            // HasValue first: StackExchange.Redis (2.13 too: "in redis-land 0 approx. equal null") parses a missing
+            // field as 0, which would turn every cache miss into "version 0, not banned" and never reach PostgreSQL
+            // (unknown and banned users accepted).
             if (fields[0].HasValue && fields[1].HasValue && fields[0].TryParse(out int sv) && fields[1].TryParse(out int banned))
             {
                 return new SessionState(sv, banned != 0);
@@ -61,8 +62,9 @@ public sealed partial class SessionStateStore(NpgsqlDataSource dataSource, IRedi
     /// </summary>
     public async Task WriteAsync(Guid userId, SessionState state, CancellationToken cancellationToken = default)
     {
-        var database = (await redis.GetMultiplexerAsync().WaitAsync(s_redisTimeout, cancellationToken)).GetDatabase();
-        await SessionCacheScript.WriteAsync(database, RedisKeys.Session(userId), state, CacheTtl).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+        // Bounded by the client's pinned timeouts (RedisClientDefaults): throws at once while Redis is down.
+        cancellationToken.ThrowIfCancellationRequested();
+        await SessionCacheScript.WriteAsync(redis.GetDatabase(), RedisKeys.Session(userId), state, CacheTtl);
     }
 
     private async Task<SessionState?> ReadDatabaseAsync(Guid userId, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using LiveAspire.Infrastructure.Redis;
 using LiveAspire.Infrastructure.Rooms;
 using StackExchange.Redis;
 
@@ -11,7 +10,7 @@ namespace LiveAspire.Realtime.Delivery;
 /// subscribed while it has at least one local member, and only then (DESIGN.md section 4). The subscription
 /// handler only enqueues (StackExchange.Redis runs handlers one at a time); <see cref="RoomDispatcher"/> delivers.
 /// </summary>
-public sealed class LocalRooms(IRedisConnection redis)
+public sealed class LocalRooms(IConnectionMultiplexer redis)
 {
     private readonly ConcurrentDictionary<string, LocalRoom> _rooms = new(StringComparer.Ordinal);
     private readonly Channel<(string Room, string Json)> _incoming = Channel.CreateUnbounded<(string, string)>(
@@ -108,15 +107,12 @@ public sealed class LocalRooms(IRedisConnection redis)
 
     private async Task SubscribeAsync(string room, LocalRoom local)
     {
+        local.Handler = (channel, value) => _incoming.Writer.TryWrite((room, value!));
         try
         {
-            var multiplexer = await redis.GetMultiplexerAsync();
-            if (!multiplexer.IsConnected)
-            {
-                throw new RoomStoreUnavailableException("Redis is not connected.");
-            }
-            local.Handler = (channel, value) => _incoming.Writer.TryWrite((room, value!));
-            await multiplexer.GetSubscriber().SubscribeAsync(RoomKeys.Channel(room), local.Handler);
+            // While Redis is down this throws at once (BacklogPolicy.FailFast); a join needs the server-side
+            // subscription now, not the one the client would make on reconnect, so the join fails (redis_unavailable).
+            await redis.GetSubscriber().SubscribeAsync(SubscriptionChannel(room), local.Handler);
             local.Subscribed.TrySetResult();
         }
         catch (Exception e)
@@ -126,7 +122,10 @@ public sealed class LocalRooms(IRedisConnection redis)
                 local.Closed = true;
             }
             _rooms.TryRemove(KeyValuePair.Create(room, local));
-            local.Subscribed.TrySetException(e is RoomStoreUnavailableException ? e : new RoomStoreUnavailableException("Redis subscribe failed.", e));
+            // The client recorded the handler before SUBSCRIBE failed and would subscribe it on reconnect: drop it,
+            // or this replica would stay subscribed to a room it no longer holds.
+            _ = RemoveHandlerAsync(room, local.Handler);
+            local.Subscribed.TrySetException(new RoomStoreUnavailableException("Redis subscribe failed.", e));
         }
     }
 
@@ -135,17 +134,30 @@ public sealed class LocalRooms(IRedisConnection redis)
         try
         {
             await local.Subscribed.Task;
-            // Removes only this LocalRoom's handler: if the room was re-created meanwhile, its own handler keeps the
-            // channel subscribed (the client library unsubscribes from Redis only when no handler is left).
-            var multiplexer = await redis.GetMultiplexerAsync();
-            await multiplexer.GetSubscriber().UnsubscribeAsync(RoomKeys.Channel(room), local.Handler);
         }
         catch (Exception)
         {
-            // Redis is down: the subscription is gone with the connection anyway, and it is not restored for a
-            // channel that no longer has a handler.
+            return; // never subscribed: SubscribeAsync already dropped the handler
+        }
+        await RemoveHandlerAsync(room, local.Handler);
+    }
+
+    // Removes only this LocalRoom's handler: if the room was re-created meanwhile, its own handler keeps the channel
+    // subscribed (the client unsubscribes from Redis only when no handler is left).
+    private async Task RemoveHandlerAsync(string room, Action<RedisChannel, RedisValue>? handler)
+    {
+        try
+        {
+            await redis.GetSubscriber().UnsubscribeAsync(SubscriptionChannel(room), handler);
+        }
+        catch (Exception)
+        {
+            // Redis is down: the client forgot the handler before it tried UNSUBSCRIBE, and the server-side
+            // subscription is gone with the connection; it is not restored for a channel without handlers.
         }
     }
+
+    private static RedisChannel SubscriptionChannel(string room) => RedisChannel.Literal(RoomKeys.Channel(room));
 
     private sealed class LocalRoom
     {

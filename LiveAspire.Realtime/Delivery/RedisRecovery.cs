@@ -1,4 +1,3 @@
-using LiveAspire.Infrastructure.Redis;
 using StackExchange.Redis;
 
 namespace LiveAspire.Realtime.Delivery;
@@ -8,14 +7,12 @@ namespace LiveAspire.Realtime.Delivery;
 /// re-subscribes, and this makes every live member catch up from the hot window (or get a <c>room.gap</c> if
 /// history was lost), so a Redis restart never leaves a silent gap.
 /// </summary>
-public sealed partial class RedisRecovery(IRedisConnection redis, RoomSync sync, ILogger<RedisRecovery> logger) : IHostedService
+public sealed partial class RedisRecovery(IConnectionMultiplexer redis, RoomSync sync, ILogger<RedisRecovery> logger) : IHostedService
 {
-    private IConnectionMultiplexer? _multiplexer;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        _multiplexer = await redis.GetMultiplexerAsync();
-        _multiplexer.ConnectionRestored += OnRestored;
+        redis.ConnectionRestored += OnRestored;
+        return Task.CompletedTask;
     }
 
     private void OnRestored(object? sender, ConnectionFailedEventArgs e)
@@ -30,10 +27,7 @@ public sealed partial class RedisRecovery(IRedisConnection redis, RoomSync sync,
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_multiplexer is not null)
-        {
-            _multiplexer.ConnectionRestored -= OnRestored;
-        }
+        redis.ConnectionRestored -= OnRestored;
         return Task.CompletedTask;
     }
 

@@ -19,7 +19,7 @@ namespace LiveAspire.Realtime.Presence;
 /// so the entries of a replica that died expire after <see cref="PresenceOptions.LeaseMilliseconds"/>.</para>
 /// </summary>
 public sealed partial class PresenceTracker(
-    IRedisConnection redis,
+    IConnectionMultiplexer redis,
     LocalRooms rooms,
     ConnectionRegistry registry,
     IRoomPublisher publisher,
@@ -67,7 +67,7 @@ public sealed partial class PresenceTracker(
     /// <summary>Which of the given users have a connection on any replica (an unexpired lease).</summary>
     public async Task<Dictionary<string, bool>> GetOnlineAsync(IReadOnlyList<Guid> userIds)
     {
-        var db = (await redis.GetMultiplexerAsync()).GetDatabase();
+        var db = redis.GetDatabase();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var counts = await Task.WhenAll(userIds.Select(u =>
             db.SortedSetLengthAsync(RedisKeys.Online(u), now, double.PositiveInfinity, Exclude.Start)));
@@ -82,7 +82,7 @@ public sealed partial class PresenceTracker(
     private async Task TickAsync()
     {
         var full = _ticks++ % Math.Max(1, options.Value.RefreshEveryTicks) == 0;
-        var db = (await redis.GetMultiplexerAsync()).GetDatabase();
+        var db = redis.GetDatabase();
         var work = new List<Task>();
 
         // Stream rooms: what is local now, against what was last written.

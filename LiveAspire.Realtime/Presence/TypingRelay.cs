@@ -17,7 +17,7 @@ namespace LiveAspire.Realtime.Presence;
 /// the outboxes of its local members of that room. Lost while Redis reconnects, which is acceptable for a hint.
 /// </summary>
 public sealed partial class TypingRelay(
-    IRedisConnection redis,
+    IConnectionMultiplexer redis,
     LocalRooms rooms,
     TimeProvider time,
     IOptions<PresenceOptions> options,
@@ -41,33 +41,26 @@ public sealed partial class TypingRelay(
         }
         var message = new TypingMessage(room.ToString(), userId, typing, Guid.CreateVersion7().ToString("N"),
             time.GetUtcNow().ToUnixTimeMilliseconds(), connection.ConnectionId);
-        var multiplexer = await redis.GetMultiplexerAsync();
-        if (!multiplexer.IsConnected)
-        {
-            throw new RoomStoreUnavailableException("Redis is not connected.");
-        }
-        await multiplexer.GetSubscriber().PublishAsync(RedisKeys.TypingChannel, JsonSerializer.Serialize(message, Json));
+        // While Redis is down this throws at once (BacklogPolicy.FailFast): the hub answers redis_unavailable.
+        await redis.GetSubscriber().PublishAsync(Channel, JsonSerializer.Serialize(message, Json));
         return true;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Subscribe once; StackExchange.Redis restores the subscription after a reconnect by itself.
-        while (!stoppingToken.IsCancellationRequested)
+        // Subscribe once, never again: the client records the handler even when Redis is down at start, and
+        // subscribes it on every (re)connect; a retry would add a second handler and deliver every indicator twice.
+        try
         {
-            try
-            {
-                var multiplexer = await redis.GetMultiplexerAsync();
-                await multiplexer.GetSubscriber().SubscribeAsync(RedisKeys.TypingChannel, (_, value) => Deliver(value!));
-                return;
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException)
-            {
-                LogSubscribeFailed(logger, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
-            }
+            await redis.GetSubscriber().SubscribeAsync(Channel, (_, value) => Deliver(value!));
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogSubscribeDeferred(logger, e.Message);
         }
     }
+
+    private static readonly RedisChannel Channel = RedisChannel.Literal(RedisKeys.TypingChannel);
 
     private void Deliver(string json)
     {
@@ -102,6 +95,6 @@ public sealed partial class TypingRelay(
 
     private sealed record TypingMessage(string Room, Guid UserId, bool Typing, string Id, long Ts, string From);
 
-    [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "Subscribing to typing indicators failed, retrying: {Error}")]
-    private static partial void LogSubscribeFailed(ILogger logger, string error);
+    [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "Redis unavailable at start ({Error}): typing indicators flow once it connects")]
+    private static partial void LogSubscribeDeferred(ILogger logger, string error);
 }

@@ -7,6 +7,7 @@ using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Realtime.Hubs;
 using Microsoft.AspNetCore.SignalR;
+using StackExchange.Redis;
 
 namespace LiveAspire.Realtime.Rooms;
 
@@ -16,7 +17,7 @@ namespace LiveAspire.Realtime.Rooms;
 /// is taken out of the channel's restricted rooms with <c>Error(room_forbidden)</c>.
 /// </summary>
 public sealed partial class ChannelRoleListener(
-    IRedisConnection redis,
+    IConnectionMultiplexer redis,
     ConnectionRegistry registry,
     RoomAccess access,
     RoomSync sync,

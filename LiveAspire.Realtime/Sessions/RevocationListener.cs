@@ -17,7 +17,7 @@ namespace LiveAspire.Realtime.Sessions;
 /// <c>Revoked(reason)</c> and closes it. Connections opened with a newer token stay open.
 /// </summary>
 public sealed partial class RevocationListener(
-    IRedisConnection redis,
+    IConnectionMultiplexer redis,
     ConnectionRegistry registry,
     IHubContext<LiveHub, ILiveClient> hub,
     ILogger<RevocationListener> logger) : BackgroundService

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Writes a health report as <c>{"status":"Healthy","checks":{"redis":"Healthy",...}}</c>, so an operator (and a
+/// Writes a health report as <c>{"status":"Healthy","checks":{"StackExchange.Redis":"Healthy",...}}</c>, so an operator (and a
 /// test) can see which dependency is down. Only names and statuses: descriptions and exceptions can carry
 /// hosts, users or worse, and these endpoints are mapped in every environment.
 /// </summary>

@@ -66,7 +66,7 @@ public sealed class WiringTests(AppHostFixture system)
         foreach (var replica in system.App.Orchestrator.GetRunner("realtime").Replicas)
         {
             var health = await http.GetFromJsonAsync<JsonElement>(new Uri($"http://127.0.0.1:{replica.Port}/health"));
-            Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("redis").GetString());
+            Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("StackExchange.Redis").GetString());
         }
 
         // And the password is what lets it in: Redis refuses a client that does not give it.

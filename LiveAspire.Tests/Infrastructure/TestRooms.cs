@@ -6,25 +6,27 @@ using StackExchange.Redis;
 
 namespace LiveAspire.Tests.Infrastructure;
 
-/// <summary>The server publish call as Api and Worker make it, pointed at a test system's Redis.</summary>
+/// <summary>The server publish call as Api and Worker make it (same client settings), pointed at a test system's Redis.</summary>
 public sealed class TestRooms : IAsyncDisposable
 {
-    private readonly RedisConnection _redis;
-
-    public TestRooms(string redisConnectionString, int hotWindow = 1000)
+    private TestRooms(IConnectionMultiplexer redis, int hotWindow)
     {
-        var options = ConfigurationOptions.Parse(redisConnectionString);
-        options.AbortOnConnectFail = false;
-        options.ConnectTimeout = 2000;
-        _redis = new RedisConnection(options);
+        Redis = redis;
         var roomOptions = Options.Create(new RoomOptions { HotWindow = hotWindow });
-        Publisher = new RoomPublisher(_redis, roomOptions);
-        History = new RoomHistory(_redis, roomOptions);
+        Publisher = new RoomPublisher(redis, roomOptions);
+        History = new RoomHistory(redis, roomOptions);
     }
 
     public IRoomPublisher Publisher { get; }
     public IRoomHistory History { get; }
-    public IRedisConnection Redis => _redis;
+    public IConnectionMultiplexer Redis { get; }
+
+    public static async Task<TestRooms> ConnectAsync(string redisConnectionString, int hotWindow = 1000)
+    {
+        var options = ConfigurationOptions.Parse(redisConnectionString);
+        RedisClientDefaults.Apply(options);
+        return new TestRooms(await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(TimeSpan.FromSeconds(30)), hotWindow);
+    }
 
     public static string NewStreamRoom() => RoomName.Stream(Guid.NewGuid()).ToString();
 
@@ -41,5 +43,9 @@ public sealed class TestRooms : IAsyncDisposable
         return results;
     }
 
-    public ValueTask DisposeAsync() => _redis.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Redis.CloseAsync(allowCommandsToComplete: false).WaitAsync(TimeSpan.FromSeconds(10));
+        Redis.Dispose();
+    }
 }

@@ -108,11 +108,11 @@ public sealed class HubAuthenticationTests(AppHostFixture system)
         }
         await using var newer = await LiveClients.ConnectAsync(system.Endpoint("realtime"), () => SystemTokens.Mint(system.App, user, sessionVersion: 2));
         await using var bystander = await LiveClients.ConnectAsync(system.Endpoint("realtime"), () => SystemTokens.Mint(system.App, users[1], sessionVersion: 1));
-        await using var rooms = new TestRooms(system.ConnectionString("redis"));
-        var multiplexer = await rooms.Redis.GetMultiplexerAsync();
+        await using var rooms = await TestRooms.ConnectAsync(system.ConnectionString("redis"));
+        var multiplexer = rooms.Redis;
 
         var sent = System.Diagnostics.Stopwatch.StartNew();
-        await multiplexer.GetSubscriber().PublishAsync("liveaspire:revocations",
+        await multiplexer.GetSubscriber().PublishAsync(StackExchange.Redis.RedisChannel.Literal("liveaspire:revocations"),
             JsonSerializer.Serialize(new RevocationNotice(user, 2, "logout_all"), new JsonSerializerOptions(JsonSerializerDefaults.Web)));
 
         foreach (var client in clients)

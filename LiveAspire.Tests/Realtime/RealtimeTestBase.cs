@@ -10,11 +10,7 @@ public abstract class RealtimeTestBase(AppHostFixture system) : IAsyncLifetime
 
     protected TestRooms Rooms { get; private set; } = null!;
 
-    public Task InitializeAsync()
-    {
-        Rooms = new TestRooms(System.ConnectionString("redis"));
-        return Task.CompletedTask;
-    }
+    public async Task InitializeAsync() => Rooms = await TestRooms.ConnectAsync(System.ConnectionString("redis"));
 
     public async Task DisposeAsync() => await Rooms.DisposeAsync();
 

@@ -108,7 +108,7 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : RealtimeTestBase(
     {
         var room = TestRooms.NewStreamRoom();
         var channel = LiveAspire.Infrastructure.Rooms.RoomKeys.Channel(room);
-        var multiplexer = await Rooms.Redis.GetMultiplexerAsync();
+        var multiplexer = Rooms.Redis;
         async Task<long> Subscribers()
         {
             var reply = (StackExchange.Redis.RedisResult[])(await multiplexer.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel))!;
@@ -155,7 +155,7 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : RealtimeTestBase(
     public async Task PositionOlderThanTheHotWindowIsNotRecovered()
     {
         var room = TestRooms.NewStreamRoom();
-        await using var small = new TestRooms(System.ConnectionString("redis"), hotWindow: 20);
+        await using var small = await TestRooms.ConnectAsync(System.ConnectionString("redis"), hotWindow: 20);
         var first = await small.PublishAsync(room, 1);
         await small.PublishManyAsync(room, 40, startAt: 2); // seq 1..21 are trimmed away
 

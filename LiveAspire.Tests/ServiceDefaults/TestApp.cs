@@ -22,6 +22,8 @@ internal sealed class TestApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<TestApp> StartAsync(
         Dictionary<string, string?> settings, Action<WebApplicationBuilder> configure, Action<WebApplication> map)
     {

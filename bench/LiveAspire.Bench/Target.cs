@@ -18,7 +18,7 @@ public sealed class Target : IAsyncDisposable
     private DistributedApplication? _app;
     private DistributedApplicationTestingHook? _hook;
     private string? _stateDirectory;
-    private RedisConnection? _redis;
+    private ConnectionMultiplexer? _redis;
 
     public required Uri ReplicaUrl { get; init; }
     public int? RealtimePid { get; init; }
@@ -118,10 +118,10 @@ public sealed class Target : IAsyncDisposable
         {
             return _publisher;
         }
+        // The services' own client settings, so the publisher behaves as Api's and Worker's do.
         var options = ConfigurationOptions.Parse(RedisConnectionString);
-        options.AbortOnConnectFail = false;
-        options.ConnectTimeout = 5000;
-        _redis = new RedisConnection(options);
+        RedisClientDefaults.Apply(options);
+        _redis = ConnectionMultiplexer.Connect(options);
         return _publisher = new RoomPublisher(_redis, Microsoft.Extensions.Options.Options.Create(new RoomOptions()));
     }
 
@@ -129,6 +129,7 @@ public sealed class Target : IAsyncDisposable
     {
         if (_redis is not null)
         {
+            await _redis.CloseAsync(allowCommandsToComplete: false);
             await _redis.DisposeAsync();
         }
         if (_app is not null)

@@ -17,7 +17,7 @@ public sealed class RevocationListener : IAsyncDisposable
     public async Task StartAsync(string connectionString)
     {
         _redis = await ConnectionMultiplexer.ConnectAsync(connectionString).WaitAsync(TimeSpan.FromSeconds(30));
-        await _redis.GetSubscriber().SubscribeAsync(RedisKeys.RevocationsChannel,
+        await _redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.RevocationsChannel),
             (_, message) => _received.Enqueue((message!, JsonSerializer.Deserialize<RevocationNotice>((string)message!, s_json))))
             .WaitAsync(TimeSpan.FromSeconds(30));
     }

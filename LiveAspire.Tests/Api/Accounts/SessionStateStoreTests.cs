@@ -9,13 +9,21 @@ namespace LiveAspire.Tests.Api.Accounts;
 [Collection(ApiCollection.Name)]
 public sealed class SessionStateStoreTests(ApiFixture api)
 {
-    /// <summary>Redis as it looks during an outage: every call times out (RedisException has no public constructor in 1.2.6).</summary>
-    private sealed class UnreachableRedis : IRedisConnection
+    /// <summary>
+    /// Redis as it looks to a process during an outage: the services' own client settings, pointed at a loopback port
+    /// nobody listens on, so every call fails at once with a connection error.
+    /// </summary>
+    private static async Task<IConnectionMultiplexer> UnreachableRedisAsync()
     {
-        public Task<IConnectionMultiplexer> GetMultiplexerAsync()
-            => Task.FromException<IConnectionMultiplexer>(new TimeoutException("Redis did not answer"));
-
-        public Task<TimeSpan> PingAsync() => Task.FromException<TimeSpan>(new TimeoutException("Redis did not answer"));
+        int closedPort;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        var options = ConfigurationOptions.Parse($"127.0.0.1:{closedPort}");
+        RedisClientDefaults.Apply(options);
+        return await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -25,7 +33,8 @@ public sealed class SessionStateStoreTests(ApiFixture api)
         var (_, userId, tokens) = await http.NewSessionAsync();
         using var logoutAll = await http.PostAsync("/api/auth/logout-all", new { }, tokens.AccessToken);
         await using var dataSource = api.CreateDataSource();
-        var store = new SessionStateStore(dataSource, new UnreachableRedis(), NullLogger<SessionStateStore>.Instance);
+        await using var redis = await UnreachableRedisAsync();
+        var store = new SessionStateStore(dataSource, redis, NullLogger<SessionStateStore>.Instance);
         var validator = new SessionValidator(store);
         var oldToken = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
             [new("sub", userId.ToString()), new("sv", "1")], "test"));
@@ -45,8 +54,8 @@ public sealed class SessionStateStoreTests(ApiFixture api)
         using var http = api.CreateClient();
         var (_, userId, _) = await http.NewSessionAsync();
         await api.ScalarAsync("UPDATE users SET banned_at = now() WHERE id = $1 RETURNING 1", userId);
-        await using var redis = new RedisConnection(ConfigurationOptions.Parse(api.ConnectionString("redis")));
-        await (await redis.GetMultiplexerAsync()).GetDatabase().KeyDeleteAsync(RedisKeys.Session(userId));
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(api.ConnectionString("redis")).WaitAsync(TimeSpan.FromSeconds(30));
+        await redis.GetDatabase().KeyDeleteAsync(RedisKeys.Session(userId));
         await using var dataSource = api.CreateDataSource();
         var store = new SessionStateStore(dataSource, redis, NullLogger<SessionStateStore>.Instance);
 

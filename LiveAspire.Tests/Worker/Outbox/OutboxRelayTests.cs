@@ -14,7 +14,7 @@ public sealed class OutboxRelayTests(AppHostFixture system) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _rooms = new TestRooms(system.ConnectionString("redis"));
+        _rooms = await TestRooms.ConnectAsync(system.ConnectionString("redis"));
         await _outbox.WaitForFullRelayAsync();
     }
 
