@@ -36,8 +36,11 @@ public static class HubErrorCodes
     /// <summary>HTTP 429 before the upgrade: the user or address already holds as many connections as allowed.</summary>
     public const string TooManyConnections = "too_many_connections";
 
+    /// <summary>HTTP 503 before the upgrade: this replica is stopping; connect again (to another replica).</summary>
+    public const string ShuttingDown = "shutting_down";
+
     /// <summary>Every code above, for the documentation test.</summary>
     public static readonly IReadOnlyList<string> All =
         [RoomInvalid, RoomForbidden, RedisUnavailable, InvalidArgument, TooManyRooms, ConnectionClosed,
-         RateLimited, InvocationFlood, OriginForbidden, TooManyConnections];
+         RateLimited, InvocationFlood, OriginForbidden, TooManyConnections, ShuttingDown];
 }

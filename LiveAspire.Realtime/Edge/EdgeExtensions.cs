@@ -60,11 +60,12 @@ public static class EdgeExtensions
         return services;
     }
 
-    /// <summary>Forwarded headers and the Origin check, then CORS: before authentication.</summary>
+    /// <summary>Refusal while stopping, forwarded headers and the Origin check, then CORS: before authentication.</summary>
     public static WebApplication UseEdgeBeforeAuthentication(this WebApplication app)
     {
-        app.UseForwardedHeaders();
         var edge = app.Services.GetRequiredService<EdgeMiddleware>();
+        app.Use(edge.RefuseWhileStoppingAsync);
+        app.UseForwardedHeaders();
         app.Use(edge.CheckOriginAsync);
         app.UseCors();
         return app;

@@ -6,9 +6,25 @@ namespace LiveAspire.Realtime.Edge;
 
 /// <summary>The checks on every request to the hub path, before and after authentication.</summary>
 public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionSlots slots, IOptions<EdgeOptions> options,
-    ILogger<EdgeMiddleware> logger)
+    IHostApplicationLifetime lifetime, ILogger<EdgeMiddleware> logger)
 {
     private static readonly MediaTypeHeaderValue EventStream = new("text/event-stream");
+
+    /// <summary>
+    /// A stopping replica tells its clients to reconnect elsewhere (GracefulShutdown) and keeps listening while they
+    /// leave. Behind a round-robin balancer half of them would come straight back to it and be cut off again when it
+    /// stops; refused with 503 they retry, and land on a replica that stays.
+    /// </summary>
+    public async Task RefuseWhileStoppingAsync(HttpContext context, RequestDelegate next)
+    {
+        if (lifetime.ApplicationStopping.IsCancellationRequested && context.Request.Path.StartsWithSegments(LiveHubContract.Path))
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, HubErrorCodes.ShuttingDown, "this replica is stopping; connect again");
+            return;
+        }
+        await next(context);
+    }
 
     /// <summary>
     /// Cross-site WebSocket hijacking: a browser sends the page's Origin on every upgrade and cannot forge it, so an
