@@ -34,6 +34,18 @@ public sealed partial class SessionService(
 
     public async Task<SessionOutcome> LoginAsync(string login, string password, string deviceId, CancellationToken cancellationToken)
     {
+        var outcome = await LoginCoreAsync(login, password, deviceId, cancellationToken);
+        return ApiTelemetry.Count(ApiTelemetry.Logins, outcome, outcome.Error);
+    }
+
+    public async Task<SessionOutcome> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    {
+        var outcome = await RefreshCoreAsync(refreshToken, cancellationToken);
+        return ApiTelemetry.Count(ApiTelemetry.Refreshes, outcome, outcome.Error);
+    }
+
+    private async Task<SessionOutcome> LoginCoreAsync(string login, string password, string deviceId, CancellationToken cancellationToken)
+    {
         var byEmail = login.Contains('@');
         var key = byEmail ? AccountRules.NormalizeEmail(login) : AccountRules.NormalizeUsername(login);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -91,7 +103,7 @@ public sealed partial class SessionService(
         return new SessionOutcome(Tokens(row.Id, row.Username, row.Role, row.SessionVersion, refreshToken, refreshExpires), null);
     }
 
-    public async Task<SessionOutcome> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    private async Task<SessionOutcome> RefreshCoreAsync(string refreshToken, CancellationToken cancellationToken)
     {
         if (!SecureTokens.LooksValid(refreshToken))
         {

@@ -1,4 +1,5 @@
 using LiveAspire.Infrastructure.Hosting;
+using LiveAspire.ServiceDefaults.Telemetry;
 using Npgsql;
 
 namespace LiveAspire.Api.Data;
@@ -13,12 +14,18 @@ public static class DatabaseStartup
     {
         var migrator = app.Services.GetRequiredService<SchemaMigrator>();
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
+        // The host starts the tracer when it runs, after this; started now, the migration's span (and its SQL) is
+        // recorded, so a slow or failing start-up shows in the trace view like any request.
+        app.Services.GetService<OpenTelemetry.Trace.TracerProvider>();
+        using var activity = ApiTelemetry.Source.StartActivity(ApiTelemetry.MigrateSpan);
         try
         {
-            await migrator.ApplyAsync(dataSource, app.Lifetime.ApplicationStopping);
+            var applied = await migrator.ApplyAsync(dataSource, app.Lifetime.ApplicationStopping);
+            activity?.SetTag(TelemetryTags.MigrationsApplied, applied);
         }
         catch (NpgsqlException ex)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
             var target = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
             throw new StartupException(
                 $"Cannot migrate PostgreSQL at {target.Host}:{target.Port}/{target.Database} (ConnectionStrings:{LiveDbContext.ConnectionName}): {ex.Message}", ex);

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LiveAspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -47,9 +49,23 @@ public sealed partial class RoomPublisher(IConnectionMultiplexer redis, IOptions
             throw new ArgumentException($"Event data is larger than {options.Value.MaxDataBytes} bytes.", nameof(data));
         }
 
-        var result = await RoomRedis.EvaluateAsync(redis, _inFlight, RoomScripts.Publish, room,
-            [NewEpoch(), id, type, room, json, options.Value.HotWindow, RoomKeys.Channel(room)], cancellationToken);
-        return new PublishResult(id, room, (long)result[1], (string)result[0]!, (int)result[2] == 1);
+        using var activity = StartPublish(RoomTelemetry.PublishSpan, room, type);
+        RedisResult[] result;
+        try
+        {
+            result = await RoomRedis.EvaluateAsync(redis, _inFlight, RoomScripts.Publish, room,
+                [NewEpoch(), id, type, room, json, options.Value.HotWindow, RoomKeys.Channel(room)], cancellationToken);
+        }
+        catch (RoomStoreUnavailableException)
+        {
+            Unavailable(activity);
+            throw;
+        }
+        var published = new PublishResult(id, room, (long)result[1], (string)result[0]!, (int)result[2] == 1);
+        activity?.SetTag(TelemetryTags.Seq, published.Seq);
+        activity?.SetTag(TelemetryTags.Duplicate, published.Duplicate);
+        RoomTelemetry.Count(published.Duplicate ? "duplicate" : "published");
+        return published;
     }
 
     public async Task<string> PublishEphemeralAsync(string room, string type, JsonElement data, CancellationToken cancellationToken = default)
@@ -63,8 +79,32 @@ public sealed partial class RoomPublisher(IConnectionMultiplexer redis, IOptions
             throw new ArgumentException($"Event data is larger than {options.Value.MaxDataBytes} bytes.", nameof(data));
         }
         cancellationToken.ThrowIfCancellationRequested();
-        await RoomRedis.RunAsync(() => redis.GetSubscriber().PublishAsync(RedisChannel.Literal(RoomKeys.Channel(room)), json));
+        using var activity = StartPublish(RoomTelemetry.PublishEphemeralSpan, room, type);
+        try
+        {
+            await RoomRedis.RunAsync(() => redis.GetSubscriber().PublishAsync(RedisChannel.Literal(RoomKeys.Channel(room)), json));
+        }
+        catch (RoomStoreUnavailableException)
+        {
+            Unavailable(activity);
+            throw;
+        }
+        RoomTelemetry.Count("ephemeral");
         return envelope.Id;
+    }
+
+    private static Activity? StartPublish(string span, string room, string type)
+    {
+        var activity = RoomTelemetry.Source.StartActivity(span, ActivityKind.Producer);
+        activity?.SetTag(TelemetryTags.Room, room);
+        activity?.SetTag(TelemetryTags.EventType, type);
+        return activity;
+    }
+
+    private static void Unavailable(Activity? activity)
+    {
+        activity?.SetStatus(ActivityStatusCode.Error, RoomStoreUnavailableException.Code);
+        RoomTelemetry.Count(RoomStoreUnavailableException.Code);
     }
 
     private static readonly JsonSerializerOptions EnvelopeJsonOptions = new(JsonSerializerDefaults.Web);

@@ -37,10 +37,10 @@ public sealed partial class ConnectionLifecycle(
         var outbox = new ConnectionOutbox(options.Value.OutboxCapacity, options.Value.MaxEnvelopesPerFrame);
         var connection = new LiveConnection(context.ConnectionId, userId, overlayChannel, sessionVersion, context, hubConnection, outbox);
         var client = hub.Clients.Client(context.ConnectionId);
-        outbox.Shed += count => DeliveryMetrics.Shed.Add(count);
+        outbox.Shed += count => RealtimeTelemetry.Shed.Add(count);
         outbox.Overflowed += () =>
         {
-            DeliveryMetrics.Overflows.Add(1);
+            RealtimeTelemetry.Overflows.Add(1);
             LogSlowConsumer(logger, context.ConnectionId);
             // Reconnect first: a bare abort makes SignalR send a Close without allowReconnect, which clients obey by
             // stopping. Told to reconnect, the client resumes from its last seq: nothing is lost, the room not slowed.

@@ -58,7 +58,7 @@ public sealed class EventFrame
         var array = envelopes as EventEnvelope[] ?? [.. envelopes];
         var bytes = protocol.GetMessageBytes(new InvocationMessage(nameof(ILiveClient.Events), [array]));
         var message = new SerializedHubMessage([new SerializedMessage(protocol.Name, bytes)]);
-        DeliveryMetrics.FramesSerialized.Add(1);
+        RealtimeTelemetry.FramesSerialized.Add(1);
         var first = array[0];
         var eventClass = EventClass.Droppable;
         var hasDroppable = false;

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
+using LiveAspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
 
@@ -129,13 +131,18 @@ public sealed partial class RoomDispatcher(
         {
             if (pending.Due <= now)
             {
+                // One span per room and window, never per member: its cost does not grow with the room.
+                using var activity = RealtimeTelemetry.Source.StartActivity(RealtimeTelemetry.DispatchSpan, ActivityKind.Consumer);
+                activity?.SetTag(TelemetryTags.Room, room);
+                activity?.SetTag(TelemetryTags.Events, pending.Envelopes.Count);
                 try
                 {
-                    Dispatch(room, pending.Envelopes);
+                    Dispatch(room, pending.Envelopes, activity);
                 }
                 catch (Exception e)
                 {
                     // A bug in one room's hand-out must not stop delivery for every room of this replica.
+                    activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
                     LogDispatchFailed(logger, room, e);
                 }
                 (done ??= []).Add(room);
@@ -147,9 +154,10 @@ public sealed partial class RoomDispatcher(
         }
     }
 
-    private void Dispatch(string room, List<EventEnvelope> envelopes)
+    private void Dispatch(string room, List<EventEnvelope> envelopes, Activity? activity)
     {
         var members = rooms.MembersOf(room);
+        activity?.SetTag(TelemetryTags.Members, members.Length);
         if (members.Length == 0)
         {
             return;

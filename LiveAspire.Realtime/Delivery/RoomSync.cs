@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Infrastructure.Faults;
 using LiveAspire.Infrastructure.Rooms;
 using LiveAspire.Realtime.Connections;
+using LiveAspire.ServiceDefaults.Telemetry;
 
 namespace LiveAspire.Realtime.Delivery;
 
@@ -13,6 +15,32 @@ namespace LiveAspire.Realtime.Delivery;
 public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, FaultHooks faults, ILogger<RoomSync> logger)
 {
     public async Task<ResumeResult> JoinAsync(LiveConnection connection, string room, RoomPosition? position, CancellationToken cancellationToken)
+    {
+        // A child of SignalR's span for the hub call (Resume or JoinStream): one per room asked for.
+        using var activity = RealtimeTelemetry.Source.StartActivity(RealtimeTelemetry.ResumeSpan);
+        activity?.SetTag(TelemetryTags.Room, room);
+        ResumeResult result;
+        try
+        {
+            result = await JoinCoreAsync(connection, room, position, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
+        if (activity is not null)
+        {
+            activity.SetTag(TelemetryTags.Recovered, result.Recovered);
+            if (result.Error is { } error)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, error);
+            }
+        }
+        return result;
+    }
+
+    private async Task<ResumeResult> JoinCoreAsync(LiveConnection connection, string room, RoomPosition? position, CancellationToken cancellationToken)
     {
         var membership = new RoomMembership(connection, room);
         if (connection.Rooms.TryRemove(room, out var previous))
@@ -97,12 +125,15 @@ public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, Fau
 
     private async Task CatchUpAsync(RoomMembership membership)
     {
+        using var activity = RealtimeTelemetry.Source.StartActivity(RealtimeTelemetry.CatchUpSpan);
+        activity?.SetTag(TelemetryTags.Room, membership.Room);
         try
         {
             await GoLiveAsync(membership, CancellationToken.None, readFirst: true);
         }
         catch (Exception e)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             // Cannot catch up now (Redis unavailable): the client resumes the room itself when it can.
             LogCatchUpFailed(logger, membership.Room, e.Message);
             membership.CloseWithGap(membership.LastSeq + 1);

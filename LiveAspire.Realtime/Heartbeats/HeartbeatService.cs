@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Hubs;
@@ -36,10 +35,6 @@ public sealed class HeartbeatService(
     IOptions<HeartbeatOptions> options,
     TimeProvider time) : BackgroundService
 {
-    private static readonly Meter Meter = new("LiveAspire.Realtime.Connections");
-    private static readonly Histogram<double> Rtt = Meter.CreateHistogram<double>("liveaspire.realtime.connection.rtt", "ms",
-        "Round-trip time of a heartbeat, per connection");
-
     /// <summary>A connection's slice: stable for the process's life (the string hash is per process), and even,
     /// since connection ids are random.</summary>
     public static int SliceOf(string connectionId, int slices) =>
@@ -57,7 +52,7 @@ public sealed class HeartbeatService(
             return;
         }
         connection.LastRttMs = (int)rtt;
-        Rtt.Record(rtt);
+        RealtimeTelemetry.ConnectionRtt.Record(rtt);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

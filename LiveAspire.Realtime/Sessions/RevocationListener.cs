@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Threading.Channels;
 using LiveAspire.Contracts.Auth;
@@ -23,8 +22,6 @@ public sealed partial class RevocationListener(
     ILogger<RevocationListener> logger) : BackgroundService
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly Meter Meter = new("LiveAspire.Realtime.Sessions");
-    private static readonly Counter<long> Closed = Meter.CreateCounter<long>("liveaspire.realtime.revoked_connections");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -68,7 +65,7 @@ public sealed partial class RevocationListener(
                 // The notice is a courtesy; closing is what matters.
             }
             connection.Abort();
-            Closed.Add(1);
+            RealtimeTelemetry.RevokedConnections.Add(1);
             LogRevoked(logger, connection.ConnectionId, notice.UserId, notice.Reason);
         }
     }

@@ -34,4 +34,20 @@ public static class Eventually
 
     public static Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
         => GetAsync<bool?>(async () => await condition(), v => v == true, what, timeout);
+
+    /// <summary>Polls until <paramref name="condition"/> holds or <paramref name="timeout"/> passes; returns whether it
+    /// held, for a caller whose own assertion then says what is missing.</summary>
+    public static async Task<bool> HoldsWithinAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+            await Task.Delay(200);
+        }
+        return true;
+    }
 }

@@ -20,7 +20,7 @@ public sealed class TelemetryTests
     [Fact]
     public async Task RequestsAreTracedButHealthProbesAreNot()
     {
-        var exported = new List<Activity>();
+        var exported = new SyncCollection<Activity>();
         await using var app = await TestApp.StartAsync([],
             b =>
             {
@@ -44,13 +44,8 @@ public sealed class TelemetryTests
         Assert.DoesNotContain("/alive", paths);
     }
 
-    private static List<string> ServerPaths(List<Activity> exported)
-    {
-        lock (exported)
-        {
-            return [.. exported.Where(a => a.Kind == ActivityKind.Server).Select(a => a.GetTagItem("url.path") as string ?? "")];
-        }
-    }
+    private static List<string> ServerPaths(SyncCollection<Activity> exported)
+        => [.. exported.Snapshot().Where(a => a.Kind == ActivityKind.Server).Select(a => a.GetTagItem("url.path") as string ?? "")];
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

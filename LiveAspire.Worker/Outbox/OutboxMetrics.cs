@@ -3,19 +3,17 @@ using System.Diagnostics.Metrics;
 namespace LiveAspire.Worker.Outbox;
 
 /// <summary>
-/// Meter <c>LiveAspire.Worker.Outbox</c>. The gauges report only the partitions this process holds (tag
+/// The outbox relay's instruments on the Worker's meter (<see cref="WorkerTelemetry.Name"/>). The gauges report only the partitions this process holds (tag
 /// <c>partition</c>), so summing over every Worker counts each row once; a standby reports nothing.
 /// </summary>
 public sealed class OutboxMetrics
 {
-    public const string MeterName = "LiveAspire.Worker.Outbox";
-
     private readonly Counter<long> _published;
     private volatile IReadOnlyDictionary<int, (long Backlog, double LagSeconds)> _sample = new Dictionary<int, (long, double)>();
 
     public OutboxMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
+        var meter = meterFactory.Create(WorkerTelemetry.Name);
         _published = meter.CreateCounter<long>("liveaspire.outbox.published", "{event}",
             "Outbox rows published into their room (a row relayed again after a crash counts again).");
         meter.CreateObservableGauge("liveaspire.outbox.backlog",

@@ -2,6 +2,7 @@ using System.Text.Json;
 using LiveAspire.Infrastructure.Faults;
 using LiveAspire.Infrastructure.Outbox;
 using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -120,6 +121,10 @@ public sealed partial class OutboxRelay(
         {
             return false;
         }
+        // Started once there are rows: an idle poll is not work worth a span. The publishes are its children.
+        using var activity = WorkerTelemetry.Source.StartActivity(WorkerTelemetry.RelaySpan);
+        activity?.SetTag(TelemetryTags.Partition, partition);
+        activity?.SetTag(TelemetryTags.Rows, rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
             await PublishAsync(rows[i], cancellationToken);

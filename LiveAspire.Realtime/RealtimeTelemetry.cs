@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace LiveAspire.Realtime;
+
+/// <summary>
+/// Realtime's own <see cref="ActivitySource"/> and <see cref="Meter"/>, both named <c>LiveAspire.Realtime</c>
+/// (ServiceDefaults subscribes to <c>LiveAspire.*</c>), with every span name and instrument. docs/telemetry.md lists
+/// them and a test fails when one disappears.
+/// </summary>
+/// <remarks>
+/// Spans are per room, never per recipient: a dispatch to 10,000 members is one span, so tracing costs the same
+/// whatever the room's size. Static, like the runtime's own sources: one per process, created on first use.
+/// </remarks>
+public static class RealtimeTelemetry
+{
+    public const string Name = "LiveAspire.Realtime";
+
+    /// <summary>Span: a room's collected events handed out to this replica's members (one per room and window).</summary>
+    public const string DispatchSpan = "room.dispatch";
+
+    /// <summary>Span: one room of a <c>Resume</c> or <c>JoinStream</c>: subscribe, read the window, replay, go live.</summary>
+    public const string ResumeSpan = "room.resume";
+
+    /// <summary>Span: a live member that missed events (a seq jump, or Redis reconnected) reads them back.</summary>
+    public const string CatchUpSpan = "room.catch_up";
+
+    public static readonly ActivitySource Source = new(Name);
+
+    private static readonly Meter Meter = new(Name);
+
+    /// <summary>Shared frames serialized (once each, whatever the number of recipients).</summary>
+    public static readonly Counter<long> FramesSerialized = Meter.CreateCounter<long>("liveaspire.realtime.delivery.frames_serialized",
+        "{frame}", "Room frames serialized once and shared by every local member");
+
+    /// <summary>Droppable envelopes dropped for clients that could not keep up (each such room got a room.gap).</summary>
+    public static readonly Counter<long> Shed = Meter.CreateCounter<long>("liveaspire.realtime.delivery.shed",
+        "{event}", "Droppable (chat) envelopes dropped for slow clients; they resume the room");
+
+    /// <summary>Connections told to reconnect because reliable events alone filled their outbox.</summary>
+    public static readonly Counter<long> Overflows = Meter.CreateCounter<long>("liveaspire.realtime.delivery.overflows",
+        "{connection}", "Connections whose outbox filled with reliable events; told to reconnect and resume");
+
+    /// <summary>Round trip of each heartbeat, measured by the server per connection.</summary>
+    public static readonly Histogram<double> ConnectionRtt = Meter.CreateHistogram<double>("liveaspire.realtime.connection.rtt",
+        "ms", "Round-trip time of a heartbeat, per connection");
+
+    /// <summary>Connections closed because their user's session was revoked (log out everywhere, ban, role change).</summary>
+    public static readonly Counter<long> RevokedConnections = Meter.CreateCounter<long>("liveaspire.realtime.revoked_connections",
+        "{connection}", "Connections closed because their user's session was revoked");
+}
