@@ -26,7 +26,10 @@ public static class Extensions
     /// <summary>Registers the Realtime services; throws <c>ConfigurationException</c> when <c>ConnectionStrings:redis</c> is missing.</summary>
     public static TBuilder AddRealtimeServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.AddLiveAspireRedisClient(RedisConnectionName);
+        // No span per Redis command: presence refreshes a lease per online user every few seconds, which would be
+        // thousands of root spans a second in a big room (never per recipient, DESIGN.md). The delivery path's Redis
+        // work is traced per room by our own spans (room.publish, room.resume, room.catch_up).
+        builder.AddLiveAspireRedisClient(RedisConnectionName, traceCommands: false);
         builder.AddRooms();
         builder.AddLiveAspireAuthentication();
         // Session versions and bans are checked at connect (cached in Redis, PostgreSQL on a miss), so a revoked or

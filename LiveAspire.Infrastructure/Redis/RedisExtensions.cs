@@ -1,5 +1,6 @@
 using LiveAspire.Infrastructure.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 
@@ -13,13 +14,29 @@ public static class RedisExtensions
     /// with <see cref="RedisClientDefaults"/>. Checks the string first and throws <see cref="ConfigurationException"/>
     /// naming the key when it is missing or malformed: Aspire would only fail when the multiplexer is first built.
     /// </summary>
-    public static TBuilder AddLiveAspireRedisClient<TBuilder>(this TBuilder builder, string connectionName)
+    /// <param name="traceCommands">
+    /// Whether a span per Redis command is recorded unless configuration says otherwise
+    /// (<c>Aspire:StackExchange:Redis:DisableTracing</c> wins either way). Realtime passes false: see docs/realtime.md,
+    /// "Redis commands in traces".
+    /// </param>
+    public static TBuilder AddLiveAspireRedisClient<TBuilder>(this TBuilder builder, string connectionName, bool traceCommands = true)
         where TBuilder : IHostApplicationBuilder
     {
         CheckConnectionString(builder.Configuration, connectionName);
+        if (!traceCommands)
+        {
+            // Under every other source, so an operator's setting still turns the spans back on.
+            builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+            {
+                InitialData = new Dictionary<string, string?> { [$"{AspireSection}:DisableTracing"] = "true" },
+            });
+        }
         builder.AddRedisClient(connectionName, configureOptions: RedisClientDefaults.Apply);
         return builder;
     }
+
+    /// <summary>Aspire.StackExchange.Redis' configuration section.</summary>
+    private const string AspireSection = "Aspire:StackExchange:Redis";
 
     private static void CheckConnectionString(IConfiguration configuration, string connectionName)
     {
