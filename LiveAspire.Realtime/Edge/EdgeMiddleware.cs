@@ -15,15 +15,16 @@ public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionSlots
     /// leave. Behind a round-robin balancer half of them would come straight back to it and be cut off again when it
     /// stops; refused with 503 they retry, and land on a replica that stays.
     /// </summary>
-    public async Task RefuseWhileStoppingAsync(HttpContext context, RequestDelegate next)
+    /// <remarks>Not async: a hub connection's request stays inside every middleware for the connection's life, and
+    /// an async method would keep its state machine that long; passing the next step's task through keeps nothing.</remarks>
+    public Task RefuseWhileStoppingAsync(HttpContext context, RequestDelegate next)
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested && context.Request.Path.StartsWithSegments(LiveHubContract.Path))
         {
             context.Response.Headers.RetryAfter = "1";
-            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, HubErrorCodes.ShuttingDown, "this replica is stopping; connect again");
-            return;
+            return RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, HubErrorCodes.ShuttingDown, "this replica is stopping; connect again");
         }
-        await next(context);
+        return next(context);
     }
 
     /// <summary>
@@ -32,17 +33,17 @@ public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionSlots
     /// A request without Origin is not a browser's; it must carry its token in the Authorization header (the token
     /// handler ignores a query-string token without Origin, DESIGN.md section 3).
     /// </summary>
-    public async Task CheckOriginAsync(HttpContext context, RequestDelegate next)
+    /// <remarks>Not async, like <see cref="RefuseWhileStoppingAsync"/>.</remarks>
+    public Task CheckOriginAsync(HttpContext context, RequestDelegate next)
     {
         if (context.Request.Path.StartsWithSegments(LiveHubContract.Path)
             && context.Request.Headers.Origin is { Count: > 0 } origin
             && (origin.Count > 1 || !origins.IsAllowed(origin.ToString())))
         {
             LogOriginRefused(logger, origin.ToString());
-            await RefuseAsync(context, StatusCodes.Status403Forbidden, HubErrorCodes.OriginForbidden, "this origin may not open the hub");
-            return;
+            return RefuseAsync(context, StatusCodes.Status403Forbidden, HubErrorCodes.OriginForbidden, "this origin may not open the hub");
         }
-        await next(context);
+        return next(context);
     }
 
     /// <summary>

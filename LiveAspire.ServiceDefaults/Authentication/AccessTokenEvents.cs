@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -63,6 +64,9 @@ internal sealed partial class AccessTokenEvents(IOptions<AccessTokenOptions> tok
             return;
         }
         context.Principal = principal;
+        // JwtBearer puts the token's issue and expiry times in the ticket's properties, which also stay with a hub
+        // connection for its life; nothing here reads them.
+        context.Properties = new AuthenticationProperties();
     }
 
     public override Task AuthenticationFailed(AuthenticationFailedContext context)
