@@ -63,6 +63,26 @@ public sealed class StoreClientRegistrationTests
         Assert.Equal(["StackExchange.Redis"], HealthCheckNames(host));
     }
 
+    [Theory]
+    [InlineData(true, null, false)]
+    [InlineData(false, null, true)]
+    [InlineData(false, "false", false)]
+    [InlineData(true, "true", true)]
+    public void RedisCommandSpansFollowTheServicesDefaultUnlessConfigurationSaysOtherwise(bool traceCommands, string? configured, bool disabled)
+    {
+        const string Key = "Aspire:StackExchange:Redis:DisableTracing";
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:redis"] = "127.0.0.1:6379" };
+        if (configured is not null)
+        {
+            settings[Key] = configured;
+        }
+        var builder = NewBuilder(settings);
+
+        builder.AddLiveAspireRedisClient("redis", traceCommands);
+
+        Assert.Equal(disabled, builder.Configuration.GetValue<bool>(Key));
+    }
+
     [Fact]
     public void TheApiChecksItsOnePostgreSqlPoolOnceThoughEfCoreIsEnrichedToo()
     {
