@@ -63,8 +63,9 @@ public static class Extensions
         builder.Services.AddSingleton<TypingRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TypingRelay>());
 
-        // JSON protocol only: the MessagePack package is not available, and browsers and tests speak JSON. SignalR
-        // is added by the edge, with its message size, handshake timeout and invocation rate limit.
+        // JSON protocol only: browsers and every client here speak it, and a room's events are serialized once per
+        // room run into a shared frame (one protocol, one frame). SignalR is added by the edge, with its message size,
+        // handshake timeout and invocation rate limit.
         builder.Services.AddEdge(builder.Configuration);
         builder.Services.AddSingleton<LiveHubLifetimeManager>();
         builder.Services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<Hubs.LiveHub>>(sp => sp.GetRequiredService<LiveHubLifetimeManager>());
