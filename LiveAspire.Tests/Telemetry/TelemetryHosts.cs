@@ -12,6 +12,8 @@ using LiveAspire.Realtime;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Tests.Api.Accounts;
 using LiveAspire.Tests.Infrastructure;
+using LiveAspire.Web;
+using LiveAspire.Web.ApiClient;
 using LiveAspire.Worker;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
@@ -25,12 +27,12 @@ using Xunit;
 namespace LiveAspire.Tests.Telemetry;
 
 /// <summary>
-/// Realtime, a Worker and Api's start-up and session code running inside the test process, with the services' own
+/// Realtime, a Worker, Api's start-up and session code and Web's Api client running inside the test process, with the services' own
 /// registrations (AddServiceDefaults and each service's Add*Services) against real Redis and PostgreSQL, each host's
 /// tracer and meter providers exporting into the same in-memory lists. Initialising it drives every path that has a
 /// span or an instrument of ours: a join, a publish and its dispatch, an ephemeral publish, a catch-up, a chat client
 /// shed and a reliable one overflowed (the <c>outbox-hold</c> hook), heartbeats, a revocation, an outbox relay, the
-/// schema migration, a login and a refresh.
+/// schema migration, a login and a refresh, and a page render while Api cannot be reached.
 /// </summary>
 public sealed class TelemetryHosts : IAsyncLifetime
 {
@@ -62,6 +64,7 @@ public sealed class TelemetryHosts : IAsyncLifetime
         await ExerciseRealtimeAsync(realtime);
         await ExerciseWorkerAsync(worker);
         await ExerciseApiAsync();
+        await ExerciseWebAsync();
     }
 
     /// <summary>Collects every provider's metrics now (the periodic reader would wait a minute).</summary>
@@ -167,6 +170,29 @@ public sealed class TelemetryHosts : IAsyncLifetime
         var sessions = api.Services.GetRequiredService<SessionService>();
         await sessions.LoginAsync("nobody-here", "wrong-password", "device-1", CancellationToken.None);
         await sessions.RefreshAsync("not-a-refresh-token", CancellationToken.None);
+    }
+
+    private async Task ExerciseWebAsync()
+    {
+        // Api's address is a port nobody listens on: the home page's data load fails as it would during an outage.
+        int closedPort;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        var web = Add(InProcessHost.Build(new()
+        {
+            ["services:api:http:0"] = $"http://127.0.0.1:{closedPort}",
+            ["services:realtime:http:0"] = $"http://127.0.0.1:{closedPort}",
+        }, b =>
+        {
+            b.AddWebServices();
+            Export(b);
+        }));
+        web.Services.GetRequiredService<MeterProvider>();
+        web.Services.GetRequiredService<TracerProvider>();
+        Assert.Null(await web.Services.GetRequiredService<LiveApiClient>().TryGetHomeAsync().WaitAsync(Deadline));
     }
 
     private static JsonElement Json<T>(T value) => JsonSerializer.SerializeToElement(value);

@@ -11,9 +11,14 @@ public sealed record HomeSnapshot(PlatformInfo Platform, KeysetPage<LiveChannel>
 /// <summary>Server-side calls to Api (<c>http://api</c>, resolved by service discovery).</summary>
 public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient> logger)
 {
+    private const string PageTag = "liveaspire.page";
+    private const string HomePage = "home";
+
     /// <summary>Platform facts and the first page of live channels; null when Api cannot be reached or fails.</summary>
     public async Task<HomeSnapshot?> TryGetHomeAsync(CancellationToken cancellationToken = default)
     {
+        using var activity = WebTelemetry.Source.StartActivity(WebTelemetry.PageDataSpan);
+        activity?.SetTag(PageTag, HomePage);
         try
         {
             // Both requests in flight at once: the page waits for the slower one, not for the sum.
@@ -25,6 +30,8 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
         {
             LogApiUnavailable(logger, http.BaseAddress, ex.Message);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
+            WebTelemetry.ApiUnavailable.Add(1, new KeyValuePair<string, object?>(PageTag, HomePage));
             return null;
         }
     }
