@@ -4,8 +4,10 @@ using StackExchange.Redis;
 namespace LiveAspire.Infrastructure.Redis;
 
 /// <summary>
-/// A Redis pub/sub channel as a queue of message texts. The subscription handler only enqueues (StackExchange.Redis
-/// runs handlers one at a time, so work there would hold up every other channel); the caller reads at its own pace.
+/// A Redis pub/sub channel as a queue of message texts, for notices whose order does not matter (a revocation, a
+/// role change: each makes its reader look at the current state). The handler only enqueues; the caller reads at its
+/// own pace. StackExchange.Redis runs handlers on the thread pool, so two notices close together may be queued in
+/// either order; a stream whose order matters uses a message queue subscription instead (LocalRooms).
 /// </summary>
 public static class RedisMessages
 {

@@ -7,14 +7,24 @@ namespace LiveAspire.Realtime.Delivery;
 
 /// <summary>
 /// The rooms that have members on this replica, and this replica's Redis subscriptions: a room's channel is
-/// subscribed while it has at least one local member, and only then (DESIGN.md section 4). The subscription
-/// handler only enqueues (StackExchange.Redis runs handlers one at a time); <see cref="RoomDispatcher"/> delivers.
+/// subscribed while it has at least one local member, and only then (DESIGN.md section 4).
+/// <para>Each room is subscribed with its own message queue, which StackExchange.Redis fills in the order Redis sent
+/// the messages and drains one at a time: a handler subscription would be run on the thread pool, in no particular
+/// order, and a room whose events overtake each other looks like a room with a gap to every member. The queue only
+/// enqueues; <see cref="RoomDispatcher"/> delivers.</para>
+/// <para>A room's subscribe waits for the previous subscription of the same room to be taken down. The client keeps
+/// one subscription object per channel: a subscribe that overlapped the last member's unsubscribe would join the
+/// object being removed and be dropped with it, leaving the room silently without events.</para>
 /// </summary>
 public sealed class LocalRooms(IConnectionMultiplexer redis)
 {
     private readonly ConcurrentDictionary<string, LocalRoom> _rooms = new(StringComparer.Ordinal);
     private readonly Channel<(string Room, string Json)> _incoming = Channel.CreateUnbounded<(string, string)>(
         new UnboundedChannelOptions { SingleReader = true });
+
+    // Guards closing a room (out of _rooms, its unsubscribe recorded here) against a new subscribe of the same name.
+    private readonly Lock _lifecycle = new();
+    private readonly Dictionary<string, Task> _unsubscribing = new(StringComparer.Ordinal);
 
     public ChannelReader<(string Room, string Json)> Incoming => _incoming.Reader;
 
@@ -70,8 +80,7 @@ public sealed class LocalRooms(IConnectionMultiplexer redis)
             }
             room.Closed = true;
         }
-        _rooms.TryRemove(KeyValuePair.Create(membership.Room, room));
-        _ = UnsubscribeAsync(membership.Room, room);
+        Close(membership.Room, room, () => UnsubscribeAsync(room));
     }
 
     /// <summary>The room's current members (an array cached until membership changes: the hot path allocates nothing).</summary>
@@ -107,12 +116,22 @@ public sealed class LocalRooms(IConnectionMultiplexer redis)
 
     private async Task SubscribeAsync(string room, LocalRoom local)
     {
-        local.Handler = (channel, value) => _incoming.Writer.TryWrite((room, value!));
+        Task? previous;
+        lock (_lifecycle)
+        {
+            _unsubscribing.TryGetValue(room, out previous);
+        }
         try
         {
+            if (previous is not null)
+            {
+                await previous; // never throws
+            }
             // While Redis is down this throws at once (BacklogPolicy.FailFast); a join needs the server-side
             // subscription now, not the one the client would make on reconnect, so the join fails (redis_unavailable).
-            await redis.GetSubscriber().SubscribeAsync(SubscriptionChannel(room), local.Handler);
+            var queue = await redis.GetSubscriber().SubscribeAsync(SubscriptionChannel(room));
+            queue.OnMessage(message => _incoming.Writer.TryWrite((room, message.Message!)));
+            local.Queue = queue;
             local.Subscribed.TrySetResult();
         }
         catch (Exception e)
@@ -121,15 +140,40 @@ public sealed class LocalRooms(IConnectionMultiplexer redis)
             {
                 local.Closed = true;
             }
-            _rooms.TryRemove(KeyValuePair.Create(room, local));
-            // The client recorded the handler before SUBSCRIBE failed and would subscribe it on reconnect: drop it,
-            // or this replica would stay subscribed to a room it no longer holds.
-            _ = RemoveHandlerAsync(room, local.Handler);
+            // The client registered the queue before SUBSCRIBE failed and would subscribe it on reconnect, but the
+            // failed call never handed it over: take the channel's whole registration down, or this replica would
+            // stay subscribed to a room it no longer holds. Safe: no other subscribe of this room runs meanwhile.
+            Close(room, local, () => IgnoreFailureAsync(redis.GetSubscriber().UnsubscribeAsync(SubscriptionChannel(room))));
             local.Subscribed.TrySetException(new RoomStoreUnavailableException("Redis subscribe failed.", e));
         }
     }
 
-    private async Task UnsubscribeAsync(string room, LocalRoom local)
+    /// <summary>Takes <paramref name="local"/> out of the rooms and starts its unsubscribe, which the room's next
+    /// subscribe waits for.</summary>
+    private void Close(string room, LocalRoom local, Func<Task> unsubscribe)
+    {
+        lock (_lifecycle)
+        {
+            if (!_rooms.TryRemove(KeyValuePair.Create(room, local)))
+            {
+                return;
+            }
+            var done = unsubscribe();
+            _unsubscribing[room] = done;
+            _ = done.ContinueWith(_ =>
+            {
+                lock (_lifecycle)
+                {
+                    if (_unsubscribing.TryGetValue(room, out var current) && current == done)
+                    {
+                        _unsubscribing.Remove(room);
+                    }
+                }
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private static async Task UnsubscribeAsync(LocalRoom local)
     {
         try
         {
@@ -137,23 +181,21 @@ public sealed class LocalRooms(IConnectionMultiplexer redis)
         }
         catch (Exception)
         {
-            return; // never subscribed: SubscribeAsync already dropped the handler
+            return; // never subscribed: the failed subscribe took its registration down itself
         }
-        await RemoveHandlerAsync(room, local.Handler);
+        await IgnoreFailureAsync(local.Queue!.UnsubscribeAsync());
     }
 
-    // Removes only this LocalRoom's handler: if the room was re-created meanwhile, its own handler keeps the channel
-    // subscribed (the client unsubscribes from Redis only when no handler is left).
-    private async Task RemoveHandlerAsync(string room, Action<RedisChannel, RedisValue>? handler)
+    // Redis is down: the client forgot the queue before it tried UNSUBSCRIBE, and the server-side subscription is
+    // gone with the connection; it is not restored for a channel with nothing registered.
+    private static async Task IgnoreFailureAsync(Task unsubscribe)
     {
         try
         {
-            await redis.GetSubscriber().UnsubscribeAsync(SubscriptionChannel(room), handler);
+            await unsubscribe;
         }
         catch (Exception)
         {
-            // Redis is down: the client forgot the handler before it tried UNSUBSCRIBE, and the server-side
-            // subscription is gone with the connection; it is not restored for a channel without handlers.
         }
     }
 
@@ -167,7 +209,7 @@ public sealed class LocalRooms(IConnectionMultiplexer redis)
         public RoomMembership[]? Snapshot;
         public bool Closed;
 
-        /// <summary>This room object's own handler: unsubscribing it never removes a newer room's handler.</summary>
-        public Action<RedisChannel, RedisValue>? Handler;
+        /// <summary>This room object's own queue, set once subscribed.</summary>
+        public ChannelMessageQueue? Queue;
     }
 }
