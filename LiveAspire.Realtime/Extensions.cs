@@ -28,7 +28,7 @@ public static class Extensions
     {
         // No span per Redis command: presence refreshes a lease per online user every few seconds, which would be
         // thousands of root spans a second in a big room (never per recipient, DESIGN.md). The delivery path's Redis
-        // work is traced per room by our own spans (room.publish, room.resume, room.catch_up).
+        // work is traced per room by our own spans (room.publish, room.resume) and catch-ups are counted.
         builder.AddLiveAspireRedisClient(RedisConnectionName, traceCommands: false);
         builder.AddRooms();
         builder.AddLiveAspireAuthentication();

@@ -22,8 +22,8 @@ public static class RealtimeTelemetry
     /// <summary>Span: one room of a <c>Resume</c> or <c>JoinStream</c>: subscribe, read the window, replay, go live.</summary>
     public const string ResumeSpan = "room.resume";
 
-    /// <summary>Span: a live member that missed events (a seq jump, or Redis reconnected) reads them back.</summary>
-    public const string CatchUpSpan = "room.catch_up";
+    /// <summary>Span: the subscription connection to Redis came back; every live member starts a catch-up.</summary>
+    public const string ResyncSpan = "rooms.resync";
 
     public static readonly ActivitySource Source = new(Name);
 
@@ -40,6 +40,11 @@ public static class RealtimeTelemetry
     /// <summary>Connections told to reconnect because reliable events alone filled their outbox.</summary>
     public static readonly Counter<long> Overflows = Meter.CreateCounter<long>("liveaspire.realtime.delivery.overflows",
         "{connection}", "Connections whose outbox filled with reliable events; told to reconnect and resume");
+
+    /// <summary>Members that stopped being live and read what they missed back from the window (a seq jump, or Redis
+    /// reconnected); each is one read of the window.</summary>
+    public static readonly Counter<long> CatchUps = Meter.CreateCounter<long>("liveaspire.realtime.delivery.catch_ups",
+        "{member}", "Members that missed events (a seq jump, or Redis reconnected) and read them back from the window");
 
     /// <summary>Round trip of each heartbeat, measured by the server per connection.</summary>
     public static readonly Histogram<double> ConnectionRtt = Meter.CreateHistogram<double>("liveaspire.realtime.connection.rtt",

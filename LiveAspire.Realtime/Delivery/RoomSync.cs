@@ -110,30 +110,36 @@ public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, Fau
         rooms.Remove(membership);
     }
 
-    /// <summary>Catches up a member that stopped being live (a gap, or Redis came back); runs in the background.</summary>
-    public void StartCatchUp(RoomMembership membership) => _ = CatchUpAsync(membership);
+    /// <summary>Catches up a member that stopped being live (a gap, or Redis came back); runs in the background.
+    /// Counted, not traced: it is per member, and spans are never per recipient.</summary>
+    public void StartCatchUp(RoomMembership membership)
+    {
+        RealtimeTelemetry.CatchUps.Add(1);
+        _ = CatchUpAsync(membership);
+    }
 
     /// <summary>After Redis reconnects: every live member checks for events it missed while pub/sub was down.</summary>
     public void ResyncAll()
     {
+        using var activity = RealtimeTelemetry.Source.StartActivity(RealtimeTelemetry.ResyncSpan);
+        var members = 0;
         foreach (var membership in rooms.AllMembers())
         {
             membership.Pause();
             StartCatchUp(membership);
+            members++;
         }
+        activity?.SetTag(TelemetryTags.Members, members);
     }
 
     private async Task CatchUpAsync(RoomMembership membership)
     {
-        using var activity = RealtimeTelemetry.Source.StartActivity(RealtimeTelemetry.CatchUpSpan);
-        activity?.SetTag(TelemetryTags.Room, membership.Room);
         try
         {
             await GoLiveAsync(membership, CancellationToken.None, readFirst: true);
         }
         catch (Exception e)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             // Cannot catch up now (Redis unavailable): the client resumes the room itself when it can.
             LogCatchUpFailed(logger, membership.Room, e.Message);
             membership.CloseWithGap(membership.LastSeq + 1);

@@ -13,13 +13,18 @@ public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionSlots
     /// <summary>
     /// A stopping replica tells its clients to reconnect elsewhere (GracefulShutdown) and keeps listening while they
     /// leave. Behind a round-robin balancer half of them would come straight back to it and be cut off again when it
-    /// stops; refused with 503 they retry, and land on a replica that stays.
+    /// stops; refused with 503 they retry, and land on a replica that stays. Only requests that start a connection
+    /// are refused (a negotiate, a WebSocket upgrade, an event stream, anything without a connection id): the polls
+    /// and sends of a long-polling or event-stream connection that is already open go on, so it can hear its
+    /// <c>Reconnect</c> and finish its calls.
     /// </summary>
     /// <remarks>Not async: a hub connection's request stays inside every middleware for the connection's life, and
     /// an async method would keep its state machine that long; passing the next step's task through keeps nothing.</remarks>
     public Task RefuseWhileStoppingAsync(HttpContext context, RequestDelegate next)
     {
-        if (lifetime.ApplicationStopping.IsCancellationRequested && context.Request.Path.StartsWithSegments(LiveHubContract.Path))
+        if (lifetime.ApplicationStopping.IsCancellationRequested
+            && context.Request.Path.StartsWithSegments(LiveHubContract.Path, out var rest)
+            && (rest.StartsWithSegments("/negotiate") || !context.Request.Query.ContainsKey("id") || HoldsItsConnection(context.Request)))
         {
             context.Response.Headers.RetryAfter = "1";
             return RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, HubErrorCodes.ShuttingDown, "this replica is stopping; connect again");

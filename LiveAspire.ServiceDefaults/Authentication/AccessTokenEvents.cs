@@ -15,12 +15,6 @@ internal sealed partial class AccessTokenEvents(IOptions<AccessTokenOptions> tok
 {
     public override Task MessageReceived(MessageReceivedContext context)
     {
-        if (ConfigureAccessTokenValidation.KeyError(context.Options) is { } keyError)
-        {
-            LogNoKey(logger, keyError);
-            context.Fail("Token validation is not configured.");
-            return Task.CompletedTask;
-        }
         var request = context.Request;
         // With an Authorization header, JwtBearer reads that header itself (and a non-Bearer one yields no result).
         // DESIGN.md section 3: a request without an Origin header (not a browser) must use the header; a query
@@ -36,6 +30,14 @@ internal sealed partial class AccessTokenEvents(IOptions<AccessTokenOptions> tok
                     break;
                 }
             }
+        }
+        // Only a request that brings a token is refused for want of a key: anonymous ones (probes, login) pass on to
+        // authorization as usual, and the error is logged per token, not per health probe.
+        if (ConfigureAccessTokenValidation.KeyError(context.Options) is { } keyError
+            && (context.Token is not null || !string.IsNullOrEmpty(request.Headers.Authorization)))
+        {
+            LogNoKey(logger, keyError);
+            context.Fail("Token validation is not configured.");
         }
         return Task.CompletedTask;
     }

@@ -26,7 +26,7 @@ public static class AuthenticationExtensions
             }
         });
         builder.Services.TryAddEnumerable(
-            ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>, ConfigureAccessTokenValidation>());
+            ServiceDescriptor.Singleton<IPostConfigureOptions<JwtBearerOptions>, ConfigureAccessTokenValidation>());
         builder.Services.TryAddSingleton<AccessTokenEvents>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddAuthorization();

@@ -7,10 +7,12 @@ namespace LiveAspire.ServiceDefaults.Authentication;
 
 /// <summary>
 /// Turns <see cref="AccessTokenOptions"/> into the Bearer scheme's validation rules, once per process: the key is
-/// parsed here, not per request.
+/// parsed here, not per request. A post-configuration, so it runs after JwtBearer's own binding of
+/// <c>Authentication:Schemes:Bearer</c>: a stray section there (<c>dotnet user-jwts</c> writes one) cannot replace the
+/// pinned rules.
 /// </summary>
 internal sealed class ConfigureAccessTokenValidation(IOptions<AccessTokenOptions> tokens, AccessTokenEvents events)
-    : IConfigureNamedOptions<JwtBearerOptions>
+    : IPostConfigureOptions<JwtBearerOptions>
 {
     private const string KeyErrorProperty = "LiveAspire.KeyError";
 
@@ -18,7 +20,7 @@ internal sealed class ConfigureAccessTokenValidation(IOptions<AccessTokenOptions
     public static string? KeyError(JwtBearerOptions options)
         => options.TokenValidationParameters.PropertyBag?.TryGetValue(KeyErrorProperty, out var error) == true ? (string)error : null;
 
-    public void Configure(string? name, JwtBearerOptions options)
+    public void PostConfigure(string? name, JwtBearerOptions options)
     {
         if (name != JwtBearerDefaults.AuthenticationScheme)
         {
@@ -28,7 +30,12 @@ internal sealed class ConfigureAccessTokenValidation(IOptions<AccessTokenOptions
         // Claim names as issued ("sub", "sv", "role", "tuse"): no mapping to the long WS-* URIs.
         options.MapInboundClaims = false;
         options.Events = events;
-        // No Authority: the key is configured, nothing is fetched.
+        // No Authority, whatever configuration says: the key is configured, and no key fetched from elsewhere may
+        // sign a token we accept.
+        options.Authority = null;
+        options.MetadataAddress = null!;
+        options.Configuration = null;
+        options.ConfigurationManager = null;
         options.RequireHttpsMetadata = false;
         options.TokenValidationParameters = new TokenValidationParameters
         {
@@ -50,8 +57,6 @@ internal sealed class ConfigureAccessTokenValidation(IOptions<AccessTokenOptions
             options.TokenValidationParameters.PropertyBag = new Dictionary<string, object> { [KeyErrorProperty] = keyError };
         }
     }
-
-    public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
 
     private static ECDsaSecurityKey? ReadKey(string? pem, out string? error)
     {

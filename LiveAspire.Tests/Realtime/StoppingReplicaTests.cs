@@ -59,6 +59,15 @@ public sealed class StoppingReplicaTests(ApiFixture stores)
             Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
             using var body = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
             Assert.Equal(HubErrorCodes.ShuttingDown, body.RootElement.GetProperty("code").GetString());
+            // A send or poll of a connection that is already open (it names its id) is not refused: SignalR answers it
+            // (here 404, as the id is unknown).
+            using var send = new HttpRequestMessage(HttpMethod.Post, $"{LiveHubContract.Path}?id=not-a-connection")
+            {
+                Content = new StringContent("{}"),
+            };
+            send.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SystemTokens.Mint(stores.App, users[1]));
+            using var sent = await http.SendAsync(send);
+            Assert.Equal(HttpStatusCode.NotFound, sent.StatusCode);
             Assert.False(stopping.IsCompleted, "the drain ended before the refusal was seen");
         }
         finally
