@@ -1,47 +1,57 @@
-using LiveAspire.AppHost.Hosting;
+using LiveAspire.AppHost;
+using LiveAspire.AppHost.Local;
+using LiveAspire.AppHost.Reporting;
+using LiveAspire.AppHost.Stores;
 
-var builder = DistributedApplication.CreateBuilder(args);
+try
+{
+    var builder = DistributedApplication.CreateBuilder(args);
+    var local = builder.ForThisMachine(args); // null when publishing
 
-var redis = builder.AddRedis("redis");
-var postgres = builder.AddPostgres("postgres");
-var livedb = postgres.AddDatabase("livedb");
-var (signingKey, publicKey) = builder.AddSigningKeyPair("jwt-signing-key");
-// Password of the first admin account, created by Api when no admin exists (kept in <state>/secrets/).
-var initialAdminPassword = builder.AddSecretParameter("initial-admin-password", generateMinLength: 22);
+    var redis = builder.AddRedisStore("redis", local);
+    var livedb = builder.AddPostgresDatabase("postgres", "livedb", local);
+    var (signingKey, publicKey) = builder.AddSigningKeyPair("jwt-signing-key", local);
+    // Password of the first admin account, created by Api when no admin exists.
+    var initialAdminPassword = builder.AddSecret("initial-admin-password", local);
 
-var api = builder.AddProject<Projects.LiveAspire_Api>("api")
-    .WithReference(livedb).WithReference(redis)
-    .WaitFor(livedb).WaitFor(redis)
-    .WithEnvironment("Auth__SigningKeyPem", signingKey)
-    .WithEnvironment("Auth__PublicKeyPem", publicKey)
-    .WithEnvironment("Auth__InitialAdminPassword", initialAdminPassword)
-    .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
+    var api = builder.AddService<Projects.LiveAspire_Api>("api", local)
+        .WithReference(livedb).WithReference(redis)
+        .WaitFor(livedb).WaitFor(redis)
+        .WithEnvironment("Auth__SigningKeyPem", signingKey)
+        .WithEnvironment("Auth__PublicKeyPem", publicKey)
+        .WithEnvironment("Auth__InitialAdminPassword", initialAdminPassword)
+        .WithExternalHttpEndpoints();
 
-var realtime = builder.AddProject<Projects.LiveAspire_Realtime>("realtime")
-    .WithReplicas(2)
-    .WithReference(livedb).WithReference(redis).WithReference(api)
-    .WaitFor(api)
-    .WithEnvironment("Auth__PublicKeyPem", publicKey)
-    .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
+    var realtime = builder.AddService<Projects.LiveAspire_Realtime>("realtime", local)
+        .WithReplicas(2)
+        .WithReference(livedb).WithReference(redis).WithReference(api)
+        .WaitFor(api)
+        .WithEnvironment("Auth__PublicKeyPem", publicKey)
+        .WithExternalHttpEndpoints();
 
-// Two replicas: one relays the outbox, the other stands by and takes the partition locks when it dies.
-builder.AddProject<Projects.LiveAspire_Worker>("worker")
-    .WithReplicas(2)
-    .WithReference(livedb).WithReference(redis).WithReference(api)
-    .WaitFor(api)
-    .WithHttpHealthCheck("/health");
+    // Two replicas: one relays the outbox, the other stands by and takes the partition locks when it dies.
+    builder.AddService<Projects.LiveAspire_Worker>("worker", local)
+        .WithReplicas(2)
+        .WithReference(livedb).WithReference(redis).WithReference(api)
+        .WaitFor(api);
 
-var web = builder.AddProject<Projects.LiveAspire_Web>("web")
-    .WithReference(api).WithReference(realtime)
-    .WaitFor(api)
-    .WithEnvironment("Auth__PublicKeyPem", publicKey)
-    .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
+    var web = builder.AddService<Projects.LiveAspire_Web>("web", local)
+        .WithReference(api).WithReference(realtime)
+        .WaitFor(api)
+        .WithEnvironment("Auth__PublicKeyPem", publicKey)
+        .WithExternalHttpEndpoints();
 
-// Api and Realtime allow the Web origin (CORS and the WebSocket Origin allowlist).
-api.WithReference(web);
-realtime.WithReference(web);
+    // Api and Realtime allow the Web origin (CORS and the WebSocket Origin allowlist).
+    api.WithReference(web);
+    realtime.WithReference(web);
 
-await builder.Build().RunAsync();
+    builder.AddEndpointsReport(local);
+    builder.Build().Run();
+    return 0;
+}
+catch (StartupException e)
+{
+    // Something on this machine to fix (a missing binary, no free port): one line, no stack trace.
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}

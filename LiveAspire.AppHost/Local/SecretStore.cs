@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace LiveAspire.AppHost.Hosting;
+namespace LiveAspire.AppHost.Local;
 
 /// <summary>
 /// Secrets generated once into <c>{state}/secrets</c> (folder mode 700, files mode 600) and reused on every run,

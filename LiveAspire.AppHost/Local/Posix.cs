@@ -1,19 +1,10 @@
 using System.Runtime.InteropServices;
 
-namespace LiveAspire.AppHost.Orchestration;
+namespace LiveAspire.AppHost.Local;
 
-/// <summary>Sends signals to child processes: .NET's Process.Kill only sends SIGKILL, and a clean stop needs SIGTERM/SIGINT.</summary>
-public static partial class PosixSignals
+/// <summary>The few POSIX calls the AppHost needs: who it runs as, handing a folder to the <c>postgres</c> user.</summary>
+public static partial class Posix
 {
-    public const int SigInt = 2;
-    public const int SigKill = 9;
-    public const int SigTerm = 15;
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
-
-    public static bool Send(int pid, int signal) => Kill(pid, signal) == 0;
-
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEffectiveUserId();
 
