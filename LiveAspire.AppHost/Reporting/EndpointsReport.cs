@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text.Json;
 using LiveAspire.AppHost.Local;
-using LiveAspire.AppHost.Stores;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -39,19 +36,21 @@ public static class EndpointsReport
     private static async Task WatchAsync(DistributedApplicationModel model, ResourceNotificationService notifications,
         IConfiguration configuration, LocalEnvironment local, CancellationToken stopping)
     {
-        var latest = new ConcurrentDictionary<string, ResourceEvent>(StringComparer.Ordinal);
+        var state = new SystemState(model);
+        var changes = System.Threading.Channels.Channel.CreateUnbounded<bool>(new() { SingleReader = true });
+        state.Changed += () => changes.Writer.TryWrite(true);
+        var watching = state.WatchAsync(notifications, stopping);
         var reported = false;
         string? written = null;
         try
         {
-            await foreach (var change in notifications.WatchAsync(stopping))
+            await foreach (var _ in changes.Reader.ReadAllAsync(stopping))
             {
-                latest[change.ResourceId] = change;
-                if (!reported && !AllHealthy(model, latest.Values))
+                if (!reported && !state.AllHealthy())
                 {
                     continue;
                 }
-                var addresses = Collect(model, latest.Values, configuration, local);
+                var addresses = new SystemAddresses(DashboardAddress(configuration), local.StateDirectory, state.Addresses());
                 var json = JsonSerializer.Serialize(addresses, Json);
                 if (json != written)
                 {
@@ -68,54 +67,8 @@ public static class EndpointsReport
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
         }
+        await watching;
     }
-
-    private static IEnumerable<IResource> Watched(DistributedApplicationModel model)
-        => model.Resources.Where(r => r is ProjectResource or LocalRedisResource or LocalPostgresResource or LocalDatabaseResource);
-
-    private static bool AllHealthy(DistributedApplicationModel model, ICollection<ResourceEvent> events)
-    {
-        foreach (var resource in Watched(model))
-        {
-            var replicas = events.Where(e => e.Resource == resource).ToList();
-            var expected = resource.TryGetLastAnnotation<ReplicaAnnotation>(out var r) ? r.Replicas : 1;
-            if (replicas.Count < expected || replicas.Any(e => e.Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static SystemAddresses Collect(DistributedApplicationModel model, ICollection<ResourceEvent> events, IConfiguration configuration, LocalEnvironment local)
-    {
-        var resources = new List<ResourceAddresses>();
-        foreach (var resource in Watched(model).Where(r => r is not LocalDatabaseResource))
-        {
-            var instances = events.Where(e => e.Resource == resource).OrderBy(e => e.ResourceId, StringComparer.Ordinal).ToList();
-            var endpoint = resource.Annotations.OfType<EndpointAnnotation>().FirstOrDefault()?.AllocatedEndpoint;
-            if (resource is ProjectResource)
-            {
-                var replicas = instances.Select(e =>
-                {
-                    var launcher = PidOf(e.Snapshot);
-                    var url = e.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value?.Split(';')[0];
-                    return new ReplicaAddresses(e.ResourceId, url, launcher is { } l ? ServiceProcess.OwnProcessOf(l) : null, launcher);
-                }).ToList();
-                resources.Add(new ResourceAddresses(resource.Name, endpoint?.UriString, null, replicas));
-            }
-            else
-            {
-                var url = endpoint is null ? null : $"tcp://127.0.0.1:{endpoint.Port.ToString(CultureInfo.InvariantCulture)}";
-                resources.Add(new ResourceAddresses(resource.Name, url, instances.Select(e => PidOf(e.Snapshot)).FirstOrDefault(), []));
-            }
-        }
-        return new SystemAddresses(DashboardAddress(configuration), local.StateDirectory, resources);
-    }
-
-    private static int? PidOf(CustomResourceSnapshot snapshot)
-        => snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value
-           && int.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
 
     /// <summary>The dashboard's address with its login token (the dashboard asks for it once per browser).</summary>
     private static string? DashboardAddress(IConfiguration configuration)

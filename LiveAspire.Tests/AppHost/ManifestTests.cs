@@ -27,7 +27,7 @@ public sealed class ManifestTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        AppHostFixture.TryDelete(_folder);
+        TestSystems.TryDelete(_folder);
         return Task.CompletedTask;
     }
 

@@ -63,9 +63,9 @@ public sealed class WiringTests(AppHostFixture system)
     public async Task RealtimeReachesRedisWithThePassword()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        foreach (var replica in system.App.Orchestrator.GetRunner("realtime").Replicas)
+        foreach (var replica in system.Parts("realtime"))
         {
-            var health = await http.GetFromJsonAsync<JsonElement>(new Uri($"http://127.0.0.1:{replica.Port}/health"));
+            var health = await http.GetFromJsonAsync<JsonElement>(new Uri(replica.Url!, "/health"));
             Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("StackExchange.Redis").GetString());
         }
 
@@ -99,7 +99,7 @@ public sealed class WiringTests(AppHostFixture system)
     public async Task HubAnswersAnAuthenticatedWebSocketThroughTheProxy()
     {
         using var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(system.App, await SystemTokens.NewUserAsync(system.App))}");
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(system, await SystemTokens.NewUserAsync(system))}");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var hub = new UriBuilder(system.Endpoint("realtime")) { Scheme = "ws", Path = "/hubs/live" }.Uri;
         await socket.ConnectAsync(hub, cts.Token);

@@ -1,4 +1,3 @@
-using LiveAspire.AppHost.Hosting;
 using LiveAspire.Realtime;
 using LiveAspire.Realtime.Edge;
 using LiveAspire.Realtime.Hubs;
@@ -29,7 +28,7 @@ public static class InProcessHost
             ["ConnectionStrings:redis"] = stores.ConnectionString("redis"),
             ["ConnectionStrings:livedb"] = stores.ConnectionString("livedb"),
             ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instance}",
-            ["Auth:PublicKeyPem"] = ((ParameterResource)stores.App.GetResource("jwt-signing-key-public")).Value,
+            ["Auth:PublicKeyPem"] = stores.Parameter("jwt-signing-key-public"),
         };
 
     /// <summary>Builds (does not start) a host in the <c>Testing</c> environment, as the test systems run every service.</summary>

@@ -1,48 +1,33 @@
-using LiveAspire.AppHost.Hosting;
+using Aspire.Hosting.Testing;
+using LiveAspire.AppHost.Local;
+using LiveAspire.AppHost.Stores;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace LiveAspire.Tests.Infrastructure;
 
 /// <summary>
 /// The lighter fixture: only the part of the model a test needs (PostgreSQL alone, or one service with its real
-/// dependencies), started by the same orchestrator with its own ports and state folder.
+/// dependencies), built from the AppHost's own resource builders, with its own ports and state folder.
 /// </summary>
-public abstract class PartialSystemFixture : IAsyncLifetime
+public abstract class PartialSystemFixture(IMessageSink diagnostics) : SystemFixture(diagnostics)
 {
-    private readonly string _stateDirectory = TestSystems.NewStateDirectory();
+    protected abstract void Define(IDistributedApplicationBuilder builder, LocalEnvironment local);
 
-    public DistributedApplication App { get; private set; } = null!;
-
-    protected abstract void Define(IDistributedApplicationBuilder builder);
-
-    public async Task InitializeAsync()
+    protected override Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string[] args)
     {
-        var builder = new DistributedApplicationBuilder(o => TestSystems.Apply(o, _stateDirectory));
-        Define(builder);
-        App = builder.Build();
-        await TestSystems.StartOrCleanUpAsync(App, DisposeAsync);
+        var builder = AppHostAssembly.Run(() => DistributedApplicationTestingBuilder.Create(args, TestSystems.Configure));
+        var local = builder.ForThisMachine(args) ?? throw new InvalidOperationException("A test system runs on this machine.");
+        Define(builder, local);
+        return Task.FromResult(builder);
     }
-
-    public async Task DisposeAsync()
-    {
-        if (App is not null)
-        {
-            await App.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(90));
-        }
-        AppHostFixture.TryDelete(_stateDirectory);
-    }
-
-    public string ConnectionString(string resource) =>
-        ((IResourceWithConnectionString)App.GetResource(resource)).ConnectionStringExpression.GetValue();
-
-    public Uri Endpoint(string resource) => new(App.GetResource(resource).GetEndpoint("http").Url);
 }
 
 /// <summary>PostgreSQL with <c>livedb</c>, nothing else.</summary>
-public sealed class PostgresFixture : PartialSystemFixture
+public sealed class PostgresFixture(IMessageSink diagnostics) : PartialSystemFixture(diagnostics)
 {
-    protected override void Define(IDistributedApplicationBuilder builder)
-        => builder.AddPostgres("postgres").AddDatabase("livedb");
+    protected override void Define(IDistributedApplicationBuilder builder, LocalEnvironment local)
+        => builder.AddLocalPostgres("postgres", local).AddLocalDatabase("livedb");
 
     public string LivedbConnectionString => ConnectionString("livedb");
 
@@ -58,7 +43,7 @@ public sealed class PostgresFixture : PartialSystemFixture
     }
 }
 
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
 {
     public const string Name = "postgres";

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using LiveAspire.AppHost.Hosting;
 using LiveAspire.Contracts.Auth;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -17,11 +16,11 @@ public static class SystemTokens
 
     /// <summary>Creates real users in the system's database (the hub and Api check that a token's user exists and is
     /// not revoked) with the seeding code Api uses, and returns their ids.</summary>
-    public static async Task<IReadOnlyList<Guid>> NewUsersAsync(DistributedApplication app, int count = 1)
+    public static async Task<IReadOnlyList<Guid>> NewUsersAsync(SystemFixture system, int count = 1)
     {
-        var connectionString = ((IResourceWithConnectionString)app.GetResource("livedb")).ConnectionStringExpression.GetValue();
+        var connectionString = system.ConnectionString("livedb");
         await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
-        var pem = ((ParameterResource)app.GetResource("jwt-signing-key-private")).Value;
+        var pem = system.Parameter("jwt-signing-key-private");
         var issuer = new LiveAspire.Api.Accounts.AccessTokenIssuer(pem, TimeSpan.FromMinutes(15));
         // Usernames are at most 32 characters: a short random prefix keeps seeded names unique across tests.
         var prefix = $"t{Guid.NewGuid():N}"[..12];
@@ -29,12 +28,12 @@ public static class SystemTokens
         return [.. users.Select(u => u.UserId)];
     }
 
-    public static async Task<Guid> NewUserAsync(DistributedApplication app) => (await NewUsersAsync(app))[0];
+    public static async Task<Guid> NewUserAsync(SystemFixture system) => (await NewUsersAsync(system))[0];
 
-    public static string Mint(DistributedApplication app, Guid userId, int sessionVersion = 1, string role = GlobalRoles.User,
+    public static string Mint(SystemFixture system, Guid userId, int sessionVersion = 1, string role = GlobalRoles.User,
         TimeSpan? lifetime = null)
     {
-        var pem = ((ParameterResource)app.GetResource("jwt-signing-key-private")).Value;
+        var pem = system.Parameter("jwt-signing-key-private");
         // One key object per PEM, kept alive: the token handler caches signature providers by key, and a disposed
         // key in that cache breaks every later token.
         var key = Keys.GetOrAdd(pem, p =>

@@ -1,47 +1,50 @@
-using LiveAspire.AppHost.Hosting;
+using Microsoft.Extensions.Hosting;
 
 namespace LiveAspire.Tests.Infrastructure;
 
-/// <summary>What every test-started system shares: its own folder and port block, Testing, no build, quiet.</summary>
+/// <summary>What every test-started system shares: its own state folder and port block, the Testing environment.</summary>
 public static class TestSystems
 {
+    /// <summary>How long a system may take from start to every part healthy (about 15 s on an idle machine).</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
     public static string NewStateDirectory() => Path.Combine(Path.GetTempPath(), $"liveaspire-test-{Guid.NewGuid():N}");
 
-    public static void Apply(DistributedApplicationOptions options, string stateDirectory)
+    /// <summary>The AppHost's switches for a test system: its own folder and port block.</summary>
+    public static string[] Args(string stateDirectory)
     {
         var (start, end) = TestPorts.NextBlock();
-        options.StateDirectory = stateDirectory;
-        options.PortRangeStart = start;
-        options.PortRangeEnd = end;
-        options.DashboardPort = 0;
-        options.NoBuild = true;
-        options.EnvironmentName = "Testing";
-        options.ConsoleOutput = false;
+        return ["--state-dir", stateDirectory, "--port-range-start", $"{start}", "--port-range-end", $"{end}"];
     }
 
-    /// <summary>Runs AppHost.cs's entry point under <paramref name="hook"/> and returns the application it builds.</summary>
-    public static Task<DistributedApplication> RunAppHostAsync(DistributedApplicationTestingHook hook)
+    /// <summary>Every project runs in the Testing environment (fault hooks honoured, Testing-only routes mapped).</summary>
+    public static void Configure(Aspire.Hosting.DistributedApplicationOptions options, HostApplicationBuilderSettings settings)
     {
-        var entryPoint = typeof(DistributedApplication).Assembly.EntryPoint!;
-        return hook.RunEntryPointAsync(() =>
-        {
-            var result = entryPoint.Invoke(null, entryPoint.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
-            return result as Task ?? Task.CompletedTask;
-        }, TimeSpan.FromSeconds(30));
+        settings.EnvironmentName = "Testing";
+        // The processes' output stays in the system (LogLinesAsync reads it); the test log is for the tests.
+        options.EnableResourceLogging = false;
+        settings.Configuration ??= new();
+        settings.Configuration["Logging:LogLevel:Default"] = "Warning";
+        settings.Configuration["Logging:LogLevel:Aspire.Hosting.Dcp"] = "Error";
+        // Health checks fail while parts start and stop; the harness waits for health itself.
+        settings.Configuration["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None";
     }
 
-    /// <summary>Starts <paramref name="app"/> within the deadline, or stops what did start and rethrows.</summary>
-    public static async Task StartOrCleanUpAsync(DistributedApplication app, Func<Task> cleanUp)
+    internal static void TryDelete(string directory)
     {
-        using var cts = new CancellationTokenSource(AppHostFixture.StartTimeout);
         try
         {
-            await app.StartAsync(cts.Token);
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
-        catch
+        catch (IOException)
         {
-            await cleanUp();
-            throw;
+            // A leftover temp folder is not worth failing a test run over.
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 }

@@ -16,13 +16,13 @@ public sealed class ChannelRoomRulesTests(AppHostFixture system) : RealtimeTestB
     private HttpClient ApiAs(Guid user)
     {
         var api = System.CreateHttpClient("api");
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SystemTokens.Mint(System.App, user));
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SystemTokens.Mint(System, user));
         return api;
     }
 
     private async Task<(Guid Owner, Guid Channel)> NewChannelAsync()
     {
-        var owner = await SystemTokens.NewUserAsync(System.App);
+        var owner = await SystemTokens.NewUserAsync(System);
         using var api = ApiAs(owner);
         var slug = $"ch{Guid.NewGuid():N}"[..16];
         using var response = await api.PostAsJsonAsync("/api/channels", new CreateChannelRequest(slug, "Rules Test", "testing", "", "", null, null, null));
@@ -50,7 +50,7 @@ public sealed class ChannelRoomRulesTests(AppHostFixture system) : RealtimeTestB
     public async Task ModeratorAppointmentTakesEffectOnAnAlreadyOpenConnection()
     {
         var (owner, channel) = await NewChannelAsync();
-        var moderator = await SystemTokens.NewUserAsync(System.App);
+        var moderator = await SystemTokens.NewUserAsync(System);
         var room = $"mod:{channel:D}";
         await using var client = await ConnectAsync(System.Endpoint("realtime"), moderator);
         var errors = new List<LiveHubError>();

@@ -20,7 +20,7 @@ public sealed class HubAuthenticationTests(AppHostFixture system)
 
     private Uri HubUrl => new UriBuilder(system.Endpoint("realtime")) { Scheme = "ws", Path = "/hubs/live" }.Uri;
 
-    private string PublicKeyPem => ((LiveAspire.AppHost.Hosting.ParameterResource)system.App.GetResource("jwt-signing-key-public")).Value;
+    private string PublicKeyPem => system.Parameter("jwt-signing-key-public");
 
     private static string Forge(SigningCredentials credentials, string issuer = TokenClaims.Issuer, string audience = TokenClaims.Audience,
         DateTime? expires = null) => Handler.CreateToken(new SecurityTokenDescriptor
@@ -42,7 +42,7 @@ public sealed class HubAuthenticationTests(AppHostFixture system)
         var other = new SigningCredentials(new ECDsaSecurityKey(otherKey), SecurityAlgorithms.EcdsaSha256);
         return kind switch
         {
-            "expired" => SystemTokens.Mint(system.App, Guid.NewGuid(), lifetime: TimeSpan.FromMinutes(-5)),
+            "expired" => SystemTokens.Mint(system, Guid.NewGuid(), lifetime: TimeSpan.FromMinutes(-5)),
             "other-key" => Forge(other),
             "alg-none" => Base64(new { alg = "none", typ = "JWT" }) + "." + Base64(new
             {
@@ -58,7 +58,7 @@ public sealed class HubAuthenticationTests(AppHostFixture system)
 
     private string ForgeWithSystemKey(string issuer = TokenClaims.Issuer, string audience = TokenClaims.Audience)
     {
-        var pem = ((LiveAspire.AppHost.Hosting.ParameterResource)system.App.GetResource("jwt-signing-key-private")).Value;
+        var pem = system.Parameter("jwt-signing-key-private");
         var key = ECDsa.Create();
         key.ImportFromPem(pem);
         return Forge(new SigningCredentials(new ECDsaSecurityKey(key), SecurityAlgorithms.EcdsaSha256), issuer, audience);
@@ -87,7 +87,7 @@ public sealed class HubAuthenticationTests(AppHostFixture system)
     public async Task ValidTokenInTheHeaderConnects()
     {
         using var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(system.App, await SystemTokens.NewUserAsync(system.App))}");
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(system, await SystemTokens.NewUserAsync(system))}");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         await socket.ConnectAsync(HubUrl, cts.Token);
@@ -98,16 +98,16 @@ public sealed class HubAuthenticationTests(AppHostFixture system)
     [Fact]
     public async Task RevocationNoticeClosesTheUsersOlderConnectionsOnEveryReplica()
     {
-        var users = await SystemTokens.NewUsersAsync(system.App, 2);
+        var users = await SystemTokens.NewUsersAsync(system, 2);
         var user = users[0];
         var runner = system.App.Orchestrator.GetRunner("realtime");
         var clients = new List<CollectingClient>();
         foreach (var replica in runner.Replicas)
         {
-            clients.Add(await LiveClients.ConnectAsync(new Uri($"http://127.0.0.1:{replica.Port}"), () => SystemTokens.Mint(system.App, user, sessionVersion: 1)));
+            clients.Add(await LiveClients.ConnectAsync(new Uri($"http://127.0.0.1:{replica.Port}"), () => SystemTokens.Mint(system, user, sessionVersion: 1)));
         }
-        await using var newer = await LiveClients.ConnectAsync(system.Endpoint("realtime"), () => SystemTokens.Mint(system.App, user, sessionVersion: 2));
-        await using var bystander = await LiveClients.ConnectAsync(system.Endpoint("realtime"), () => SystemTokens.Mint(system.App, users[1], sessionVersion: 1));
+        await using var newer = await LiveClients.ConnectAsync(system.Endpoint("realtime"), () => SystemTokens.Mint(system, user, sessionVersion: 2));
+        await using var bystander = await LiveClients.ConnectAsync(system.Endpoint("realtime"), () => SystemTokens.Mint(system, users[1], sessionVersion: 1));
         await using var rooms = await TestRooms.ConnectAsync(system.ConnectionString("redis"));
         var multiplexer = rooms.Redis;
 

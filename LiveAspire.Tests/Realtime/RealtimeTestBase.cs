@@ -15,13 +15,12 @@ public abstract class RealtimeTestBase(AppHostFixture system) : IAsyncLifetime
     public async Task DisposeAsync() => await Rooms.DisposeAsync();
 
     /// <summary>A replica's own address (bypassing the proxy), to pin a client to it.</summary>
-    protected Uri Replica(int index) =>
-        new($"http://127.0.0.1:{System.App.Orchestrator.GetRunner("realtime").Replicas[index].Port}");
+    protected Uri Replica(int index) => System.Replica("realtime", index);
 
     /// <summary>A connected client of <paramref name="user"/>, or of a new real user.</summary>
     protected async Task<CollectingClient> ConnectAsync(Uri url, Guid? user = null)
     {
-        var id = user ?? await SystemTokens.NewUserAsync(System.App);
-        return await LiveClients.ConnectAsync(url, () => SystemTokens.Mint(System.App, id));
+        var id = user ?? await SystemTokens.NewUserAsync(System);
+        return await LiveClients.ConnectAsync(url, () => SystemTokens.Mint(System, id));
     }
 }

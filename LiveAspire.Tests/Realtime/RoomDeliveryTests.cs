@@ -14,8 +14,8 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : RealtimeTestBase(
         var room = TestRooms.NewStreamRoom();
         await using var a = await ConnectAsync(Replica(0));
         await using var b = await ConnectAsync(Replica(1));
-        Assert.Equal("realtime-0", (await a.Client.PingAsync()).Replica);
-        Assert.Equal("realtime-1", (await b.Client.PingAsync()).Replica);
+        Assert.Equal(System.Part("realtime", 0).Id, (await a.Client.PingAsync()).Replica);
+        Assert.Equal(System.Part("realtime", 1).Id, (await b.Client.PingAsync()).Replica);
         Assert.True((await a.Client.JoinAsync([room]))[room].Recovered);
         Assert.True((await b.Client.JoinAsync([room]))[room].Recovered);
 
@@ -81,7 +81,7 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : RealtimeTestBase(
     public async Task ClientOfflineWhileHundredEventsArePublishedResumesWithAllInOrder()
     {
         var room = TestRooms.NewStreamRoom();
-        var user = await SystemTokens.NewUserAsync(System.App);
+        var user = await SystemTokens.NewUserAsync(System);
         RoomPosition position;
         await using (var first = await ConnectAsync(System.Endpoint("realtime"), user))
         {
@@ -187,7 +187,7 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : RealtimeTestBase(
     [Fact]
     public async Task RoomsTheUserMayNotReadAreRefusedPerRoom()
     {
-        var me = await SystemTokens.NewUserAsync(System.App);
+        var me = await SystemTokens.NewUserAsync(System);
         await using var client = await ConnectAsync(System.Endpoint("realtime"), me);
         var mine = $"user:{me:D}";
         var theirs = $"user:{Guid.NewGuid():D}";

@@ -28,7 +28,7 @@ public sealed class SessionRevocationTests(AppHostFixture system)
 
     private async Task<(string Username, TokenResponse Tokens)> NewLoggedInUserAsync()
     {
-        var id = await SystemTokens.NewUserAsync(system.App);
+        var id = await SystemTokens.NewUserAsync(system);
         await using var db = Npgsql.NpgsqlDataSource.Create(system.ConnectionString("livedb"));
         var username = (string)(await db.CreateCommand($"SELECT username FROM users WHERE id = '{id}'").ExecuteScalarAsync())!;
         return (username, await LoginAsync(username, LiveAspire.Api.Seeding.UserSeeder.DefaultPassword));

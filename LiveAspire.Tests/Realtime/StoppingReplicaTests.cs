@@ -22,7 +22,7 @@ public sealed class StoppingReplicaTests(ApiFixture stores)
     [Fact]
     public async Task AStoppingReplicaRefusesNewHubConnectionsWith503WhileItsClientsLeave()
     {
-        var users = await SystemTokens.NewUsersAsync(stores.App, 2);
+        var users = await SystemTokens.NewUsersAsync(stores, 2);
         var realtime = await InProcessHost.StartRealtimeAsync(InProcessHost.Settings(stores, "realtime-stopping", new()
         {
             // Long enough to look inside; the stubborn client's close ends it early.
@@ -33,7 +33,7 @@ public sealed class StoppingReplicaTests(ApiFixture stores)
         Task<HttpResponseMessage> NegotiateAsync()
         {
             var request = new HttpRequestMessage(HttpMethod.Post, $"{LiveHubContract.Path}/negotiate?negotiateVersion=1");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SystemTokens.Mint(stores.App, users[1]));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SystemTokens.Mint(stores, users[1]));
             return http.SendAsync(request);
         }
         using (var before = await NegotiateAsync())
@@ -42,7 +42,7 @@ public sealed class StoppingReplicaTests(ApiFixture stores)
         }
 
         using var cts = new CancellationTokenSource(InProcessHost.Deadline);
-        var stubborn = await RawHubSocket.ConnectAsync(address, SystemTokens.Mint(stores.App, users[0]), cts.Token);
+        var stubborn = await RawHubSocket.ConnectAsync(address, SystemTokens.Mint(stores, users[0]), cts.Token);
         await stubborn.HandshakeAsync(cts.Token);
         stubborn.StartReading();
         // Answered: the connection is open and registered before the stop begins.
@@ -65,7 +65,7 @@ public sealed class StoppingReplicaTests(ApiFixture stores)
             {
                 Content = new StringContent("{}"),
             };
-            send.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SystemTokens.Mint(stores.App, users[1]));
+            send.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SystemTokens.Mint(stores, users[1]));
             using var sent = await http.SendAsync(send);
             Assert.Equal(HttpStatusCode.NotFound, sent.StatusCode);
             Assert.False(stopping.IsCompleted, "the drain ended before the refusal was seen");

@@ -18,9 +18,9 @@ public sealed class TransportFallbackTests(AppHostFixture system) : RealtimeTest
 
     private async Task<(HttpClient Http, string Token)> NegotiateAsync()
     {
-        var user = await SystemTokens.NewUserAsync(System.App);
+        var user = await SystemTokens.NewUserAsync(System);
         var http = new HttpClient { BaseAddress = Replica(1), Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SystemTokens.Mint(System.App, user));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SystemTokens.Mint(System, user));
         using var negotiate = await http.PostAsync("/hubs/live/negotiate?negotiateVersion=1", null);
         Assert.True(negotiate.IsSuccessStatusCode, $"negotiate answered {(int)negotiate.StatusCode}");
         var body = JsonDocument.Parse(await negotiate.Content.ReadAsStringAsync()).RootElement;

@@ -102,9 +102,9 @@ public sealed class TelemetryHosts : IAsyncLifetime
     private async Task ExerciseRealtimeAsync(WebApplication realtime)
     {
         var address = InProcessHost.AddressOf(realtime);
-        var users = await SystemTokens.NewUsersAsync(_stores.App, 3);
+        var users = await SystemTokens.NewUsersAsync(_stores, 3);
         var publisher = realtime.Services.GetRequiredService<IRoomPublisher>();
-        Task<CollectingClient> ConnectAsync(Guid user) => LiveClients.ConnectAsync(address, () => SystemTokens.Mint(_stores.App, user));
+        Task<CollectingClient> ConnectAsync(Guid user) => LiveClients.ConnectAsync(address, () => SystemTokens.Mint(_stores, user));
 
         // Join (room.resume), publish (room.publish) and hand out (room.dispatch, frames), an ephemeral counter,
         // a catch-up as after a Redis reconnect, and heartbeats (rtt).

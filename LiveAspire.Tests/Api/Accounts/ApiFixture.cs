@@ -1,4 +1,6 @@
-using LiveAspire.AppHost.Hosting;
+using LiveAspire.AppHost;
+using LiveAspire.AppHost.Local;
+using LiveAspire.AppHost.Stores;
 using LiveAspire.Tests.Infrastructure;
 using Npgsql;
 using Xunit;
@@ -9,7 +11,7 @@ namespace LiveAspire.Tests.Api.Accounts;
 /// Api with its real dependencies (Redis, PostgreSQL with livedb, the generated signing key pair), as the AppHost
 /// wires it, plus a subscriber on the revocation channel that is listening before any test runs.
 /// </summary>
-public sealed class ApiFixture : PartialSystemFixture, IAsyncLifetime
+public sealed class ApiFixture(Xunit.Abstractions.IMessageSink diagnostics) : PartialSystemFixture(diagnostics), IAsyncLifetime
 {
     /// <summary>The first admin's password; also a log canary.</summary>
     public const string AdminPassword = "initial-admin-canary-5c1e0b7d";
@@ -19,20 +21,19 @@ public sealed class ApiFixture : PartialSystemFixture, IAsyncLifetime
 
     public RevocationListener Revocations { get; } = new();
 
-    protected override void Define(IDistributedApplicationBuilder builder)
+    protected override void Define(IDistributedApplicationBuilder builder, LocalEnvironment local)
     {
-        var redis = builder.AddRedis("redis");
-        var livedb = builder.AddPostgres("postgres").AddDatabase("livedb");
-        var (signingKey, publicKey) = builder.AddSigningKeyPair("jwt-signing-key");
-        builder.AddProject<Projects.LiveAspire_Api>("api")
+        var redis = builder.AddRedisStore("redis", local);
+        var livedb = builder.AddPostgresDatabase("postgres", "livedb", local);
+        var (signingKey, publicKey) = builder.AddSigningKeyPair("jwt-signing-key", local);
+        builder.AddService<Projects.LiveAspire_Api>("api", local)
             .WithReference(livedb).WithReference(redis)
             .WaitFor(livedb).WaitFor(redis)
             .WithEnvironment("Auth__SigningKeyPem", signingKey)
             .WithEnvironment("Auth__PublicKeyPem", publicKey)
             .WithEnvironment("Auth__InitialAdminPassword", AdminPassword)
-            .WithEnvironment("RateLimits__Login__PermitLimit", $"{RateLimitPermits}")
-            .WithEnvironment("RateLimits__Register__PermitLimit", $"{RateLimitPermits}")
-            .WithHttpHealthCheck("/health");
+            .WithEnvironment("RateLimits__Login__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("RateLimits__Register__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public new async Task InitializeAsync()
@@ -49,7 +50,7 @@ public sealed class ApiFixture : PartialSystemFixture, IAsyncLifetime
 
     public HttpClient CreateClient() => new() { BaseAddress = Endpoint("api"), Timeout = TimeSpan.FromSeconds(30) };
 
-    public string SigningKeyPem => ((ParameterResource)App.GetResource("jwt-signing-key-private")).Value;
+    public string SigningKeyPem => Parameter("jwt-signing-key-private");
 
     public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(ConnectionString("livedb"));
 

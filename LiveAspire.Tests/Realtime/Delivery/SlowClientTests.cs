@@ -65,7 +65,7 @@ public sealed class SlowClientTests(AppHostFixture system) : RealtimeTestBase(sy
     private async Task WithHeldVictimAsync(long total, Func<long, string> typeOf, Func<string, CollectingClient, Task> then)
     {
         var room = TestRooms.NewStreamRoom();
-        var victimUser = await SystemTokens.NewUserAsync(System.App);
+        var victimUser = await SystemTokens.NewUserAsync(System);
         await using var control = await ConnectAsync(Replica(0));
         await control.Client.JoinAsync([room]);
         await File.WriteAllTextAsync(HookFile("arm"), $"wait\ncontext={room} user:{victimUser}");

@@ -20,7 +20,7 @@ public sealed class ConnectionCapTests(EdgeSystemFixture system)
     private EdgeClient From(string address, string? forwardedFor = null) => new(system.Realtime, address, forwardedFor);
 
     private async Task<List<string>> TokensOfNewUsersAsync(int count) =>
-        [.. (await SystemTokens.NewUsersAsync(system.App, count)).Select(system.Mint)];
+        [.. (await SystemTokens.NewUsersAsync(system, count)).Select(system.Mint)];
 
     private static void AssertTooManyConnections(Refusal refusal)
     {

@@ -38,7 +38,7 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         socket.Options.SetRequestHeader("Origin", OriginFor(kind));
-        socket.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(System.App, await SystemTokens.NewUserAsync(System.App))}");
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(System, await SystemTokens.NewUserAsync(System))}");
         using var cts = new CancellationTokenSource(Deadline);
 
         await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(HubUrl, cts.Token));
@@ -51,7 +51,7 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
     {
         using var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Origin", WebOrigin);
-        var token = SystemTokens.Mint(System.App, await SystemTokens.NewUserAsync(System.App));
+        var token = SystemTokens.Mint(System, await SystemTokens.NewUserAsync(System));
         using var cts = new CancellationTokenSource(Deadline);
 
         await socket.ConnectAsync(new UriBuilder(HubUrl) { Query = $"access_token={token}" }.Uri, cts.Token);
@@ -64,7 +64,7 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
     {
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
-        var token = SystemTokens.Mint(System.App, await SystemTokens.NewUserAsync(System.App));
+        var token = SystemTokens.Mint(System, await SystemTokens.NewUserAsync(System));
         using var cts = new CancellationTokenSource(Deadline);
 
         await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(new UriBuilder(HubUrl) { Query = $"access_token={token}" }.Uri, cts.Token));
@@ -94,7 +94,7 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
     public async Task OverThePerUserCapTheUpgradeGets429WithRetryAfter()
     {
         var cap = int.Parse(AppHostFixture.EdgeSettings["Edge__MaxConnectionsPerUser"]);
-        var user = await SystemTokens.NewUserAsync(System.App);
+        var user = await SystemTokens.NewUserAsync(System);
         var url = new UriBuilder(Replica(0)) { Scheme = "ws", Path = LiveHubContract.Path }.Uri;
         var open = new List<ClientWebSocket>();
         using var cts = new CancellationTokenSource(Deadline);
@@ -103,13 +103,13 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
             for (var i = 0; i < cap; i++)
             {
                 var socket = new ClientWebSocket();
-                socket.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(System.App, user)}");
+                socket.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(System, user)}");
                 open.Add(socket);
                 await socket.ConnectAsync(url, cts.Token);
             }
             using var over = new ClientWebSocket();
             over.Options.CollectHttpResponseDetails = true;
-            over.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(System.App, user)}");
+            over.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(System, user)}");
 
             await Assert.ThrowsAsync<WebSocketException>(() => over.ConnectAsync(url, cts.Token));
 
@@ -122,7 +122,7 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
             await Eventually.UntilAsync(async () =>
             {
                 using var again = new ClientWebSocket();
-                again.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(System.App, user)}");
+                again.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(System, user)}");
                 try
                 {
                     await again.ConnectAsync(url, cts.Token);
@@ -150,7 +150,7 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
         var room = TestRooms.NewStreamRoom();
         var control = await ConnectAsync(Replica(0));
         Assert.Null((await control.Client.JoinAsync([room], cancellationToken))[room].Error);
-        var attacker = await RawHubSocket.ConnectAsync(Replica(0), SystemTokens.Mint(System.App, await SystemTokens.NewUserAsync(System.App)), cancellationToken);
+        var attacker = await RawHubSocket.ConnectAsync(Replica(0), SystemTokens.Mint(System, await SystemTokens.NewUserAsync(System)), cancellationToken);
         await attacker.HandshakeAsync(cancellationToken);
         await attacker.SendAsync(RawHubSocket.Invocation("join", LiveHubContract.JoinStream, room["stream:".Length..], null, null), cancellationToken);
         await Eventually.UntilAsync(() => attacker.CompletionsOf("join").Count == 1, "the attacker's join", Deadline);
@@ -286,7 +286,7 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
     public async Task AClientThatNeverCompletesTheHandshakeIsClosed()
     {
         using var cts = new CancellationTokenSource(Deadline);
-        await using var silent = await RawHubSocket.ConnectAsync(Replica(0), SystemTokens.Mint(System.App, await SystemTokens.NewUserAsync(System.App)), cts.Token);
+        await using var silent = await RawHubSocket.ConnectAsync(Replica(0), SystemTokens.Mint(System, await SystemTokens.NewUserAsync(System)), cts.Token);
         var started = global::System.Diagnostics.Stopwatch.StartNew();
         silent.StartReading();
 
@@ -302,7 +302,7 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
         var room = TestRooms.NewStreamRoom();
         await using var control = await ConnectAsync(Replica(0));
         Assert.Null((await control.Client.JoinAsync([room], cts.Token))[room].Error);
-        await using var reader = await RawHubSocket.ConnectSmallBufferAsync(Replica(0), SystemTokens.Mint(System.App, await SystemTokens.NewUserAsync(System.App)), cts.Token);
+        await using var reader = await RawHubSocket.ConnectSmallBufferAsync(Replica(0), SystemTokens.Mint(System, await SystemTokens.NewUserAsync(System)), cts.Token);
         await reader.HandshakeAsync(cts.Token, read: false);
         await reader.SendAsync(RawHubSocket.Invocation("join", LiveHubContract.JoinStream, room["stream:".Length..], null, null), cts.Token);
         var log = System.App.Orchestrator.GetRunner("realtime").Replicas[0].Log;

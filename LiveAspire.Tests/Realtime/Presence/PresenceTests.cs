@@ -25,7 +25,7 @@ public sealed class PresenceTests(AppHostFixture system) : RealtimeTestBase(syst
     public async Task CountsDistinctUsersAndConnectionsWithSeveralConnectionsPerUserAcrossReplicas()
     {
         var room = TestRooms.NewStreamRoom();
-        var users = await SystemTokens.NewUsersAsync(System.App, 2);
+        var users = await SystemTokens.NewUsersAsync(System, 2);
         var (alice, bob) = (users[0], users[1]);
         await using var a0 = await ConnectAsync(Replica(0), alice);
         await using var a0b = await ConnectAsync(Replica(0), alice);
@@ -66,7 +66,7 @@ public sealed class PresenceTests(AppHostFixture system) : RealtimeTestBase(syst
     public async Task ViewersOfAReplicaThatDiedExpireFromTheCount()
     {
         var room = TestRooms.NewStreamRoom();
-        var users = await SystemTokens.NewUsersAsync(System.App, 2);
+        var users = await SystemTokens.NewUsersAsync(System, 2);
         var (alice, bob) = (users[0], users[1]);
         var victim = System.App.Orchestrator.GetRunner("realtime").Replicas[1];
         await using var watcher = await ConnectAsync(Replica(0), alice);
@@ -106,7 +106,7 @@ public sealed class PresenceTests(AppHostFixture system) : RealtimeTestBase(syst
     [Fact]
     public async Task TypingPayloadClaimingAnotherSenderIsDeliveredWithTheRealSender()
     {
-        var users = await SystemTokens.NewUsersAsync(System.App, 3);
+        var users = await SystemTokens.NewUsersAsync(System, 3);
         var (alice, bob, mallory) = (users[0], users[1], users[2]);
         var room = RoomName.DirectMessage(alice, bob).ToString();
         await using var bobClient = await ConnectAsync(Replica(0), bob);
@@ -136,7 +136,7 @@ public sealed class PresenceTests(AppHostFixture system) : RealtimeTestBase(syst
     [Fact]
     public async Task GetPresenceSaysWhoIsOnlineOnAnyReplica()
     {
-        var users = await SystemTokens.NewUsersAsync(System.App, 3);
+        var users = await SystemTokens.NewUsersAsync(System, 3);
         var (asker, online, offline) = (users[0], users[1], users[2]);
         await using var askerClient = await ConnectAsync(Replica(0), asker);
         var onlineClient = await ConnectAsync(Replica(1), online);

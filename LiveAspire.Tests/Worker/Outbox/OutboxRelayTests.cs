@@ -22,8 +22,8 @@ public sealed class OutboxRelayTests(AppHostFixture system) : IAsyncLifetime
 
     private async Task<CollectingClient> JoinAsync(params string[] rooms)
     {
-        var user = await SystemTokens.NewUserAsync(system.App);
-        var client = await LiveClients.ConnectAsync(system.Endpoint("realtime"), () => SystemTokens.Mint(system.App, user));
+        var user = await SystemTokens.NewUserAsync(system);
+        var client = await LiveClients.ConnectAsync(system.Endpoint("realtime"), () => SystemTokens.Mint(system, user));
         await client.Client.JoinAsync(rooms).WaitAsync(TimeSpan.FromSeconds(30));
         return client;
     }
