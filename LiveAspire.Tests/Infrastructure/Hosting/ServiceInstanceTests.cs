@@ -16,3 +16,20 @@ public class ServiceInstanceTests
     public void InstanceIdIsReadFromOpenTelemetryResourceAttributes(string? attributes, string? expected)
         => Assert.Equal(expected, ServiceInstance.ParseInstanceId(attributes));
 }
+
+public class ServiceInstanceIdTests
+{
+    [Theory]
+    [InlineData("service.instance.id=abcd1234", "realtime", "realtime-abcd1234")] // Aspire's bare suffix
+    [InlineData("service.instance.id=realtime-abcd1234", "realtime", "realtime-abcd1234")]
+    [InlineData("service.instance.id=abcd1234", null, "abcd1234")]
+    public void TheIdNamesTheServiceAsTheOrchestratorDoes(string attributes, string? serviceName, string expected)
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_RESOURCE_ATTRIBUTES"] = attributes,
+            ["OTEL_SERVICE_NAME"] = serviceName,
+        }).Build();
+        Assert.Equal(expected, ServiceInstance.FromConfiguration(configuration).Id);
+    }
+}
