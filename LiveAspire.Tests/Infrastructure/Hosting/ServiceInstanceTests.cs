@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using LiveAspire.Infrastructure.Hosting;
 using Xunit;
 
@@ -25,7 +26,7 @@ public class ServiceInstanceIdTests
     [InlineData("service.instance.id=abcd1234", null, "abcd1234")]
     public void TheIdNamesTheServiceAsTheOrchestratorDoes(string attributes, string? serviceName, string expected)
     {
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["OTEL_RESOURCE_ATTRIBUTES"] = attributes,
             ["OTEL_SERVICE_NAME"] = serviceName,
