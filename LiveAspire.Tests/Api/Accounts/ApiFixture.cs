@@ -66,7 +66,7 @@ public sealed class ApiFixture(Xunit.Abstractions.IMessageSink diagnostics) : Pa
     }
 }
 
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)] // it starts a system: never beside another
 public sealed class ApiCollection : ICollectionFixture<ApiFixture>
 {
     public const string Name = "api";
