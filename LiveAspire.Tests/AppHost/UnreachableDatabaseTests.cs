@@ -45,7 +45,9 @@ public sealed class UnreachableDatabaseTests
             Assert.Equal(StartupFailure.ExitCode, api.Snapshot.ExitCode);
 
             // Its output says why in one line (no stack trace), naming the setting and the address it tried.
-            var lines = await LogLinesAsync(app, api.ResourceId, cts.Token);
+            // (The output reaches Aspire's log store a little after the exit is reported.)
+            var lines = await Eventually.GetAsync(() => LogLinesAsync(app, api.ResourceId, cts.Token),
+                l => l?.Any(line => line.Contains("Cannot start", StringComparison.Ordinal)) == true, "api's reason in its output");
             var reason = Assert.Single(lines, l => l.Contains("Cannot start", StringComparison.Ordinal));
             Assert.True(reason.Contains("ConnectionStrings:livedb", StringComparison.Ordinal), reason);
             Assert.True(reason.Contains($"127.0.0.1:{closedPort}", StringComparison.Ordinal), reason);
@@ -74,7 +76,7 @@ public sealed class UnreachableDatabaseTests
         }
     }
 
-    private static async Task<List<string>> LogLinesAsync(DistributedApplication app, string resourceId, CancellationToken cancellationToken)
+    private static async Task<List<string>?> LogLinesAsync(DistributedApplication app, string resourceId, CancellationToken cancellationToken)
     {
         var lines = new List<string>();
         await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(resourceId).WithCancellation(cancellationToken))
