@@ -95,6 +95,11 @@ public abstract class SystemFixture(IMessageSink diagnostics) : IAsyncLifetime
         {
             await App.StartAsync(timeout.Token);
             await Eventually.UntilAsync(State.AllHealthy, $"every part of {GetType().Name} healthy", TestSystems.StartTimeout);
+            // Aspire's health of a replica is its proxy's: each replica must answer on its own address too.
+            foreach (var part in State.Parts.Where(p => p is ProjectResource).SelectMany(p => Parts(p.Name)))
+            {
+                await Eventually.UntilAsync(part.IsHealthyAsync, $"{part.Id} healthy on its own address", TestSystems.StartTimeout);
+            }
             foreach (var resource in App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<IResourceWithConnectionString>())
             {
                 _connectionStrings[resource.Name] = await resource.ConnectionStringExpression.GetValueAsync(timeout.Token) ?? "";
@@ -162,6 +167,22 @@ public abstract class SystemFixture(IMessageSink diagnostics) : IAsyncLifetime
             }
         }
         return lines;
+    }
+
+    /// <summary>
+    /// Wipes Redis's data (FLUSHALL through an admin connection, which the append-only file records too), as a Redis
+    /// that came back without its disk would be: every room's history, sequence and epoch, every session and presence
+    /// key. For tests of what the system does after the loss; the services keep running and stay connected.
+    /// </summary>
+    public async Task WipeRedisAsync(string resource = "redis")
+    {
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(ConnectionString(resource));
+        options.AllowAdmin = true;
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options).WaitAsync(TimeSpan.FromSeconds(30));
+        foreach (var endpoint in admin.GetEndPoints())
+        {
+            await admin.GetServer(endpoint).FlushAllDatabasesAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
     }
 
     /// <summary>A replica's own address, bypassing the proxy (to pin a client to one replica).</summary>

@@ -24,10 +24,71 @@ public sealed partial class SystemPart(DistributedApplication app, SystemState s
     /// <summary>The replica's own address (bypassing the proxy); for a store, null.</summary>
     public Uri? Url => Latest is { } e && SystemState.ReplicaOf(e).Url is { } url ? new Uri(url.Replace("localhost", "127.0.0.1", StringComparison.Ordinal)) : null;
 
-    /// <summary>The process to signal and measure: the service itself, or the store's server. Null while stopped.</summary>
-    public int? Pid => Latest is { } e && IsRunning(e) ? (isProject ? SystemState.ReplicaOf(e).Pid : SystemState.PidOf(e.Snapshot)) : null;
+    /// <summary>
+    /// The process to signal and measure: the service itself, or the store's server. Null while stopped, and for a
+    /// project also while its <c>dotnet run</c> has not started the service yet (seconds on a loaded machine).
+    /// </summary>
+    public int? Pid => Latest is { } e && IsRunning(e) && SystemState.PidOf(e.Snapshot) is { } launcher
+        ? (isProject ? ServiceOf(launcher) : launcher) : null;
 
-    public bool IsHealthy => Latest is { } e && IsRunning(e) && e.Snapshot.HealthStatus == HealthStatus.Healthy;
+    /// <summary>
+    /// Running, healthy in Aspire's eyes, and for a project its own <c>/health</c> answers. Aspire alone is not
+    /// enough for a replica: its health check goes through the proxy, which any other healthy replica answers.
+    /// </summary>
+    public async Task<bool> IsHealthyAsync()
+    {
+        if (Latest is not { } e || !IsRunning(e) || e.Snapshot.HealthStatus != HealthStatus.Healthy)
+        {
+            return false;
+        }
+        if (!isProject)
+        {
+            return true;
+        }
+        if (Pid is null || Url is not { } url)
+        {
+            return false;
+        }
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var response = await Probe.GetAsync(new Uri(url, "/health"), cts.Token);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static readonly HttpClient Probe = new() { Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>The service <c>dotnet run</c> started: its child that is not another <c>dotnet</c> (the project's own
+    /// executable); null until it exists.</summary>
+    private static int? ServiceOf(int launcher)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                && ServiceProcess.ParentOf(pid) == launcher && ExecutableName(pid) is { } name && name != "dotnet")
+            {
+                return pid;
+            }
+        }
+        return null;
+    }
+
+    private static string? ExecutableName(int pid)
+    {
+        try
+        {
+            return Path.GetFileName(new FileInfo($"/proc/{pid}/exe").ResolveLinkTarget(returnFinalTarget: false)?.FullName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Sends SIGTERM (a graceful stop, as a deploy does) and waits until the process has exited.</summary>
     public Task StopAsync(TimeSpan? timeout = null) => SignalAndWaitForExitAsync(SigTerm, timeout);
@@ -48,7 +109,7 @@ public sealed partial class SystemPart(DistributedApplication app, SystemState s
         {
             throw new InvalidOperationException($"Starting {Id} failed: {result.Message}");
         }
-        await Eventually.UntilAsync(() => IsHealthy, $"{Id} healthy again", timeout ?? TestSystems.StartTimeout);
+        await Eventually.UntilAsync(IsHealthyAsync, $"{Id} healthy again (its own /health answering)", timeout ?? TestSystems.StartTimeout);
     }
 
     private async Task SignalAndWaitForExitAsync(int signal, TimeSpan? timeout)

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using LiveAspire.AppHost.Hosting;
-using LiveAspire.AppHost.Orchestration;
+using LiveAspire.AppHost.Local;
+using LiveAspire.AppHost.Stores;
 using LiveAspire.Infrastructure.Redis;
 using LiveAspire.Infrastructure.Rooms;
 using LiveAspire.Realtime;
@@ -12,13 +12,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace LiveAspire.Tests.Realtime;
 
-/// <summary>Redis alone, started by the orchestrator, for a test that takes it down.</summary>
-public sealed class RedisOnlyFixture : PartialSystemFixture
+/// <summary>Redis alone, as the AppHost defines it, for a test that takes it down.</summary>
+public sealed class RedisOnlyFixture(IMessageSink diagnostics) : PartialSystemFixture(diagnostics)
 {
-    protected override void Define(IDistributedApplicationBuilder builder) => builder.AddRedis("redis");
+    protected override void Define(IDistributedApplicationBuilder builder, LocalEnvironment local) => builder.AddRedisStore("redis", local);
 }
 
 /// <summary>
@@ -33,13 +34,12 @@ public sealed class RedisDownAtStartTests(RedisOnlyFixture redis) : IClassFixtur
     [Fact]
     public async Task ARealtimeReplicaStartsWhileRedisIsDownAndSubscribesOnceItIsBack()
     {
-        var server = redis.App.Orchestrator.GetRunner("redis").Replicas[0];
+        var server = redis.Part("redis");
         var connectionString = redis.ConnectionString("redis");
-        server.HoldRestarts();
         try
         {
-            server.Signal(PosixSignals.SigTerm);
-            await Eventually.UntilAsync(() => server.Pid is null, "Redis to stop");
+            // Aspire does not start it again by itself: it stays down until this test starts it.
+            await server.StopAsync();
 
             var started = Stopwatch.StartNew();
             await using var app = await TestApp.StartAsync(Settings(connectionString),
@@ -56,7 +56,7 @@ public sealed class RedisDownAtStartTests(RedisOnlyFixture redis) : IClassFixtur
                 RoomName.Stream(Guid.NewGuid()).ToString(), "test.event", JsonSerializer.SerializeToElement(new { n = 1 })).WaitAsync(TestApp.Deadline));
             Assert.True(publishing.Elapsed < TimeSpan.FromSeconds(2), $"a publish took {publishing.Elapsed} to fail");
 
-            server.ReleaseRestarts();
+            await server.StartAsync();
             await Eventually.UntilAsync(async () => (await HealthAsync(app, null)).GetProperty("StackExchange.Redis").GetString() == "Healthy",
                 "the replica to reconnect by itself");
             await using var probe = await ConnectionMultiplexer.ConnectAsync(connectionString).WaitAsync(TestApp.Deadline);
@@ -70,7 +70,10 @@ public sealed class RedisDownAtStartTests(RedisOnlyFixture redis) : IClassFixtur
         }
         finally
         {
-            server.ReleaseRestarts();
+            if (server.Pid is null)
+            {
+                await server.StartAsync();
+            }
         }
     }
 

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace LiveAspire.Tests.Realtime;
 
-/// <summary>Resume under faults: a pause at the worst moment, a replica killed, Redis restarted.</summary>
+/// <summary>Resume under faults: a pause at the worst moment, a replica killed, Redis restarted, Redis's data lost.</summary>
 [Collection(SystemCollection.Name)]
 public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(system)
 {
@@ -242,5 +242,43 @@ public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(s
         }
         var pidsAfter = services.SelectMany(System.Parts).ToDictionary(p => p.Id, p => p.Pid);
         Assert.Equal(pidsBefore, pidsAfter);
+    }
+
+    [Fact]
+    public async Task RedisThatLostItsDataStartsTheRoomInANewEpochThatLiveAndReturningClientsFollow()
+    {
+        var room = TestRooms.NewStreamRoom();
+        await using var live = await ConnectAsync(Replica(0));
+        await live.Client.JoinAsync([room]);
+        var before = await Rooms.PublishManyAsync(room, 5);
+        await live.WaitForSeqAsync(room, 5);
+
+        await System.WipeRedisAsync();
+
+        // The room's history and numbering are gone: its next event starts a new epoch at seq 1 (docs/events.md).
+        var restarted = await Rooms.PublishAsync(room, 6);
+        Assert.NotEqual(before[0].Epoch, restarted.Epoch);
+        Assert.Equal(1, restarted.Seq);
+
+        // The connected client follows the new epoch by itself (it resets the room, protocol.md); publish until it has.
+        var last = restarted.Seq;
+        await Eventually.UntilAsync(async () =>
+        {
+            last = (await Rooms.PublishAsync(room, 6 + (int)last)).Seq;
+            return live.In(room).Any(e => e.Epoch == restarted.Epoch && e.Seq == last);
+        }, "the live client to receive the new epoch's events");
+        var events = live.In(room).Where(e => e.Seq != LiveHubContract.EphemeralSeq).ToList();
+        LiveClients.AssertExactly([.. events.Where(e => e.Epoch == before[0].Epoch)], 1, 5);
+        var afterLoss = events.Where(e => e.Epoch == restarted.Epoch).ToList();
+        Assert.Equal(events.Count, 5 + afterLoss.Count); // nothing of any third epoch
+        // From where it reset, the new epoch arrives in order, once each, up to the last event published.
+        LiveClients.AssertExactly(afterLoss, afterLoss[0].Seq, last);
+
+        // A client coming back with its old position is told the history is gone, with the room's new position.
+        await using var returning = await ConnectAsync(Replica(1));
+        var result = (await returning.Client.JoinAsync(new Dictionary<string, RoomPosition?> { [room] = new(5, before[0].Epoch) }))[room];
+        Assert.False(result.Recovered);
+        Assert.Equal(restarted.Epoch, result.Epoch);
+        Assert.Equal(last, result.Seq);
     }
 }

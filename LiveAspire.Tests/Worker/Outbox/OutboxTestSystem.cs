@@ -95,7 +95,8 @@ internal sealed class OutboxTestSystem(AppHostFixture system)
     /// <summary>Both Workers healthy, connected, and every partition held by one of them.</summary>
     public async Task WaitForFullRelayAsync()
     {
-        await Eventually.UntilAsync(() => Workers.All(w => w.IsHealthy), "both workers healthy", TimeSpan.FromSeconds(120));
+        await Eventually.UntilAsync(async () => (await Task.WhenAll(Workers.Select(w => w.IsHealthyAsync()))).All(h => h), "both workers healthy",
+            TimeSpan.FromSeconds(120));
         await Eventually.UntilAsync(async () =>
         {
             var sessions = await RelaySessionsAsync();
