@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LiveAspire.AppHost.Reporting;
 
 /// <summary>
-/// Once every store and every replica is healthy, prints the addresses (the dashboard's login address first) and
+/// Once every store and every replica is healthy (each replica answering on its own address), prints the addresses (the dashboard's login address first) and
 /// writes them, with each service's own process id, to <c>{state}/endpoints.json</c>; the file is rewritten whenever
 /// a replica restarts, so it stays true while the system runs.
 /// </summary>
@@ -37,16 +37,17 @@ public static class EndpointsReport
         IConfiguration configuration, LocalEnvironment local, CancellationToken stopping)
     {
         var state = new SystemState(model);
-        var changes = System.Threading.Channels.Channel.CreateUnbounded<bool>(new() { SingleReader = true });
-        state.Changed += () => changes.Writer.TryWrite(true);
         var watching = state.WatchAsync(notifications, stopping);
         var reported = false;
         string? written = null;
+        // Looked at every second, not only on notifications: a replica starts listening (and its service process
+        // appears under dotnet run) after the orchestrator's last word about it.
+        using var ticks = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
-            await foreach (var _ in changes.Reader.ReadAllAsync(stopping))
+            while (await ticks.WaitForNextTickAsync(stopping))
             {
-                if (!reported && !state.AllHealthy())
+                if (!reported && !await state.AllServingAsync(stopping))
                 {
                     continue;
                 }

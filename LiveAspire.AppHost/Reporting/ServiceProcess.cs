@@ -8,19 +8,33 @@ namespace LiveAspire.AppHost.Reporting;
 /// </summary>
 public static class ServiceProcess
 {
-    /// <summary>The first child of <paramref name="wrapperPid"/> (the service), or the wrapper itself when it has none
-    /// (an executable the orchestrator started directly, such as redis-server).</summary>
-    public static int OwnProcessOf(int wrapperPid)
+    /// <summary>
+    /// The service <c>dotnet run</c> (<paramref name="wrapperPid"/>) started: its child that is not another
+    /// <c>dotnet</c> (the project's own executable). Null until it exists, which takes seconds on a loaded machine.
+    /// </summary>
+    public static int? OwnProcessOf(int wrapperPid)
     {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                && ParentOf(pid) == wrapperPid)
+                && ParentOf(pid) == wrapperPid && ExecutableName(pid) is { } name && name != "dotnet")
             {
                 return pid;
             }
         }
-        return wrapperPid;
+        return null;
+    }
+
+    private static string? ExecutableName(int pid)
+    {
+        try
+        {
+            return Path.GetFileName(new FileInfo($"/proc/{pid}/exe").ResolveLinkTarget(returnFinalTarget: false)?.FullName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // gone meanwhile
+        }
     }
 
     /// <summary>The parent process id from <c>/proc/{pid}/stat</c> (the field after the parenthesised name).</summary>

@@ -41,8 +41,53 @@ public sealed class SystemState(DistributedApplicationModel model)
     public IReadOnlyList<ResourceEvent> InstancesOf(string resource)
         => [.. _latest.Values.Where(e => e.Resource.Name == resource).OrderBy(e => e.ResourceId, StringComparer.Ordinal)];
 
-    /// <summary>Every part has as many instances as it should, and each of them is healthy.</summary>
+    /// <summary>Every part has as many instances as it should, and each of them is healthy in the orchestrator's
+    /// eyes (for a replica that is not enough: see <see cref="AllServingAsync"/>).</summary>
     public bool AllHealthy() => Parts.All(p => IsHealthy(p.Name));
+
+    /// <summary>
+    /// <see cref="AllHealthy"/>, and every project replica's own process exists and its own <c>/health</c> answers.
+    /// The orchestrator probes a replicated project through its proxy, which any one healthy replica answers, so it
+    /// reports a replica healthy before that replica listens.
+    /// </summary>
+    public async Task<bool> AllServingAsync(CancellationToken cancellationToken = default)
+    {
+        if (!AllHealthy())
+        {
+            return false;
+        }
+        foreach (var project in Parts.OfType<ProjectResource>())
+        {
+            foreach (var instance in InstancesOf(project.Name))
+            {
+                if (!await IsServingAsync(ReplicaOf(instance), cancellationToken))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>The replica's own process exists and its own <c>/health</c> answers 2xx.</summary>
+    public static async Task<bool> IsServingAsync(ReplicaAddresses replica, CancellationToken cancellationToken = default)
+    {
+        if (replica.Pid is null || replica.Url is not { } url)
+        {
+            return false;
+        }
+        try
+        {
+            using var response = await Probe.GetAsync(new Uri(new Uri(url.Replace("localhost", "127.0.0.1", StringComparison.Ordinal)), "/health"), cancellationToken);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     public bool IsHealthy(string resource)
     {

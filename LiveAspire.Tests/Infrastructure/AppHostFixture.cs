@@ -94,12 +94,8 @@ public abstract class SystemFixture(IMessageSink diagnostics) : IAsyncLifetime
         try
         {
             await App.StartAsync(timeout.Token);
-            await Eventually.UntilAsync(State.AllHealthy, $"every part of {GetType().Name} healthy", TestSystems.StartTimeout);
             // Aspire's health of a replica is its proxy's: each replica must answer on its own address too.
-            foreach (var part in State.Parts.Where(p => p is ProjectResource).SelectMany(p => Parts(p.Name)))
-            {
-                await Eventually.UntilAsync(part.IsHealthyAsync, $"{part.Id} healthy on its own address", TestSystems.StartTimeout);
-            }
+            await Eventually.UntilAsync(() => State.AllServingAsync(), $"every part of {GetType().Name} healthy, each replica on its own address", TestSystems.StartTimeout);
             foreach (var resource in App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<IResourceWithConnectionString>())
             {
                 _connectionStrings[resource.Name] = await resource.ConnectionStringExpression.GetValueAsync(timeout.Token) ?? "";

@@ -29,7 +29,7 @@ public sealed partial class SystemPart(DistributedApplication app, SystemState s
     /// project also while its <c>dotnet run</c> has not started the service yet (seconds on a loaded machine).
     /// </summary>
     public int? Pid => Latest is { } e && IsRunning(e) && SystemState.PidOf(e.Snapshot) is { } launcher
-        ? (isProject ? ServiceOf(launcher) : launcher) : null;
+        ? (isProject ? ServiceProcess.OwnProcessOf(launcher) : launcher) : null;
 
     /// <summary>
     /// Running, healthy in Aspire's eyes, and for a project its own <c>/health</c> answers. Aspire alone is not
@@ -45,49 +45,7 @@ public sealed partial class SystemPart(DistributedApplication app, SystemState s
         {
             return true;
         }
-        if (Pid is null || Url is not { } url)
-        {
-            return false;
-        }
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            using var response = await Probe.GetAsync(new Uri(url, "/health"), cts.Token);
-            return response.IsSuccessStatusCode;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static readonly HttpClient Probe = new() { Timeout = Timeout.InfiniteTimeSpan };
-
-    /// <summary>The service <c>dotnet run</c> started: its child that is not another <c>dotnet</c> (the project's own
-    /// executable); null until it exists.</summary>
-    private static int? ServiceOf(int launcher)
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(dir), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
-                && ServiceProcess.ParentOf(pid) == launcher && ExecutableName(pid) is { } name && name != "dotnet")
-            {
-                return pid;
-            }
-        }
-        return null;
-    }
-
-    private static string? ExecutableName(int pid)
-    {
-        try
-        {
-            return Path.GetFileName(new FileInfo($"/proc/{pid}/exe").ResolveLinkTarget(returnFinalTarget: false)?.FullName);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+        return await SystemState.IsServingAsync(SystemState.ReplicaOf(e));
     }
 
     /// <summary>Sends SIGTERM (a graceful stop, as a deploy does) and waits until the process has exited.</summary>
