@@ -16,16 +16,20 @@ public static class StoreBuilderExtensions
     /// <summary>PostgreSQL 15, as Debian 12 ships it.</summary>
     public const string PostgresImageTag = "15.18";
 
+    /// <summary>Volume names of the published containers: the same whatever folder the AppHost was published from
+    /// (Aspire's default names carry a hash of that path).</summary>
+    public const string RedisVolume = "liveaspire-redis-data", PostgresVolume = "liveaspire-postgres-data";
+
     public static IResourceBuilder<IResourceWithConnectionString> AddRedisStore(this IDistributedApplicationBuilder builder, string name, LocalEnvironment? local)
         => local is null
-            ? builder.AddRedis(name).WithImageTag(RedisImageTag).WithDataVolume().WithPersistence(TimeSpan.FromMinutes(5), 1)
+            ? builder.AddRedis(name).WithImageTag(RedisImageTag).WithDataVolume(RedisVolume).WithPersistence(TimeSpan.FromMinutes(5), 1)
                 .WithArgs(AppendOnly)
             : builder.AddLocalRedis(name, local);
 
     public static IResourceBuilder<IResourceWithConnectionString> AddPostgresDatabase(this IDistributedApplicationBuilder builder,
         string serverName, string databaseName, LocalEnvironment? local)
         => local is null
-            ? builder.AddPostgres(serverName).WithImageTag(PostgresImageTag).WithDataVolume().AddDatabase(databaseName)
+            ? builder.AddPostgres(serverName).WithImageTag(PostgresImageTag).WithDataVolume(PostgresVolume).AddDatabase(databaseName)
             : builder.AddLocalPostgres(serverName, local).AddLocalDatabase(databaseName);
 
     /// <summary>
