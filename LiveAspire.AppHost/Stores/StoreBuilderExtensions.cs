@@ -32,16 +32,24 @@ public static class StoreBuilderExtensions
             ? builder.AddPostgres(serverName).WithImageTag(PostgresImageTag).WithDataVolume(PostgresVolume).AddDatabase(databaseName)
             : builder.AddLocalPostgres(serverName, local).AddLocalDatabase(databaseName);
 
+    /// <summary>The start of the one command Aspire's Redis container runs (<c>/bin/sh -c "..."</c>).</summary>
+    private const string AspireRedisCommand = "redis-server --requirepass $REDIS_PASSWORD";
+
     /// <summary>
-    /// The append-only file, as locally: an acknowledged publish is on disk within a second, not at the next snapshot.
-    /// Aspire's container runs <c>/bin/sh -c "redis-server ..."</c> when published; this adds to that one command.
+    /// As locally: the password in configuration, not on redis-server's command line (Aspire puts it there, where
+    /// <c>ps</c> shows it), and the append-only file on, so an acknowledged publish is on disk within a second. The
+    /// shell hands the configuration to <c>redis-server -</c> through a here-document and execs it, so Redis stays
+    /// the container's first process and gets its stop signal. Aspire's own options (<c>--save</c>) follow.
     /// </summary>
     private static void AppendOnly(CommandLineArgsCallbackContext context)
     {
         var shell = context.Args.IndexOf("-c");
-        if (shell >= 0 && shell + 1 < context.Args.Count && context.Args[shell + 1] is string command)
+        if (shell < 0 || shell + 1 >= context.Args.Count || context.Args[shell + 1] is not string command
+            || !command.StartsWith(AspireRedisCommand, StringComparison.Ordinal))
         {
-            context.Args[shell + 1] = command + " --appendonly yes --appendfsync everysec";
+            throw new InvalidOperationException(
+                $"Aspire's Redis container command is no longer '{AspireRedisCommand} ...'; revisit StoreBuilderExtensions.AppendOnly");
         }
+        context.Args[shell + 1] = $"exec redis-server -{command[AspireRedisCommand.Length..]} --appendonly yes --appendfsync everysec <<EOF\nrequirepass $REDIS_PASSWORD\nEOF\n";
     }
 }
