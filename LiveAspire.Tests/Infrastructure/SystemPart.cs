@@ -49,6 +49,14 @@ public sealed partial class SystemPart(DistributedApplication app, SystemState s
             throw new InvalidOperationException($"Starting {Id} failed: {result.Message}");
         }
         await Eventually.UntilAsync(() => IsHealthy, $"{Id} healthy again", timeout ?? TestSystems.StartTimeout);
+        if (isProject)
+        {
+            // Aspire's health check of a project probes the service's (proxied) address, which another replica may
+            // answer: this replica is up once its own address answers.
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            await Eventually.UntilAsync(async () => Url is { } url && (await http.GetAsync(new Uri(url, "/health"))).IsSuccessStatusCode,
+                $"{Id}'s own address to answer /health", timeout ?? TestSystems.StartTimeout);
+        }
     }
 
     private async Task SignalAndWaitForExitAsync(int signal, TimeSpan? timeout)
