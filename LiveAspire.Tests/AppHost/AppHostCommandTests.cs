@@ -97,7 +97,7 @@ public sealed class AppHostCommandTests
         try
         {
             await using var host = AppHostProcess.Start("--state-dir", state, "--port-range-start", $"{start}",
-                "--port-range-end", $"{end}", "--AppHost:RedisServerPath=/nonexistent/redis-server");
+                "--port-range-end", $"{end - 3}", "--dashboard-port", $"{end - 2}", "--AppHost:RedisServerPath=/nonexistent/redis-server");
             var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
 
             Assert.Equal(1, code);
@@ -119,7 +119,7 @@ public sealed class AppHostCommandTests
         try
         {
             await using var host = AppHostProcess.Start("--state-dir", state, "--port-range-start", $"{start}",
-                "--port-range-end", $"{end}", "--AppHost:PostgresBinDirectory=/nonexistent/bin");
+                "--port-range-end", $"{end - 3}", "--dashboard-port", $"{end - 2}", "--AppHost:PostgresBinDirectory=/nonexistent/bin");
             var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
 
             Assert.Equal(1, code);
@@ -136,6 +136,7 @@ public sealed class AppHostCommandTests
     [Fact]
     public async Task NoFreePortIsOneLineNamingTheBlockAndTheSwitches()
     {
+        var (_, end) = TestPorts.NextBlock();
         var state = TestSystems.NewStateDirectory();
         using var squatter = new TcpListener(System.Net.IPAddress.Loopback, 0);
         squatter.Start();
@@ -143,7 +144,8 @@ public sealed class AppHostCommandTests
         try
         {
             // A block of one port, and another process holds it.
-            await using var host = AppHostProcess.Start("--state-dir", state, "--port-range-start", $"{taken}", "--port-range-end", $"{taken}");
+            await using var host = AppHostProcess.Start("--state-dir", state, "--port-range-start", $"{taken}", "--port-range-end", $"{taken}",
+                "--dashboard-port", $"{end - 2}");
             var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
 
             Assert.Equal(1, code);
@@ -151,6 +153,31 @@ public sealed class AppHostCommandTests
             Assert.Contains($"{taken}-{taken}", error, StringComparison.Ordinal);
             Assert.Contains("--port-range-start", error, StringComparison.Ordinal);
             Assert.Contains("--port-range-end", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            TestSystems.TryDelete(state);
+        }
+    }
+
+    [Fact]
+    public async Task TakenDashboardPortIsOneLineNamingThePortAndTheSwitch()
+    {
+        var (start, end) = TestPorts.NextBlock();
+        var state = TestSystems.NewStateDirectory();
+        using var squatter = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var taken = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        try
+        {
+            await using var host = AppHostProcess.Start("--state-dir", state, "--port-range-start", $"{start}",
+                "--port-range-end", $"{end}", "--dashboard-port", $"{taken}");
+            var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
+
+            Assert.Equal(1, code);
+            var error = AssertOneLineError(host.StandardError);
+            Assert.Contains($"port {taken}", error, StringComparison.Ordinal);
+            Assert.Contains("--dashboard-port", error, StringComparison.Ordinal);
         }
         finally
         {
