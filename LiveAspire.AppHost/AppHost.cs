@@ -1,5 +1,6 @@
 using LiveAspire.AppHost;
 using LiveAspire.AppHost.Local;
+using LiveAspire.AppHost.Publishing;
 using LiveAspire.AppHost.Reporting;
 using LiveAspire.AppHost.Stores;
 
@@ -36,14 +37,15 @@ try
         .WaitFor(api);
 
     var web = builder.AddService<Projects.LiveAspire_Web>("web", local)
-        .WithReference(api).WithReference(realtime)
+        .WithReference(api)
+        .WithRealtimeForBrowsers(realtime)
         .WaitFor(api)
         .WithEnvironment("Auth__PublicKeyPem", publicKey)
         .WithExternalHttpEndpoints();
 
     // Api and Realtime allow the Web origin (CORS and the WebSocket Origin allowlist).
     api.WithReference(web);
-    realtime.WithReference(web);
+    realtime.WithWebOriginFor(web);
 
     builder.AddEndpointsReport(local);
     builder.Build().Run();

@@ -33,6 +33,15 @@ public static class ThisMachine
                 ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
             },
         });
+        // Aspire would start without a dashboard and only log it: say it on one line instead.
+        foreach (var port in new[] { dashboard, dashboard + 1, dashboard + 2 })
+        {
+            if (!PortBlock.IsFree(port))
+            {
+                throw new StartupException(
+                    $"port {port} for the dashboard is taken by another process; choose another with --dashboard-port (the dashboard takes that port and the next two)");
+            }
+        }
         return LocalEnvironment.Create(builder);
     }
 }

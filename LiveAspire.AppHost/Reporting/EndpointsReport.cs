@@ -55,7 +55,10 @@ public static class EndpointsReport
                 var json = JsonSerializer.Serialize(addresses, Json);
                 if (json != written)
                 {
-                    await File.WriteAllTextAsync(Path.Combine(local.StateDirectory, FileName), json, stopping);
+                    // Whole or not at all for a reader: written beside it, then renamed over it.
+                    var path = Path.Combine(local.StateDirectory, FileName);
+                    await File.WriteAllTextAsync(path + ".tmp", json, stopping);
+                    File.Move(path + ".tmp", path, overwrite: true);
                     written = json;
                 }
                 if (!reported)

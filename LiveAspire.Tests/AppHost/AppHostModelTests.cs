@@ -1,88 +1,72 @@
 using System.Net;
 using System.Net.Sockets;
-using LiveAspire.AppHost.Hosting;
-using LiveAspire.AppHost.Orchestration;
+using Aspire.Hosting.Testing;
+using LiveAspire.AppHost.Local;
+using LiveAspire.AppHost.Stores;
 using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
 namespace LiveAspire.Tests.AppHost;
 
-/// <summary>The model AppHost.cs defines is plain data: read it without starting anything.</summary>
+/// <summary>The model AppHost.cs defines for a local run, read without starting anything.</summary>
 public sealed class AppHostModelTests
 {
-    private static async Task<(DistributedApplication App, DistributedApplicationTestingHook Hook)> DefineAsync()
-    {
-        var hook = new DistributedApplicationTestingHook
-        {
-            ConfigureOptions = o => o.StateDirectory = Path.Combine(Path.GetTempPath(), $"liveaspire-model-{Guid.NewGuid():N}"),
-        };
-        var app = await TestSystems.RunAppHostAsync(hook);
-        return (app, hook);
-    }
-
     [Fact]
     public async Task ModelWiresEveryServiceByNameAsDesigned()
     {
-        var (app, hook) = await DefineAsync();
+        var state = TestSystems.NewStateDirectory();
+        var args = TestSystems.Args(state);
         try
         {
-            ProjectResource Project(string name) => (ProjectResource)app.GetResource(name);
-            string[] Names(IEnumerable<object> items) => [.. items.Select(i => ((dynamic)i).Name).Cast<string>().Order()];
+            await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.LiveAspire_AppHost>(args);
+            IResource Get(string name) => builder.Resources.Single(r => r.Name == name);
+            int Replicas(string name) => Get(name).TryGetLastAnnotation<ReplicaAnnotation>(out var r) ? r.Replicas : 1;
+            string[] References(string name) => [.. Get(name).Annotations.OfType<ResourceRelationshipAnnotation>()
+                .Where(a => a.Type == "Reference").Select(a => a.Resource.Name).Distinct().Order()];
+            string[] WaitsFor(string name) => [.. Get(name).Annotations.OfType<WaitAnnotation>().Select(a => a.Resource.Name).Distinct().Order()];
+            EndpointAnnotation Http(string name) => Get(name).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
 
-            Assert.IsType<RedisResource>(app.GetResource("redis"));
-            Assert.Equal("livedb", Assert.IsType<PostgresDatabaseResource>(app.GetResource("livedb")).DatabaseName);
-            Assert.Equal(2, Project("realtime").Replicas);
-            Assert.Equal(2, Project("worker").Replicas); // the outbox relay's standby
-            Assert.All(new[] { "api", "web" }, n => Assert.Equal(1, Project(n).Replicas));
-            Assert.Equal(["livedb", "redis"], Names(Project("api").ConnectionStringReferences));
-            Assert.Equal(["livedb", "redis"], Names(Project("api").WaitsFor));
-            Assert.Equal(["api"], Names(Project("realtime").WaitsFor));
-            Assert.Equal(["api"], Names(Project("worker").WaitsFor));
-            Assert.Equal(["api", "realtime"], Names(Project("web").ServiceReferences));
-            Assert.Contains(Project("realtime").ServiceReferences, r => r.Name == "web"); // origin allowlist
-            Assert.All(new[] { "api", "realtime", "worker", "web" }, n => Assert.Equal("/health", Project(n).HealthCheckPath));
-            Assert.True(Project("web").GetEndpoint("http").IsExternal);
-            Assert.False(Project("worker").GetEndpoint("http").IsExternal);
-            Assert.True(Project("api").Environment.ContainsKey("Auth__SigningKeyPem"));
-            Assert.False(Project("realtime").Environment.ContainsKey("Auth__SigningKeyPem")); // only the issuer signs
+            Assert.IsType<LocalRedisResource>(Get("redis"));
+            Assert.IsType<LocalPostgresResource>(Get("postgres"));
+            Assert.Equal("livedb", Assert.IsType<LocalDatabaseResource>(Get("livedb")).DatabaseName);
+            Assert.Equal(2, Replicas("realtime"));
+            Assert.Equal(2, Replicas("worker")); // the outbox relay's standby
+            Assert.All(new[] { "api", "web" }, n => Assert.Equal(1, Replicas(n)));
+            // Secrets are references too: the private key and the first admin's password reach Api alone.
+            Assert.Equal(["initial-admin-password", "jwt-signing-key-private", "jwt-signing-key-public", "livedb", "redis", "web"], References("api"));
+            Assert.Equal(["api", "jwt-signing-key-public", "livedb", "redis", "web"], References("realtime")); // web: the origin allowlist
+            Assert.Equal(["api", "livedb", "redis"], References("worker"));
+            Assert.Equal(["api", "jwt-signing-key-public", "realtime"], References("web")); // realtime: the address browsers are given
+            Assert.Equal(["livedb", "postgres", "redis"], WaitsFor("api")); // a database waits for its server
+            Assert.All(new[] { "realtime", "worker", "web" }, n => Assert.Equal(["api"], WaitsFor(n)));
+            Assert.All(new[] { "api", "realtime", "worker", "web" }, n => Assert.True(Get(n).TryGetAnnotationsOfType<HealthCheckAnnotation>(out _), $"{n} has no health check"));
+            Assert.True(Http("web").IsExternal);
+            Assert.True(Http("realtime").IsExternal);
+            Assert.False(Http("worker").IsExternal);
+            // A local run hands browsers Realtime's own address; the public-address parameters are for deployments.
+            Assert.DoesNotContain(builder.Resources, r => r.Name is "realtime-public-url" or "web-public-url");
         }
         finally
         {
-            await app.DisposeAsync();
-            hook.Release();
+            TestSystems.TryDelete(state);
         }
     }
 
     [Fact]
-    public void PortAllocatorSkipsAPortAnotherProcessHolds()
+    public void PortBlockSkipsAPortAnotherProcessHolds()
     {
-        // Two neighbouring ports free right now: hold the first, the allocator must hand out the second.
+        // Two neighbouring ports free right now: hold the first, the block must hand out the second.
         var taken = Enumerable.Range(0, 200).Select(i => 29000 + i * 2)
-            .First(p => PortAllocator.IsFree(p) && PortAllocator.IsFree(p + 1));
+            .First(p => PortBlock.IsFree(p) && PortBlock.IsFree(p + 1));
         using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         squatter.Bind(new IPEndPoint(IPAddress.Loopback, taken));
         squatter.Listen(); // what a server holding the port does
-        var allocator = new PortAllocator(taken, taken + 1);
+        var block = new PortBlock(taken, taken + 1);
 
-        var port = allocator.Allocate("test");
-
-        Assert.Equal(taken + 1, port);
-        var error = Assert.Throws<DistributedApplicationException>(() => allocator.Allocate("another"));
-        Assert.Contains("PortRangeStart", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void ReservingATakenFixedPortNamesThePortAndTheSetting()
-    {
-        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        squatter.Listen(); // what a server holding the port does
-        var taken = ((IPEndPoint)squatter.LocalEndPoint!).Port;
-
-        var error = Assert.Throws<DistributedApplicationException>(
-            () => new PortAllocator(20000, 20010).Reserve(taken, "redis.tcp", "the redis port"));
-
-        Assert.Contains($"port {taken}", error.Message, StringComparison.Ordinal);
-        Assert.Contains("the redis port", error.Message, StringComparison.Ordinal);
+        Assert.Equal(taken + 1, block.Next("redis"));
+        var error = Assert.Throws<StartupException>(() => block.Next("postgres"));
+        Assert.Contains("postgres", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"{taken}-{taken + 1}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--port-range-start", error.Message, StringComparison.Ordinal);
     }
 }

@@ -21,7 +21,10 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     public string StandardError { get { lock (_lock) { return _stderr.ToString(); } } }
 
-    public static AppHostProcess Start(params string[] args)
+    public static AppHostProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the AppHost with <paramref name="environment"/> added to the test process's own.</summary>
+    public static AppHostProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         // The AppHost's own build output (its dependencies and runtime config), in the configuration the tests run.
         var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/'))!);
@@ -33,6 +36,10 @@ public sealed class AppHostProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = RepositoryRoot,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {

@@ -10,11 +10,14 @@ public static class TestSystems
 
     public static string NewStateDirectory() => Path.Combine(Path.GetTempPath(), $"liveaspire-test-{Guid.NewGuid():N}");
 
-    /// <summary>The AppHost's switches for a test system: its own folder and port block.</summary>
+    /// <summary>
+    /// The AppHost's switches for a test system: its own folder and port block, the block's last three ports for the
+    /// dashboard (the AppHost refuses to start when they are taken, even where the harness runs no dashboard).
+    /// </summary>
     public static string[] Args(string stateDirectory)
     {
         var (start, end) = TestPorts.NextBlock();
-        return ["--state-dir", stateDirectory, "--port-range-start", $"{start}", "--port-range-end", $"{end}"];
+        return ["--state-dir", stateDirectory, "--port-range-start", $"{start}", "--port-range-end", $"{end - 3}", "--dashboard-port", $"{end - 2}"];
     }
 
     /// <summary>Every project runs in the Testing environment (fault hooks honoured, Testing-only routes mapped).</summary>
