@@ -18,7 +18,7 @@ public static class Scenarios
     {
         var n = options.Int("connections-n", options.Int("n", 2000));
         var procs = options.Int("procs", (n + SocketsPerProcess - 1) / SocketsPerProcess);
-        var pid = target.RealtimePid ?? throw new ArgumentException("connections needs the Realtime pid (--realtime-pid) to read its RSS");
+        var pid = target.RealtimePid ?? throw new ArgumentException("connections needs the Realtime process id to read its RSS (endpoints.json gives none)");
         var settle = TimeSpan.FromSeconds(options.Int("settle", 10));
         var warmup = options.Int("warmup", 200);
         var tokens = await target.SeedTokensAsync(n);
