@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test (unit, integration against real Redis and PostgreSQL started by the test harness, and the
-# AppHost as a process) after installing what is missing and building once. Extra arguments go to dotnet test
-# (for example --filter "FullyQualifiedName~Wiring").
+# Runs every test (unit, integration against real Redis and PostgreSQL started through the Aspire AppHost with
+# Aspire.Hosting.Testing, browser tests in Chromium, and the AppHost as a process) after installing what is missing
+# and building once. Extra arguments go to dotnet test (for example --filter "FullyQualifiedName~Wiring").
+# The first run restores about 1 GB of packages (Aspire's orchestrator and dashboard among them).
 set -euo pipefail
 cd "$(dirname "$0")"
 source eng/prerequisites.sh
+started=$SECONDS
 
 dotnet build LiveAspire.sln -c Debug --nologo -v q -clp:NoSummary
 
@@ -23,4 +25,5 @@ if [ -n "$trx" ]; then
   failed="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
   echo "tests: ${passed:-0} passed, ${failed:-0} failed"
 fi
+echo "wall time: $(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s (build included)"
 exit $status

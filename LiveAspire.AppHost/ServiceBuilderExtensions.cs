@@ -20,16 +20,5 @@ public static class ServiceBuilderExtensions
             // Aspire turns the query-string redaction of request spans off for local runs; a browser's hub request
             // carries its access token there (docs/realtime.md), and spans go to the dashboard.
             .WithEnvironment("OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_DISABLE_URL_QUERY_REDACTION", "false")
-            .WithEnvironment("OTEL_DOTNET_EXPERIMENTAL_HTTPCLIENT_DISABLE_URL_QUERY_REDACTION", "false")
-            .WithEnvironment(context =>
-            {
-                // The replica's id as the dashboard names it ("realtime-abcd1234", not Aspire's bare suffix): services log
-                // it, presence keys its entries with it, and the Testing-only /replica route answers it. The orchestrator
-                // fills in the template per replica.
-                if (context.ExecutionContext.IsRunMode)
-                {
-                    context.EnvironmentVariables["OTEL_RESOURCE_ATTRIBUTES"] =
-                        $"service.instance.id={name}-{{{{- index .Annotations \"otel-service-instance-id\" -}}}}";
-                }
-            });
+            .WithEnvironment("OTEL_DOTNET_EXPERIMENTAL_HTTPCLIENT_DISABLE_URL_QUERY_REDACTION", "false");
 }

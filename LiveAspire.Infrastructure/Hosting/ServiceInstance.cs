@@ -19,8 +19,12 @@ public sealed class ServiceInstance
     /// <summary>Reads the identity from configuration (environment variables are part of it).</summary>
     public static ServiceInstance FromConfiguration(IConfiguration configuration)
     {
-        var id = ParseInstanceId(configuration["OTEL_RESOURCE_ATTRIBUTES"])
-            ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+        var instance = ParseInstanceId(configuration["OTEL_RESOURCE_ATTRIBUTES"]);
+        // Aspire gives each replica a bare suffix (its dashboard shows "{service.name}-{suffix}"); the id names the
+        // service too, as the dashboard and the orchestrator do ("realtime-abcd1234").
+        var id = instance is null ? $"{Environment.MachineName}-{Environment.ProcessId}"
+            : configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } service && !instance.StartsWith(service + "-", StringComparison.Ordinal)
+                ? $"{service}-{instance}" : instance;
         var startedAt = new DateTimeOffset(Process.GetCurrentProcess().StartTime.ToUniversalTime(), TimeSpan.Zero);
         return new ServiceInstance { Id = id, StartedAt = startedAt };
     }

@@ -15,13 +15,17 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string StandardOutput { get { lock (_lock) { return _stdout.ToString(); } } }
 
     public string StandardError { get { lock (_lock) { return _stderr.ToString(); } } }
 
     public static AppHostProcess Start(params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "LiveAspire.AppHost.dll");
+        // The AppHost's own build output (its dependencies and runtime config), in the configuration the tests run.
+        var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/'))!);
+        var dll = Path.Combine(RepositoryRoot, "LiveAspire.AppHost", "bin", configuration, "net10.0", "LiveAspire.AppHost.dll");
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

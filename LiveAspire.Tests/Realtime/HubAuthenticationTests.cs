@@ -100,11 +100,10 @@ public sealed class HubAuthenticationTests(AppHostFixture system)
     {
         var users = await SystemTokens.NewUsersAsync(system, 2);
         var user = users[0];
-        var runner = system.App.Orchestrator.GetRunner("realtime");
         var clients = new List<CollectingClient>();
-        foreach (var replica in runner.Replicas)
+        foreach (var replica in system.Parts("realtime"))
         {
-            clients.Add(await LiveClients.ConnectAsync(new Uri($"http://127.0.0.1:{replica.Port}"), () => SystemTokens.Mint(system, user, sessionVersion: 1)));
+            clients.Add(await LiveClients.ConnectAsync(replica.Url!, () => SystemTokens.Mint(system, user, sessionVersion: 1)));
         }
         await using var newer = await LiveClients.ConnectAsync(system.Endpoint("realtime"), () => SystemTokens.Mint(system, user, sessionVersion: 2));
         await using var bystander = await LiveClients.ConnectAsync(system.Endpoint("realtime"), () => SystemTokens.Mint(system, users[1], sessionVersion: 1));

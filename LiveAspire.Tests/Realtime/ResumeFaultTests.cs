@@ -1,4 +1,3 @@
-using LiveAspire.AppHost.Orchestration;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Infrastructure.Faults;
 using LiveAspire.Infrastructure.Rooms;
@@ -46,11 +45,32 @@ public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(s
         }
     }
 
+    /// <summary>
+    /// A client connected through the proxy (so its reconnects go through it too, to whichever replica is up) that
+    /// landed on <paramref name="replica"/>. The proxy picks the replica: connect until one lands there (bounded).
+    /// </summary>
+    private async Task<CollectingClient> ConnectThroughProxyAsync(SystemPart replica)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var client = await ConnectAsync(System.Endpoint("realtime"));
+            if ((await client.Client.PingAsync()).Replica == replica.Id)
+            {
+                return client;
+            }
+            await client.DisposeAsync();
+        }
+        throw new InvalidOperationException($"20 connections through the proxy, none landed on {replica.Id}");
+    }
+
+    private SystemPart ReplicaOf(PingReply ping) => System.Parts("realtime").Single(p => p.Id == ping.Replica);
+
     [Fact]
     public async Task KillingAReplicaWhilePublishingClientsReconnectThroughTheProxyWithZeroGaps()
     {
         var room = TestRooms.NewStreamRoom();
         var clients = new List<CollectingClient>();
+        SystemPart? victim = null;
         try
         {
             for (var i = 0; i < 4; i++)
@@ -59,9 +79,8 @@ public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(s
                 await client.Client.JoinAsync([room]);
                 clients.Add(client);
             }
-            var runner = System.App.Orchestrator.GetRunner("realtime");
-            var victim = runner.Replicas[0];
-            var restarts = victim.Restarts;
+            // The replica the first client landed on: at least one client must lose its connection.
+            victim = ReplicaOf(await clients[0].Client.PingAsync());
 
             const int total = 200;
             var publishing = Task.Run(async () =>
@@ -73,7 +92,7 @@ public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(s
                 }
             });
             await Eventually.UntilAsync(async () => (await Rooms.History.ReadAsync(room, null)).Seq >= 50, "publishing under way");
-            victim.Kill();
+            await victim.KillAsync();
             await publishing.WaitAsync(TimeSpan.FromSeconds(120));
 
             foreach (var client in clients)
@@ -82,13 +101,17 @@ public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(s
                 LiveClients.AssertExactly(client.In(room), 1, total);
             }
             Assert.Contains(clients, c => c.Client.Counters.Reconnects > 0);
-            await Eventually.UntilAsync(() => victim.Restarts > restarts && victim.Health == HealthStatus.Healthy, "the killed replica back");
         }
         finally
         {
             foreach (var client in clients)
             {
                 await client.DisposeAsync();
+            }
+            // Aspire never restarts a process that exits: the shared system gets its replica back here.
+            if (victim is { Pid: null })
+            {
+                await victim.StartAsync();
             }
         }
     }
@@ -97,21 +120,21 @@ public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(s
     public async Task GracefulShutdownOfAReplicaMovesItsClientsToTheOtherWithoutAGap()
     {
         var room = TestRooms.NewStreamRoom();
-        var runner = System.App.Orchestrator.GetRunner("realtime");
-        var leaving = runner.Replicas[0];
+        var leaving = System.Part("realtime", 0);
         var clients = new List<CollectingClient>();
         var asked = 0;
+        Task stopped = Task.CompletedTask;
         try
         {
             for (var i = 0; i < 3; i++)
             {
-                var client = await ConnectAsync(Replica(0)); // pinned to the replica that stops
+                // On the replica that stops, through the proxy: told to reconnect, they land on the other one.
+                var client = await ConnectThroughProxyAsync(leaving);
                 client.Client.ReconnectRequested += reason => { if (reason == "shutdown") { Interlocked.Increment(ref asked); } };
                 await client.Client.JoinAsync([room]);
                 clients.Add(client);
             }
             const int total = 150;
-            var restarts = leaving.Restarts;
             var publishing = Task.Run(async () =>
             {
                 for (var i = 1; i <= total; i++)
@@ -121,23 +144,29 @@ public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(s
                 }
             });
             await Eventually.UntilAsync(async () => (await Rooms.History.ReadAsync(room, null)).Seq >= 40, "publishing under way");
-            leaving.Signal(PosixSignals.SigTerm);
+            stopped = leaving.StopAsync(); // SIGTERM, as a deploy sends; the drain runs while publishing goes on
             await publishing.WaitAsync(TimeSpan.FromSeconds(120));
+            await stopped;
 
             foreach (var client in clients)
             {
                 await client.WaitForSeqAsync(room, total, TimeSpan.FromSeconds(90));
                 LiveClients.AssertExactly(client.In(room), 1, total);
                 Assert.Equal(LiveAspire.Client.LiveHubState.Connected, client.Client.State);
+                Assert.NotEqual(leaving.Id, (await client.Client.PingAsync()).Replica);
             }
             Assert.Equal(clients.Count, Volatile.Read(ref asked));
-            await Eventually.UntilAsync(() => leaving.Restarts > restarts && leaving.Health == HealthStatus.Healthy, "the stopped replica back");
         }
         finally
         {
             foreach (var client in clients)
             {
                 await client.DisposeAsync();
+            }
+            await stopped.WaitAsync(TimeSpan.FromSeconds(90));
+            if (leaving.Pid is null)
+            {
+                await leaving.StartAsync();
             }
         }
     }
@@ -146,23 +175,23 @@ public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(s
     public async Task RedisRestartedUnderLiveClientsDeliveryResumesWithoutRestartingAnyService()
     {
         var room = TestRooms.NewStreamRoom();
-        var runner = System.App.Orchestrator.GetRunner("realtime");
-        await using var a = await ConnectAsync(new Uri($"http://127.0.0.1:{runner.Replicas[0].Port}"));
-        await using var b = await ConnectAsync(new Uri($"http://127.0.0.1:{runner.Replicas[1].Port}"));
+        await using var a = await ConnectAsync(Replica(0));
+        await using var b = await ConnectAsync(Replica(1));
         await a.Client.JoinAsync([room]);
         await b.Client.JoinAsync([room]);
         var before = await Rooms.PublishManyAsync(room, 10);
         await a.WaitForSeqAsync(room, 10);
         await b.WaitForSeqAsync(room, 10);
-        var serviceRestarts = System.App.Orchestrator.Runners.Where(r => r.Resource is LiveAspire.AppHost.Hosting.ProjectResource)
-            .SelectMany(r => r.Replicas).ToDictionary(r => r.Id, r => r.Restarts);
+        // Nothing restarts a service behind our back any more, so "no service restarted" is: every replica still runs
+        // the process it ran before (a service that exited on the Redis outage would stay down, or come back another).
+        var services = new[] { "api", "realtime", "worker", "web" };
+        var pidsBefore = services.SelectMany(System.Parts).ToDictionary(p => p.Id, p => p.Pid);
+        Assert.All(pidsBefore, p => Assert.NotNull(p.Value));
 
-        var redis = System.App.Orchestrator.GetRunner("redis").Replicas[0];
-        redis.HoldRestarts();
+        var redis = System.Part("redis");
         try
         {
-            redis.Signal(PosixSignals.SigTerm);
-            await Eventually.UntilAsync(() => redis.Pid is null, "Redis to stop");
+            await redis.StopAsync();
 
             // While Redis is down a publish fails fast with the documented retryable error, publishing nothing.
             var started = DateTime.UtcNow;
@@ -183,9 +212,11 @@ public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(s
         }
         finally
         {
-            redis.ReleaseRestarts();
+            if (redis.Pid is null)
+            {
+                await redis.StartAsync();
+            }
         }
-        await Eventually.UntilAsync(() => redis.Health == HealthStatus.Healthy, "Redis back");
 
         // Delivery resumes by itself once the replicas' subscriptions are back; publish until the clients see it.
         long last = 10;
@@ -209,9 +240,7 @@ public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(s
             Assert.All(events.Where(e => e.Seq != LiveHubContract.EphemeralSeq), e => Assert.Equal(before[0].Epoch, e.Epoch));
             LiveClients.AssertExactly(events, 1, last);
         }
-        foreach (var replica in System.App.Orchestrator.Runners.Where(r => r.Resource is LiveAspire.AppHost.Hosting.ProjectResource).SelectMany(r => r.Replicas))
-        {
-            Assert.Equal(serviceRestarts[replica.Id], replica.Restarts);
-        }
+        var pidsAfter = services.SelectMany(System.Parts).ToDictionary(p => p.Id, p => p.Pid);
+        Assert.Equal(pidsBefore, pidsAfter);
     }
 }

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using LiveAspire.AppHost.Hosting;
 using LiveAspire.Contracts.Accounts;
 using LiveAspire.Tests.Infrastructure;
 using Xunit;
@@ -48,8 +47,8 @@ public sealed class SecretsInLogsTests(AppHostFixture system)
         using (await api.GetAsync("/api/me")) { }
 
         var secrets = new[] { canaryPassword, tokens.AccessToken, tokens.RefreshToken, tokens.AccessToken.Split('.')[2], forged.Split('.')[2],
-            ((ParameterResource)system.App.GetResource("redis-password")).Value, ((ParameterResource)system.App.GetResource("postgres-password")).Value };
-        var lines = system.App.Orchestrator.Runners.SelectMany(r => r.Replicas).SelectMany(r => r.Log.GetAfter(0, 100_000)).Select(l => l.Text).ToList();
+            system.Parameter("redis-password"), system.Parameter("postgres-password") };
+        var lines = await system.LogLinesAsync();
         Assert.NotEmpty(lines);
         foreach (var secret in secrets)
         {

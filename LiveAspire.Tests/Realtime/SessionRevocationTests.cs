@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
-using LiveAspire.AppHost.Hosting;
 using LiveAspire.Client;
 using LiveAspire.Contracts.Accounts;
 using LiveAspire.Contracts.Realtime;
@@ -37,9 +36,9 @@ public sealed class SessionRevocationTests(AppHostFixture system)
     private async Task<List<CollectingClient>> ConnectOnEveryReplicaAsync(string token)
     {
         var clients = new List<CollectingClient>();
-        foreach (var replica in system.App.Orchestrator.GetRunner("realtime").Replicas)
+        foreach (var replica in system.Parts("realtime"))
         {
-            clients.Add(await LiveClients.ConnectAsync(new Uri($"http://127.0.0.1:{replica.Port}"), () => token));
+            clients.Add(await LiveClients.ConnectAsync(replica.Url!, () => token));
         }
         return clients;
     }
@@ -94,7 +93,7 @@ public sealed class SessionRevocationTests(AppHostFixture system)
     public async Task GlobalBanClosesTheUsersConnectionsAndRefusesTheirOldToken()
     {
         var (username, tokens) = await NewLoggedInUserAsync();
-        var adminPassword = ((ParameterResource)system.App.GetResource("initial-admin-password")).Value;
+        var adminPassword = system.Parameter("initial-admin-password");
         var admin = await LoginAsync("admin", adminPassword);
         var clients = await ConnectOnEveryReplicaAsync(tokens.AccessToken);
         try
@@ -122,7 +121,7 @@ public sealed class SessionRevocationTests(AppHostFixture system)
     [Fact]
     public async Task AdminAnnouncementReachesTheRoomThroughTheHttpBridge()
     {
-        var adminPassword = ((ParameterResource)system.App.GetResource("initial-admin-password")).Value;
+        var adminPassword = system.Parameter("initial-admin-password");
         var admin = await LoginAsync("admin", adminPassword);
         var (_, viewer) = await NewLoggedInUserAsync();
         var room = TestRooms.NewStreamRoom();

@@ -34,12 +34,12 @@ namespace LiveAspire.Tests.Telemetry;
 /// shed and a reliable one overflowed (the <c>outbox-hold</c> hook), heartbeats, a revocation, an outbox relay, the
 /// schema migration, a login and a refresh, and a page render while Api cannot be reached.
 /// </summary>
-public sealed class TelemetryHosts : IAsyncLifetime
+public sealed class TelemetryHosts(Xunit.Abstractions.IMessageSink diagnostics) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private const int OutboxCapacity = 32;
 
-    private readonly ApiFixture _stores = new();
+    private readonly ApiFixture _stores = new(diagnostics);
     private readonly List<WebApplication> _hosts = [];
     private readonly string _faults = Path.Combine(Path.GetTempPath(), $"liveaspire-telemetry-{Guid.NewGuid():N}");
 

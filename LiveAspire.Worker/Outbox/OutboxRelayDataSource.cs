@@ -17,6 +17,12 @@ public sealed class OutboxRelayDataSource : IAsyncDisposable
         builder.ConnectionStringBuilder.ApplicationName = instance.Id;
         // Notices a dead server (or a half-open connection) while waiting for notifications.
         builder.ConnectionStringBuilder.KeepAlive = 10;
+        // The relay polls every second and tries the standby's locks twice a second: traced, each poll would be a
+        // trace of its own and bury everything else in the trace view. Only its work inside an outbox.relay span (a
+        // batch that has rows) is traced.
+        builder.ConfigureTracing(tracing => tracing
+            .ConfigureCommandFilter(_ => System.Diagnostics.Activity.Current is not null)
+            .ConfigureBatchFilter(_ => System.Diagnostics.Activity.Current is not null));
         Value = builder.Build();
     }
 

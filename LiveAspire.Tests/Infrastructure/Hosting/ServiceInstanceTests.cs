@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using LiveAspire.Infrastructure.Hosting;
 using Xunit;
 
@@ -15,4 +16,21 @@ public class ServiceInstanceTests
     [InlineData(null, null)]
     public void InstanceIdIsReadFromOpenTelemetryResourceAttributes(string? attributes, string? expected)
         => Assert.Equal(expected, ServiceInstance.ParseInstanceId(attributes));
+}
+
+public class ServiceInstanceIdTests
+{
+    [Theory]
+    [InlineData("service.instance.id=abcd1234", "realtime", "realtime-abcd1234")] // Aspire's bare suffix
+    [InlineData("service.instance.id=realtime-abcd1234", "realtime", "realtime-abcd1234")]
+    [InlineData("service.instance.id=abcd1234", null, "abcd1234")]
+    public void TheIdNamesTheServiceAsTheOrchestratorDoes(string attributes, string? serviceName, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_RESOURCE_ATTRIBUTES"] = attributes,
+            ["OTEL_SERVICE_NAME"] = serviceName,
+        }).Build();
+        Assert.Equal(expected, ServiceInstance.FromConfiguration(configuration).Id);
+    }
 }

@@ -305,9 +305,8 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
         await using var reader = await RawHubSocket.ConnectSmallBufferAsync(Replica(0), SystemTokens.Mint(System, await SystemTokens.NewUserAsync(System)), cts.Token);
         await reader.HandshakeAsync(cts.Token, read: false);
         await reader.SendAsync(RawHubSocket.Invocation("join", LiveHubContract.JoinStream, room["stream:".Length..], null, null), cts.Token);
-        var log = System.App.Orchestrator.GetRunner("realtime").Replicas[0].Log;
-        int SlowReaders() => log.GetAfter(0, 100_000).Count(l => l.Text.Contains("dropped as a slow reader", StringComparison.Ordinal));
-        var before = SlowReaders();
+        async Task<int> SlowReadersAsync() => (await System.LogLinesAsync()).Count(l => l.Contains("dropped as a slow reader", StringComparison.Ordinal));
+        var before = await SlowReadersAsync();
 
         // About 8 MB of events, far more than the socket buffers and the transport's 64 KiB hold for a client that
         // reads nothing; the control client must get every one, in order, while the reader stalls.
@@ -320,7 +319,7 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
         await control.WaitForSeqAsync(room, count, TimeSpan.FromSeconds(60));
         LiveClients.AssertExactly(control.In(room), 1, count);
 
-        await Eventually.UntilAsync(() => SlowReaders() > before, "the replica to drop the slow reader", TimeSpan.FromSeconds(30));
+        await Eventually.UntilAsync(async () => await SlowReadersAsync() > before, "the replica to drop the slow reader", TimeSpan.FromSeconds(30));
         reader.StartReading();
         await reader.Closed.WaitAsync(TimeSpan.FromSeconds(30));
         var events = reader.CallsOf(nameof(ILiveClient.Events)).Sum(a => a[0].GetArrayLength());

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LiveAspire.AppHost.Orchestration;
 using LiveAspire.Client;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Infrastructure.Rooms;
@@ -68,7 +67,7 @@ public sealed class PresenceTests(AppHostFixture system) : RealtimeTestBase(syst
         var room = TestRooms.NewStreamRoom();
         var users = await SystemTokens.NewUsersAsync(System, 2);
         var (alice, bob) = (users[0], users[1]);
-        var victim = System.App.Orchestrator.GetRunner("realtime").Replicas[1];
+        var victim = System.Part("realtime", 1);
         await using var watcher = await ConnectAsync(Replica(0), alice);
         var onVictim = new List<CollectingClient>
         {
@@ -76,7 +75,6 @@ public sealed class PresenceTests(AppHostFixture system) : RealtimeTestBase(syst
             await ConnectAsync(Replica(1), bob),
             await ConnectAsync(Replica(1), bob),
         };
-        var restarts = victim.Restarts;
         try
         {
             await watcher.Client.JoinAsync([room]);
@@ -86,8 +84,9 @@ public sealed class PresenceTests(AppHostFixture system) : RealtimeTestBase(syst
             }
             await WaitForCountAsync(watcher, room, 2, 4);
 
-            victim.HoldRestarts(); // stays down until released: its clients cannot come back and rejoin meanwhile
-            victim.Kill();
+            // Stays down until this test starts it again: its clients (pinned to its address) cannot come back and
+            // rejoin meanwhile.
+            await victim.KillAsync();
 
             // Nothing said goodbye: the dead replica's entries go when their lease (15 s) runs out.
             await WaitForCountAsync(watcher, room, 1, 1, TimeSpan.FromSeconds(45));
@@ -98,9 +97,11 @@ public sealed class PresenceTests(AppHostFixture system) : RealtimeTestBase(syst
             {
                 await client.DisposeAsync();
             }
-            victim.ReleaseRestarts();
+            if (victim.Pid is null)
+            {
+                await victim.StartAsync();
+            }
         }
-        await Eventually.UntilAsync(() => victim.Restarts > restarts && victim.Health == HealthStatus.Healthy, "the killed replica back");
     }
 
     [Fact]

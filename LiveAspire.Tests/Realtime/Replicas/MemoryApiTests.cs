@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using LiveAspire.AppHost.Orchestration;
 using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
@@ -33,27 +32,28 @@ public sealed class MemoryApiTests(AppHostFixture system) : RealtimeTestBase(sys
     [Fact]
     public async Task ForcedCollectionRouteDoesNotExistOutsideTesting()
     {
-        // The same Realtime build with the same settings as replica 0, but in Production and on a port of its own.
-        var runner = (ProjectRunner)System.App.Orchestrator.GetRunner("realtime");
-        var replica = (ProjectReplica)runner.Replicas[0];
-        var port = FreePort();
-        var (fileName, arguments) = runner.Executable();
-        var info = new ProcessStartInfo(fileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
+        // The same Realtime build with the same settings as replica 0 (its own command line, working folder and
+        // environment, read from the running service), but in Production and on a port of its own.
+        var pid = System.Part("realtime", 0).Pid ?? throw new InvalidOperationException("replica 0 is not running");
+        var command = ProcFields(pid, "cmdline");
+        var info = new ProcessStartInfo(command[0])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = new DirectoryInfo($"/proc/{pid}/cwd").ResolveLinkTarget(returnFinalTarget: true)!.FullName,
+        };
+        foreach (var argument in command.Skip(1))
         {
             info.ArgumentList.Add(argument);
         }
-        foreach (var (key, value) in runner.BuildEnvironment(replica))
+        info.Environment.Clear();
+        foreach (var variable in ProcFields(pid, "environ"))
         {
-            if (value is null)
-            {
-                info.Environment.Remove(key);
-            }
-            else
-            {
-                info.Environment[key] = value;
-            }
+            var equals = variable.IndexOf('=', StringComparison.Ordinal);
+            info.Environment[variable[..equals]] = variable[(equals + 1)..];
         }
+        var port = FreePort();
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
@@ -88,6 +88,10 @@ public sealed class MemoryApiTests(AppHostFixture system) : RealtimeTestBase(sys
             await process.WaitForExitAsync().WaitAsync(Deadline);
         }
     }
+
+    /// <summary>A process's NUL-separated <c>/proc</c> file (<c>cmdline</c>, <c>environ</c>) as its fields.</summary>
+    private static string[] ProcFields(int pid, string file)
+        => File.ReadAllText($"/proc/{pid}/{file}").Split('\0', StringSplitOptions.RemoveEmptyEntries);
 
     private static int FreePort()
     {

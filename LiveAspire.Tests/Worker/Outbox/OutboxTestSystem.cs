@@ -1,5 +1,4 @@
 using LiveAspire.Api.Data;
-using LiveAspire.AppHost.Orchestration;
 using LiveAspire.Infrastructure.Outbox;
 using LiveAspire.Infrastructure.Rooms;
 using LiveAspire.Tests.Infrastructure;
@@ -90,12 +89,13 @@ internal sealed class OutboxTestSystem(AppHostFixture system)
         return names;
     }
 
-    public IReadOnlyList<ProcessReplica> Workers => system.App.Orchestrator.GetRunner("worker").Replicas;
+    /// <summary>The Worker replicas; a part's <see cref="SystemPart.Id"/> is its relay session's application name.</summary>
+    public IReadOnlyList<SystemPart> Workers => system.Parts("worker");
 
     /// <summary>Both Workers healthy, connected, and every partition held by one of them.</summary>
     public async Task WaitForFullRelayAsync()
     {
-        await Eventually.UntilAsync(() => Workers.All(w => w.Health == HealthStatus.Healthy), "both workers healthy", TimeSpan.FromSeconds(120));
+        await Eventually.UntilAsync(() => Workers.All(w => w.IsHealthy), "both workers healthy", TimeSpan.FromSeconds(120));
         await Eventually.UntilAsync(async () =>
         {
             var sessions = await RelaySessionsAsync();
@@ -118,7 +118,7 @@ internal sealed class OutboxTestSystem(AppHostFixture system)
     }
 
     /// <summary>Polls for a file at a short interval: a crash hook's window is short, and the test must disarm the
-    /// hook before the restarted (or standby) relay reaches it again.</summary>
+    /// hook before the standby relay reaches it again.</summary>
     public static async Task WaitForFileAsync(string path, string containing, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
