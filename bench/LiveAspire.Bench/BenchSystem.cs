@@ -3,6 +3,8 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using LiveAspire.AppHost.Reporting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace LiveAspire.Bench;
 
@@ -40,7 +42,10 @@ public sealed class BenchSystem : IAsyncDisposable
     {
         var stateDirectory = Path.Combine(Path.GetTempPath(), $"liveaspire-bench-{Guid.NewGuid():N}");
         var portEnd = portStart + 39;
-        string[] args = ["--state-dir", stateDirectory, "--port-range-start", $"{portStart}", "--port-range-end", $"{portEnd}"];
+        // Aspire.Hosting.Testing gives proxied endpoints random ports unless told otherwise; those land in the kernel's
+        // ephemeral range (32768+), where the load's own client sockets come from. Keep the AppHost's block instead.
+        string[] args = ["--state-dir", stateDirectory, "--port-range-start", $"{portStart}", "--port-range-end", $"{portEnd}",
+            "--DcpPublisher:RandomizePorts=false"];
         log.WriteLine($"starting the system (state {stateDirectory}, ports {portStart}..{portEnd})");
         var started = System.Diagnostics.Stopwatch.StartNew();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.LiveAspire_AppHost>(args, (options, settings) =>
@@ -55,6 +60,12 @@ public sealed class BenchSystem : IAsyncDisposable
             // Health checks fail while parts start; the bench waits for health itself.
             settings.Configuration["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None";
         });
+        // Stdout carries the scenarios' JSON lines only: the AppHost's own log goes to stderr, warnings and up (health
+        // checks fail while parts start, and the bench waits for health itself).
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddLogging(logging => logging
+            .AddFilter("Aspire.Hosting", LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         var realtime = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "realtime"));
         // Every load connection comes from 127.0.0.1: lift the per-address cap (a production edge protection) so the
         // benchmark measures delivery, not the cap.
@@ -104,12 +115,15 @@ public sealed class BenchSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Every process this system runs (the services' own and their launchers, the stores), in case the stop fails.
-        var pids = State.Parts.SelectMany(p => State.InstancesOf(p.Name))
+        // Every process this system runs (the services' own and their launchers, the stores), with its start time so a
+        // reused process id is never taken for one of them.
+        var processes = State.Parts.SelectMany(p => State.InstancesOf(p.Name))
             .SelectMany(e => e.Resource is ProjectResource
                 ? SystemState.ReplicaOf(e) is var r ? new[] { r.Pid, r.LauncherPid } : []
                 : [SystemState.PidOf(e.Snapshot)])
-            .OfType<int>().Distinct().ToList();
+            .OfType<int>().Distinct()
+            .Select(pid => (Pid: pid, Started: StartTimeOf(pid))).Where(p => p.Started is not null).ToList();
+        bool IsAlive((int Pid, long? Started) p) => StartTimeOf(p.Pid) == p.Started;
         try
         {
             await _app.StopAsync().WaitAsync(StopTimeout);
@@ -117,20 +131,21 @@ public sealed class BenchSystem : IAsyncDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException or InvalidOperationException)
         {
-            // Make sure nothing this run started outlives it.
             Console.Error.WriteLine($"stopping the system threw {e.GetType().Name}; killing what is left of it");
-            foreach (var pid in pids)
-            {
-                try
-                {
-                    using var process = System.Diagnostics.Process.GetProcessById(pid);
-                    process.Kill(entireProcessTree: true);
-                }
-                catch (Exception k) when (k is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-                {
-                    // Gone already.
-                }
-            }
+            Kill(processes.Where(IsAlive));
+        }
+        // The orchestrator ends the processes after the stop returns: wait for them (bounded), so the next run starts on
+        // a quieter machine with its ports free, and kill what outlives the wait. Nothing this run started outlives it.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (processes.Any(IsAlive) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+        var left = processes.Where(IsAlive).ToList();
+        if (left.Count > 0)
+        {
+            Console.Error.WriteLine($"{left.Count} process(es) of the system outlived the stop by 30 s; killing them");
+            Kill(left);
         }
         await _watching.CancelAsync();
         await _watch;
@@ -146,6 +161,38 @@ public sealed class BenchSystem : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+        }
+    }
+
+    private static void Kill(IEnumerable<(int Pid, long? Started)> processes)
+    {
+        foreach (var (pid, _) in processes)
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+            }
+            catch (Exception k) when (k is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Gone already.
+            }
+        }
+    }
+
+    /// <summary>When the process started (null when there is none by that id, or it has exited and is not yet reaped).</summary>
+    private static long? StartTimeOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // fields[0] is the state (Z: exited, not reaped); fields[19] the start time in clock ticks since boot.
+            return fields[0] == "Z" ? null : long.Parse(fields[19], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
         }
     }
 }

@@ -12,6 +12,13 @@ using LiveAspire.Bench;
 var command = args.Length > 0 ? args[0] : "help";
 var options = Options.Parse(args.Skip(1));
 var log = Console.Error;
+// Stdout carries the scenarios' JSON lines and nothing else: whatever else writes to Console.Out in this process
+// (the AppHost runs in it and prints its addresses once healthy) goes to stderr.
+var results = Console.Out;
+if (command != "worker")
+{
+    Console.SetOut(Console.Error);
+}
 
 if (command == "worker")
 {
@@ -74,8 +81,8 @@ try
         figures["utc"] = started.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         figures["loadavg_1m_before"] = loadBefore;
         figures["loadavg_1m_after"] = LoadAverage();
-        Console.Out.WriteLine(JsonSerializer.Serialize(figures));
-        Console.Out.Flush();
+        results.WriteLine(JsonSerializer.Serialize(figures));
+        results.Flush();
     }
 }
 finally
