@@ -38,29 +38,38 @@ _ = Task.Delay(limit).ContinueWith(_ =>
     Environment.Exit(3);
 }, TaskScheduler.Default);
 
-// --realtime-env "KEY=VALUE;KEY2=VALUE2": settings for the Realtime replicas only (runtime experiments).
-var realtimeEnvironment = (options.String("realtime-env") ?? "")
-    .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-    .Select(pair => pair.Split('=', 2))
-    .Select(kv => kv.Length == 2 ? KeyValuePair.Create(kv[0], kv[1]) : throw new ArgumentException($"--realtime-env: '{kv[0]}' is not KEY=VALUE"))
-    .ToList();
-var replicaIndex = options.Int("replica-index", 0);
-if (new[] { "replica", "realtime-pid", "redis", "livedb", "signing-key-file" }.FirstOrDefault(options.Has) is { } removed)
-{
-    throw new ArgumentException($"--{removed} is gone: target a running system with --endpoints <state>/endpoints.json (bench/README.md)");
-}
 Target target;
-if (options.String("endpoints") is { } endpointsFile)
+try
 {
-    if (realtimeEnvironment.Count > 0)
+    // --realtime-env "KEY=VALUE;KEY2=VALUE2": settings for the Realtime replicas only (runtime experiments).
+    var realtimeEnvironment = (options.String("realtime-env") ?? "")
+        .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(pair => pair.Split('=', 2))
+        .Select(kv => kv.Length == 2 ? KeyValuePair.Create(kv[0], kv[1]) : throw new ArgumentException($"--realtime-env: '{kv[0]}' is not KEY=VALUE"))
+        .ToList();
+    var replicaIndex = options.Int("replica-index", 0);
+    if (new[] { "replica", "realtime-pid", "redis", "livedb", "signing-key-file" }.FirstOrDefault(options.Has) is { } removed)
     {
-        throw new ArgumentException("--realtime-env applies to a system the bench starts, not to a running one (--endpoints)");
+        throw new ArgumentException($"--{removed} is gone: target a running system with --endpoints <state>/endpoints.json (bench/README.md)");
     }
-    target = await Target.FromEndpointsFileAsync(endpointsFile, replicaIndex, log);
+    if (options.String("endpoints") is { } endpointsFile)
+    {
+        if (realtimeEnvironment.Count > 0)
+        {
+            throw new ArgumentException("--realtime-env applies to a system the bench starts, not to a running one (--endpoints)");
+        }
+        target = await Target.FromEndpointsFileAsync(endpointsFile, replicaIndex, log);
+    }
+    else
+    {
+        target = await Target.StartAsync(options.Int("port-start", 32200), replicaIndex, realtimeEnvironment, log);
+    }
 }
-else
+catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or JsonException or FormatException)
 {
-    target = await Target.StartAsync(options.Int("port-start", 32200), replicaIndex, realtimeEnvironment, log);
+    // A wrong option, or a target that is not there (a stale endpoints.json): one line, no stack trace.
+    log.WriteLine($"error: {e.Message}");
+    return 2;
 }
 
 try
