@@ -547,6 +547,7 @@ public static class Scenarios
     {
         var clients = new List<RawClient>(tokens.Count);
         var failed = 0;
+        var errors = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(tokens, new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism }, async (token, _) =>
         {
             var client = new RawClient(hub, token, figures);
@@ -562,8 +563,15 @@ public static class Scenarios
             catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or OperationCanceledException or InvalidOperationException)
             {
                 Interlocked.Increment(ref failed);
+                var reason = e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
+                errors.AddOrUpdate(reason, 1, (_, count) => count + 1);
             }
         });
+        // Why connections failed, the commonest reasons first (stderr: the figures only count them).
+        foreach (var (reason, count) in errors.OrderByDescending(e => e.Value).Take(3))
+        {
+            Console.Error.WriteLine($"connect failed {count} time(s): {reason}");
+        }
         return (clients, failed);
     }
 

@@ -50,8 +50,9 @@ public sealed class Target : IAsyncDisposable
                 LivedbConnectionString = await system.ConnectionStringAsync(DatabaseName),
                 SigningKeyPem = await system.ParameterAsync("jwt-signing-key-private"),
             };
-            log.WriteLine($"system up: {replica.Id} on {target.ReplicaUrl.Authority}, pid {replica.Pid} (launcher pid {replica.LauncherPid})");
             CheckServiceProcess(target.RealtimePid, log);
+            await target.WaitUntilReplicaHealthyAsync(TimeSpan.FromSeconds(120), log);
+            log.WriteLine($"system up: {replica.Id} on {target.ReplicaUrl.Authority}, pid {replica.Pid} (launcher pid {replica.LauncherPid})");
             return target;
         }
         catch
@@ -101,7 +102,43 @@ public sealed class Target : IAsyncDisposable
         };
         log.WriteLine($"target: {replica.Id} on {replicaUrl.Authority}, pid {replica.Pid} (launcher pid {replica.LauncherPid}), state {state}");
         CheckServiceProcess(target.RealtimePid, log);
+        await target.WaitUntilReplicaHealthyAsync(TimeSpan.FromSeconds(30), log);
         return target;
+    }
+
+    /// <summary>
+    /// Until the replica's own <c>/health</c> answers 200. The orchestrator probes a replicated project through its
+    /// proxy, so "every replica healthy" can be reported while the replica the bench targets does not listen yet (seen
+    /// under load: every connection refused right after the system reported healthy).
+    /// </summary>
+    private async Task WaitUntilReplicaHealthyAsync(TimeSpan timeout, TextWriter log)
+    {
+        var health = new Uri(ReplicaUrl, "/health");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string last = "";
+        while (clock.Elapsed < timeout)
+        {
+            try
+            {
+                using var probe = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                using var response = await Http.GetAsync(health, probe.Token);
+                if (response.IsSuccessStatusCode)
+                {
+                    if (clock.Elapsed > TimeSpan.FromSeconds(1))
+                    {
+                        log.WriteLine($"{ReplicaUrl.Authority} answered /health after {clock.Elapsed.TotalSeconds:0.0} s more");
+                    }
+                    return;
+                }
+                last = $"HTTP {(int)response.StatusCode}";
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+            {
+                last = e.Message;
+            }
+            await Task.Delay(250);
+        }
+        throw new InvalidOperationException($"the replica's own {health} did not answer 200 within {timeout.TotalSeconds:0} s ({last})");
     }
 
     /// <summary>Figures are about the service's own process: say so when the pid is gone or is not Realtime's.</summary>
