@@ -13,7 +13,8 @@ namespace LiveAspire.Bench;
 /// Aspire.Hosting.Testing, as the tests' AppHostFixture does: its own state folder under /tmp and its own 40-port
 /// block (below 32768, clear of the load's client sockets), the Testing environment (so <c>POST /replica/gc</c>
 /// exists), and the projects' output of the bench's own build configuration, not rebuilt. Realtime's per-address cap
-/// is lifted, since every load socket comes from 127.0.0.1. Stopped, and its folder deleted, at the end.
+/// is lifted, since every load socket comes from 127.0.0.1; no project exports telemetry. Stopped, and its folder
+/// deleted, at the end.
 /// </summary>
 public sealed class BenchSystem : IAsyncDisposable
 {
@@ -66,6 +67,17 @@ public sealed class BenchSystem : IAsyncDisposable
         builder.Services.AddLogging(logging => logging
             .AddFilter("Aspire.Hosting", LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+        // No telemetry export: the testing builder runs no dashboard, yet Aspire still points every project's OTLP
+        // exporter at one (localhost:4317), so each would serialize and retry batches to nowhere. Issue 9's figures had
+        // no exporter either. (--realtime-env OTEL_EXPORTER_OTLP_ENDPOINT=... puts one back for Realtime.)
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project).WithEnvironment(context =>
+            {
+                context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+                context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_PROTOCOL");
+            });
+        }
         var realtime = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "realtime"));
         // Every load connection comes from 127.0.0.1: lift the per-address cap (a production edge protection) so the
         // benchmark measures delivery, not the cap.
