@@ -16,7 +16,8 @@ until grep -q "warm-up" "$out/fanout.err" 2>/dev/null; do
   if (( SECONDS > deadline )) || ! kill -0 "$bench" 2>/dev/null; then echo "the bench did not reach its warm-up" >&2; exit 1; fi
   sleep 0.5
 done
-pid=$(grep -o "pid [0-9]*" "$out/fanout.err" | head -1 | awk '{print $2}')
+# The service's own process (not its dotnet-run launcher), from the bench's "system up: <replica> on <address>, pid N" line.
+pid=$(grep -o "system up: .*, pid [0-9]*" "$out/fanout.err" | head -1 | grep -o "[0-9]*$")
 sleep 6 # past the 3 s warm-up, into the measured phase
 perf record -F 999 -g -p "$pid" -o "$out/perf.data" -- sleep 8 2> /dev/null
 wait "$bench"

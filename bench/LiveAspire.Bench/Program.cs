@@ -4,13 +4,21 @@ using LiveAspire.Bench;
 
 // LiveAspire.Bench: see bench/README.md. Usage:
 //   LiveAspire.Bench <connections|fanout|rooms|resume|all> [--n N] [--rate R] [--seconds T] [--rooms K] [--per-room M]
-//       [--procs P] [--port-start P] [--realtime-env "K=V;..."]      start an own system (Testing, --no-build)
+//       [--procs P] [--port-start P] [--realtime-env "K=V;..."]      start an own system through the AppHost (Testing, no build)
+//       [--endpoints STATE/endpoints.json]                            or target a running one (./run.sh); secrets from STATE/secrets/
+//       [--replica-index I]                                           which Realtime replica (default 0), by its own address
 //       [--sample-hook CMD]                                           connections: run CMD <pid> <none|n> after each RSS sample
-//       [--replica http://127.0.0.1:PORT --realtime-pid PID --redis CS --livedb CS --signing-key-file F]  or target a running one
 //   LiveAspire.Bench worker --hub ws://... --tokens-file F --from A --count C   (spawned by `connections`)
 var command = args.Length > 0 ? args[0] : "help";
 var options = Options.Parse(args.Skip(1));
 var log = Console.Error;
+// Stdout carries the scenarios' JSON lines and nothing else: whatever else writes to Console.Out in this process
+// (the AppHost runs in it and prints its addresses once healthy) goes to stderr.
+var results = Console.Out;
+if (command != "worker")
+{
+    Console.SetOut(Console.Error);
+}
 
 if (command == "worker")
 {
@@ -31,30 +39,37 @@ _ = Task.Delay(limit).ContinueWith(_ =>
 }, TaskScheduler.Default);
 
 Target target;
-if (options.Has("replica"))
+try
 {
-    target = new Target
-    {
-        ReplicaUrl = new Uri(options.String("replica")!),
-        RealtimePid = options.Has("realtime-pid") ? options.Int("realtime-pid", 0) : null,
-        RedisConnectionString = options.String("redis") ?? throw new ArgumentException("--redis is required with --replica"),
-        LivedbConnectionString = options.String("livedb") ?? throw new ArgumentException("--livedb is required with --replica"),
-        SigningKeyPem = File.ReadAllText(options.String("signing-key-file") ?? throw new ArgumentException("--signing-key-file is required with --replica")),
-    };
-    if (!target.ReplicaUrl.IsLoopback)
-    {
-        throw new ArgumentException("the benchmark targets 127.0.0.1 only");
-    }
-}
-else
-{
-    // --realtime-env "KEY=VALUE;KEY2=VALUE2": settings for the Realtime processes only (runtime experiments).
+    // --realtime-env "KEY=VALUE;KEY2=VALUE2": settings for the Realtime replicas only (runtime experiments).
     var realtimeEnvironment = (options.String("realtime-env") ?? "")
         .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(pair => pair.Split('=', 2))
         .Select(kv => kv.Length == 2 ? KeyValuePair.Create(kv[0], kv[1]) : throw new ArgumentException($"--realtime-env: '{kv[0]}' is not KEY=VALUE"))
         .ToList();
-    target = await Target.StartAsync(options.Int("port-start", 32200), realtimeEnvironment, log);
+    var replicaIndex = options.Int("replica-index", 0);
+    if (new[] { "replica", "realtime-pid", "redis", "livedb", "signing-key-file" }.FirstOrDefault(options.Has) is { } removed)
+    {
+        throw new ArgumentException($"--{removed} is gone: target a running system with --endpoints <state>/endpoints.json (bench/README.md)");
+    }
+    if (options.String("endpoints") is { } endpointsFile)
+    {
+        if (realtimeEnvironment.Count > 0)
+        {
+            throw new ArgumentException("--realtime-env applies to a system the bench starts, not to a running one (--endpoints)");
+        }
+        target = await Target.FromEndpointsFileAsync(endpointsFile, replicaIndex, log);
+    }
+    else
+    {
+        target = await Target.StartAsync(options.Int("port-start", 32200), replicaIndex, realtimeEnvironment, log);
+    }
+}
+catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or JsonException or FormatException)
+{
+    // A wrong option, or a target that is not there (a stale endpoints.json): one line, no stack trace.
+    log.WriteLine($"error: {e.Message}");
+    return 2;
 }
 
 try
@@ -75,8 +90,8 @@ try
         figures["utc"] = started.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         figures["loadavg_1m_before"] = loadBefore;
         figures["loadavg_1m_after"] = LoadAverage();
-        Console.Out.WriteLine(JsonSerializer.Serialize(figures));
-        Console.Out.Flush();
+        results.WriteLine(JsonSerializer.Serialize(figures));
+        results.Flush();
     }
 }
 finally

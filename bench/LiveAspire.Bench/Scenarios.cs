@@ -18,7 +18,7 @@ public static class Scenarios
     {
         var n = options.Int("connections-n", options.Int("n", 2000));
         var procs = options.Int("procs", (n + SocketsPerProcess - 1) / SocketsPerProcess);
-        var pid = target.RealtimePid ?? throw new ArgumentException("connections needs the Realtime pid (--realtime-pid) to read its RSS");
+        var pid = target.RealtimePid ?? throw new ArgumentException("connections needs the Realtime process id to read its RSS (endpoints.json gives none)");
         var settle = TimeSpan.FromSeconds(options.Int("settle", 10));
         var warmup = options.Int("warmup", 200);
         var tokens = await target.SeedTokensAsync(n);
@@ -547,6 +547,7 @@ public static class Scenarios
     {
         var clients = new List<RawClient>(tokens.Count);
         var failed = 0;
+        var errors = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(tokens, new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism }, async (token, _) =>
         {
             var client = new RawClient(hub, token, figures);
@@ -562,8 +563,15 @@ public static class Scenarios
             catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or OperationCanceledException or InvalidOperationException)
             {
                 Interlocked.Increment(ref failed);
+                var reason = e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
+                errors.AddOrUpdate(reason, 1, (_, count) => count + 1);
             }
         });
+        // Why connections failed, the commonest reasons first (stderr: the figures only count them).
+        foreach (var (reason, count) in errors.OrderByDescending(e => e.Value).Take(3))
+        {
+            Console.Error.WriteLine($"connect failed {count} time(s): {reason}");
+        }
         return (clients, failed);
     }
 
