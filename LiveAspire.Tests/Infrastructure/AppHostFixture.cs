@@ -85,7 +85,14 @@ public abstract class SystemFixture(IMessageSink diagnostics) : IAsyncLifetime
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
             // Fault hooks are armed by files in this folder while the system runs (Testing environment only).
-            builder.CreateResourceBuilder(project).WithEnvironment("FaultHooks__Directory", FaultDirectory);
+            builder.CreateResourceBuilder(project).WithEnvironment("FaultHooks__Directory", FaultDirectory)
+                // The testing builder runs no dashboard, yet Aspire points every exporter at one: each process would
+                // serialize and retry telemetry batches to nowhere. Telemetry tests run their own hosts.
+                .WithEnvironment(context =>
+                {
+                    context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+                    context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_PROTOCOL");
+                });
         }
         App = await builder.BuildAsync();
         State = new SystemState(App.Services.GetRequiredService<DistributedApplicationModel>());

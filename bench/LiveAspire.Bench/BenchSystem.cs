@@ -42,12 +42,13 @@ public sealed class BenchSystem : IAsyncDisposable
     public static async Task<BenchSystem> StartAsync(int portStart, IReadOnlyList<KeyValuePair<string, string>> realtimeEnvironment, TextWriter log)
     {
         var stateDirectory = Path.Combine(Path.GetTempPath(), $"liveaspire-bench-{Guid.NewGuid():N}");
-        var portEnd = portStart + 39;
+        var portEnd = portStart + 36;
+        var dashboardPort = portStart + 37; // and the next two: the AppHost refuses to start when they are taken
         // Aspire.Hosting.Testing gives proxied endpoints random ports unless told otherwise; those land in the kernel's
         // ephemeral range (32768+), where the load's own client sockets come from. Keep the AppHost's block instead.
         string[] args = ["--state-dir", stateDirectory, "--port-range-start", $"{portStart}", "--port-range-end", $"{portEnd}",
-            "--DcpPublisher:RandomizePorts=false"];
-        log.WriteLine($"starting the system (state {stateDirectory}, ports {portStart}..{portEnd})");
+            "--dashboard-port", $"{dashboardPort}", "--DcpPublisher:RandomizePorts=false"];
+        log.WriteLine($"starting the system (state {stateDirectory}, ports {portStart}..{portStart + 39})");
         var started = System.Diagnostics.Stopwatch.StartNew();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.LiveAspire_AppHost>(args, (options, settings) =>
         {
@@ -93,7 +94,8 @@ public sealed class BenchSystem : IAsyncDisposable
             system._watch = system.State.WatchAsync(system._app.ResourceNotifications, system._watching.Token);
             using var timeout = new CancellationTokenSource(StartTimeout);
             await system._app.StartAsync(timeout.Token);
-            while (!system.State.AllHealthy())
+            // Each replica answering on its own address, not only its proxy (SystemState.AllServingAsync).
+            while (!await system.State.AllServingAsync(timeout.Token))
             {
                 await Task.Delay(200, timeout.Token);
             }
