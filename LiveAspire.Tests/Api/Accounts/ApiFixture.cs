@@ -48,7 +48,13 @@ public sealed class ApiFixture(Xunit.Abstractions.IMessageSink diagnostics) : Pa
         await base.DisposeAsync();
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = Endpoint("api"), Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>
+    /// Api's own address, not Aspire's proxy in front of it: through the proxy every request would come from the
+    /// proxy's address, and Api's per-client-address limits would count the whole suite as one client.
+    /// </summary>
+    public Uri ApiUrl => Part("api").Url ?? throw new InvalidOperationException("api has no address of its own yet");
+
+    public HttpClient CreateClient() => new() { BaseAddress = ApiUrl, Timeout = TimeSpan.FromSeconds(30) };
 
     public string SigningKeyPem => Parameter("jwt-signing-key-private");
 

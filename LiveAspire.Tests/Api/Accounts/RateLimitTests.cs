@@ -30,7 +30,7 @@ public sealed class RateLimitTests(ApiFixture api)
             }
         },
     })
-    { BaseAddress = api.Endpoint("api"), Timeout = TimeSpan.FromSeconds(30) };
+    { BaseAddress = api.ApiUrl, Timeout = TimeSpan.FromSeconds(30) };
 
     [Fact]
     public async Task LoginRateLimitAnswers429WithRetryAfterPerClientAddress()
