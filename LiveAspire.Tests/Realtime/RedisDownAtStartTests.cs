@@ -27,7 +27,8 @@ public sealed class RedisOnlyFixture(IMessageSink diagnostics) : PartialSystemFi
 /// starts without a long stall, says so in <c>/health</c>, fails publishes at once, and once Redis is back it is
 /// healthy and subscribed to its process-wide channels without a restart.
 /// </summary>
-public sealed class RedisDownAtStartTests(RedisOnlyFixture redis) : IClassFixture<RedisOnlyFixture>
+[Collection(RedisDownAtStartCollection.Name)]
+public sealed class RedisDownAtStartTests(RedisOnlyFixture redis)
 {
     private static readonly string[] StartupChannels = [RedisKeys.RevocationsChannel, RedisKeys.ChannelRolesChannel, RedisKeys.TypingChannel];
 
@@ -102,4 +103,11 @@ public sealed class RedisDownAtStartTests(RedisOnlyFixture redis) : IClassFixtur
         var reply = (RedisResult[])(await probe.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel))!;
         return (long)reply[1];
     }
+}
+
+/// <summary>It starts a system (Redis alone): never beside another collection that does.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RedisDownAtStartCollection : ICollectionFixture<RedisOnlyFixture>
+{
+    public const string Name = "redis-down-at-start";
 }

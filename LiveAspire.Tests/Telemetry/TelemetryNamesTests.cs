@@ -10,7 +10,8 @@ namespace LiveAspire.Tests.Telemetry;
 /// (TelemetryHosts): each name docs/telemetry.md lists is emitted, and each one emitted is listed. Dashboards and
 /// alerts are built on these names, so losing or renaming one must fail here rather than go dark in production.
 /// </summary>
-public sealed partial class TelemetryNamesTests(TelemetryHosts hosts) : IClassFixture<TelemetryHosts>
+[Collection(TelemetryNamesCollection.Name)]
+public sealed partial class TelemetryNamesTests(TelemetryHosts hosts)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
@@ -60,4 +61,11 @@ public sealed partial class TelemetryNamesTests(TelemetryHosts hosts) : IClassFi
     // | `LiveAspire.Realtime` | `room.dispatch` | ...
     [GeneratedRegex(@"^\| `(LiveAspire\.[A-Za-z.]+)` \| `([a-z_.]+)` \|", RegexOptions.Multiline)]
     private static partial Regex Row();
+}
+
+/// <summary>Its hosts start a system (Api's stores): never beside another collection that does.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TelemetryNamesCollection : ICollectionFixture<TelemetryHosts>
+{
+    public const string Name = "telemetry-names";
 }
