@@ -15,6 +15,7 @@ public static class ThisMachine
     /// </summary>
     public static LocalEnvironment? ForThisMachine(this IDistributedApplicationBuilder builder, string[] args)
     {
+        LocalSwitches.Check(args);
         builder.Configuration.AddCommandLine(args, LocalSwitches.Mappings.ToDictionary());
         if (builder.ExecutionContext.IsPublishMode)
         {

@@ -112,6 +112,28 @@ public sealed class AppHostCommandTests
     }
 
     [Fact]
+    public async Task UnknownSwitchIsOneLineNamingItAndTheKnownOnes()
+    {
+        var state = TestSystems.NewStateDirectory();
+        try
+        {
+            // A mistyped --state-dir must not fall back to the default state folder that ./run.sh uses.
+            await using var host = AppHostProcess.Start("--state-dirr", state);
+            var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
+
+            Assert.Equal(1, code);
+            var error = AssertOneLineError(host.StandardError);
+            Assert.Contains("--state-dirr", error, StringComparison.Ordinal);
+            Assert.Contains("--state-dir,", error, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(state));
+        }
+        finally
+        {
+            TestSystems.TryDelete(state);
+        }
+    }
+
+    [Fact]
     public async Task MissingPostgresIsOneLineNamingItAndTheSetting()
     {
         var (start, end) = TestPorts.NextBlock();
