@@ -56,7 +56,7 @@ public sealed partial class LiveHubClient
         return result;
     }
 
-    /// <summary>The room name of a stream, as the hub builds it (DESIGN.md section 4).</summary>
+    /// <summary>The room name of a stream, as the hub builds it (docs/architecture.md section 3).</summary>
     public static string StreamRoom(string streamId) => "stream:" + streamId;
 
     /// <summary>Leaves a room: the server stops sending it and it is not resumed after reconnects.</summary>

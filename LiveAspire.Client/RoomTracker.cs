@@ -14,7 +14,7 @@ internal enum EnvelopeVerdict
 }
 
 /// <summary>
-/// Per-room position ({epoch, lastSeq}) and dedupe: the rules of DESIGN.md section 4 from the client's side.
+/// Per-room position ({epoch, lastSeq}) and dedupe: the rules of docs/architecture.md section 3 from the client's side.
 /// Not thread-safe: <see cref="LiveHubClient"/> calls it under its lock.
 /// <para>A room's position only moves by delivered envelopes, one seq at a time, so the consumer sees each room's
 /// seqs contiguous and in order. An envelope that skips ahead or carries another epoch is dropped and the room is

@@ -27,7 +27,7 @@ public static class Extensions
     public static TBuilder AddRealtimeServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         // No span per Redis command: presence refreshes a lease per online user every few seconds, which would be
-        // thousands of root spans a second in a big room (never per recipient, DESIGN.md). The delivery path's Redis
+        // thousands of root spans a second in a big room (never per recipient, docs/architecture.md). The delivery path's Redis
         // work is traced per room by our own spans (room.publish, room.resume) and catch-ups are counted.
         builder.AddLiveAspireRedisClient(RedisConnectionName, traceCommands: false);
         builder.AddRooms();

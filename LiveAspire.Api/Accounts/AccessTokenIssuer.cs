@@ -10,7 +10,7 @@ namespace LiveAspire.Api.Accounts;
 public sealed record AccessToken(string Token, DateTimeOffset ExpiresAt);
 
 /// <summary>
-/// Signs ES256 access tokens (DESIGN.md section 3): <c>sub</c>, <c>sv</c> (integer), <c>role</c>, <c>name</c>,
+/// Signs ES256 access tokens (docs/architecture.md section 4): <c>sub</c>, <c>sv</c> (integer), <c>role</c>, <c>name</c>,
 /// <c>iss</c>, <c>aud</c>, <c>iat</c>, <c>nbf</c>, <c>exp</c>, <c>jti</c>. Thread-safe; one per process.
 /// </summary>
 public sealed class AccessTokenIssuer

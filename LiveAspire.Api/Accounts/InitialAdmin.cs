@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace LiveAspire.Api.Accounts;
 
-/// <summary>Creates the first admin account on a platform that has none (DESIGN.md section 3: from a generated secret).</summary>
+/// <summary>Creates the first admin account on a platform that has none (docs/architecture.md section 4: from a generated secret).</summary>
 public static partial class InitialAdmin
 {
     public const string Username = "admin";

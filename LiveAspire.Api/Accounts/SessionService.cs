@@ -15,7 +15,7 @@ public sealed record SessionOutcome(TokenResponse? Tokens, string? Error)
 }
 
 /// <summary>
-/// Login, refresh-token rotation with reuse detection, and logout (DESIGN.md section 3). One refresh token per
+/// Login, refresh-token rotation with reuse detection, and logout (docs/architecture.md section 4). One refresh token per
 /// (user, device), stored hashed; rotated tokens are remembered in <c>retired_refresh_tokens</c> until they would
 /// have expired, so a replayed one is recognised and ends that device's session.
 /// </summary>

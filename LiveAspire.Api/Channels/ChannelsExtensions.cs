@@ -13,7 +13,7 @@ public static class ChannelsExtensions
         builder.Services.AddChannelRoles();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OverlayKeyRevoker>();
-        // Stream events leave through the outbox, in the same SaveChanges as the change (DESIGN.md section 4).
+        // Stream events leave through the outbox, in the same SaveChanges as the change (docs/architecture.md section 5).
         builder.AddOutboxWriter();
         return builder;
     }

@@ -1,6 +1,6 @@
 namespace LiveAspire.Contracts.Auth;
 
-/// <summary>Claim names in LiveAspire access tokens (ES256 JWTs issued by Api; DESIGN.md section 3).</summary>
+/// <summary>Claim names in LiveAspire access tokens (ES256 JWTs issued by Api; docs/architecture.md section 4).</summary>
 public static class TokenClaims
 {
     /// <summary>User id (a UUID string).</summary>

@@ -1,7 +1,7 @@
 namespace LiveAspire.Contracts.Realtime;
 
 /// <summary>
-/// How an event may be treated on its way to a client that cannot keep up (DESIGN.md section 4, "Message classes").
+/// How an event may be treated on its way to a client that cannot keep up (docs/architecture.md section 3, "Event classes").
 /// docs/events.md gives each type's class.
 /// </summary>
 public enum EventClass

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace LiveAspire.Contracts.Realtime;
 
 /// <summary>
-/// Every event that reaches a client, whatever its room (DESIGN.md section 4). Clients dedupe by
+/// Every event that reaches a client, whatever its room (docs/architecture.md section 3). Clients dedupe by
 /// <see cref="Id"/> and resume by (<see cref="Epoch"/>, <see cref="Seq"/>).
 /// </summary>
 /// <param name="Id">Stable for the event's whole life: a relayed event keeps its id, so clients can dedupe.</param>

@@ -1,6 +1,6 @@
 namespace LiveAspire.Infrastructure.Channels;
 
-/// <summary>A user's roles in one channel (DESIGN.md section 3). Looked up, never carried in a token.</summary>
+/// <summary>A user's roles in one channel (docs/architecture.md section 4). Looked up, never carried in a token.</summary>
 /// <param name="IsOwner">The channel's performer.</param>
 /// <param name="IsModerator">Appointed by the performer (<c>channel_moderators</c>).</param>
 /// <param name="IsSubscriber">Holds a subscription whose period contains now.</param>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace LiveAspire.Infrastructure.Faults;
 
 /// <summary>
-/// Named points where tests make a process pause or crash, to hit exact failure windows (DESIGN.md section 4).
+/// Named points where tests make a process pause or crash, to hit exact failure windows (docs/architecture.md section 6).
 /// Honoured only in the <c>Testing</c> environment; everywhere else <see cref="HitAsync"/> returns at once and does
 /// no I/O. Two ways to arm a hook:
 /// <list type="bullet">

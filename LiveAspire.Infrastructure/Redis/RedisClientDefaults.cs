@@ -4,7 +4,7 @@ namespace LiveAspire.Infrastructure.Redis;
 
 /// <summary>
 /// The StackExchange.Redis settings every LiveAspire process pins, whatever the connection string or the
-/// <c>Aspire:StackExchange:Redis:ConfigurationOptions</c> section says: the publish guarantees of DESIGN.md section 4
+/// <c>Aspire:StackExchange:Redis:ConfigurationOptions</c> section says: the publish guarantees of docs/architecture.md section 3
 /// ("while Redis is unreachable a publish fails fast", nothing buffered in memory) depend on them.
 /// </summary>
 public static class RedisClientDefaults

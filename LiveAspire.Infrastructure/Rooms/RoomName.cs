@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace LiveAspire.Infrastructure.Rooms;
 
-/// <summary>The kinds of room (DESIGN.md section 4).</summary>
+/// <summary>The kinds of room (docs/architecture.md section 3).</summary>
 public enum RoomKind
 {
     /// <summary><c>stream:{channelId}</c>: a channel's live room (chat, tips, counters).</summary>

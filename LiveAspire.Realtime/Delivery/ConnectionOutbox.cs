@@ -10,7 +10,7 @@ namespace LiveAspire.Realtime.Delivery;
 /// <see cref="EventFrame"/>s (live room traffic) or single envelopes (replays, gap markers, typing), which the pump
 /// coalesces into one <c>Events</c> frame.
 /// <para>
-/// Bounded by <c>capacity</c> envelopes, with the per-class policy of DESIGN.md section 4 when it is full:
+/// Bounded by <c>capacity</c> envelopes, with the per-class policy of docs/architecture.md section 3 when it is full:
 /// droppable (chat) items waiting for the client are dropped and replaced by a <c>room.gap</c> marker for each room
 /// concerned, and later droppable items of that room are dropped until the client resumes it (it gets them by
 /// replay); a <see cref="EventClass.Latest"/> item (a counter) replaces a waiting one of the same room and type at any

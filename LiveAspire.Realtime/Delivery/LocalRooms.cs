@@ -7,7 +7,7 @@ namespace LiveAspire.Realtime.Delivery;
 
 /// <summary>
 /// The rooms that have members on this replica, and this replica's Redis subscriptions: a room's channel is
-/// subscribed while it has at least one local member, and only then (DESIGN.md section 4).
+/// subscribed while it has at least one local member, and only then (docs/architecture.md section 3).
 /// <para>Each room is subscribed with its own message queue, which StackExchange.Redis fills in the order Redis sent
 /// the messages and drains one at a time: a handler subscription would be run on the thread pool, in no particular
 /// order, and a room whose events overtake each other looks like a room with a gap to every member. The queue only

@@ -9,7 +9,7 @@ namespace LiveAspire.Realtime.Delivery;
 
 /// <summary>
 /// Joins a connection to a room at a position and keeps it gap-free: subscribe first, then replay from the hot
-/// window, then go live dropping the overlap (DESIGN.md section 4). The same catch-up runs when a live member
+/// window, then go live dropping the overlap (docs/architecture.md section 3). The same catch-up runs when a live member
 /// sees a seq jump (a pub/sub message lost while Redis reconnected).
 /// </summary>
 public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, FaultHooks faults, ILogger<RoomSync> logger)

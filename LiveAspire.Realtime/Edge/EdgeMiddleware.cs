@@ -36,7 +36,7 @@ public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionSlots
     /// Cross-site WebSocket hijacking: a browser sends the page's Origin on every upgrade and cannot forge it, so an
     /// Origin that is not allowed is refused with 403 here, before the upgrade and before the token is looked at.
     /// A request without Origin is not a browser's; it must carry its token in the Authorization header (the token
-    /// handler ignores a query-string token without Origin, DESIGN.md section 3).
+    /// handler ignores a query-string token without Origin, docs/architecture.md section 4).
     /// </summary>
     /// <remarks>Not async, like <see cref="RefuseWhileStoppingAsync"/>.</remarks>
     public Task CheckOriginAsync(HttpContext context, RequestDelegate next)

@@ -12,7 +12,7 @@ using StackExchange.Redis;
 namespace LiveAspire.Realtime.Rooms;
 
 /// <summary>
-/// Per-channel role changes take effect on open connections (DESIGN.md section 3) without revoking sessions: a
+/// Per-channel role changes take effect on open connections (docs/architecture.md section 4) without revoking sessions: a
 /// new moderator can join <c>mod:</c> at once (Api deleted the cached roles before notifying), and a removed one
 /// is taken out of the channel's restricted rooms with <c>Error(room_forbidden)</c>.
 /// </summary>

@@ -17,7 +17,7 @@ internal sealed partial class AccessTokenEvents(IOptions<AccessTokenOptions> tok
     {
         var request = context.Request;
         // With an Authorization header, JwtBearer reads that header itself (and a non-Bearer one yields no result).
-        // DESIGN.md section 3: a request without an Origin header (not a browser) must use the header; a query
+        // docs/architecture.md section 4: a request without an Origin header (not a browser) must use the header; a query
         // token is only for browsers, whose WebSocket and EventSource APIs cannot set headers.
         if (string.IsNullOrEmpty(request.Headers.Authorization) && !string.IsNullOrEmpty(request.Headers.Origin))
         {

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace LiveAspire.Tests.Realtime;
 
-/// <summary>Numbered events across replicas, and gap-free resume (DESIGN.md section 4).</summary>
+/// <summary>Numbered events across replicas, and gap-free resume (docs/architecture.md section 3).</summary>
 [Collection(SystemCollection.Name)]
 public sealed class RoomDeliveryTests(AppHostFixture system) : RealtimeTestBase(system)
 {

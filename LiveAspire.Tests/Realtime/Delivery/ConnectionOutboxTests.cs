@@ -8,7 +8,7 @@ using Xunit;
 namespace LiveAspire.Tests.Realtime.Delivery;
 
 /// <summary>
-/// The per-connection outbox on its own (DESIGN.md section 4, "Message classes"; docs/realtime.md, "Delivery
+/// The per-connection outbox on its own (docs/architecture.md section 3, "Event classes"; docs/realtime.md, "Delivery
 /// performance"): order, coalescing, and what happens to each class of event when a client cannot keep up.
 /// </summary>
 public sealed class ConnectionOutboxTests

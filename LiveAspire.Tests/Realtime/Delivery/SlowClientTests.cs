@@ -6,7 +6,7 @@ using Xunit;
 namespace LiveAspire.Tests.Realtime.Delivery;
 
 /// <summary>
-/// The per-class policy end to end (DESIGN.md section 4, "Message classes"), with a client whose outbox is held by
+/// The per-class policy end to end (docs/architecture.md section 3, "Event classes"), with a client whose outbox is held by
 /// the <c>outbox-hold</c> fault hook as if it had stopped reading: in a busy chat room its waiting chat is dropped for
 /// a <c>room.gap</c>, it is not disconnected, resumes the room and ends up with every event, tips included, in order,
 /// once; when reliable events alone fill its outbox it is told to reconnect and misses none. The room's other
