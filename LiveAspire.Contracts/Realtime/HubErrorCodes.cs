@@ -39,8 +39,11 @@ public static class HubErrorCodes
     /// <summary>HTTP 503 before the upgrade: this replica is stopping; connect again (to another replica).</summary>
     public const string ShuttingDown = "shutting_down";
 
+    /// <summary>The connection is closed as it opens: its token names no user, or an overlay token names no channel.</summary>
+    public const string Unauthorized = "unauthorized";
+
     /// <summary>Every code above, for the documentation test.</summary>
     public static readonly IReadOnlyList<string> All =
         [RoomInvalid, RoomForbidden, RedisUnavailable, InvalidArgument, TooManyRooms, ConnectionClosed,
-         RateLimited, InvocationFlood, OriginForbidden, TooManyConnections, ShuttingDown];
+         RateLimited, InvocationFlood, OriginForbidden, TooManyConnections, ShuttingDown, Unauthorized];
 }

@@ -22,14 +22,14 @@ public sealed partial class ConnectionLifecycle(
 {
     public LiveConnection Open(HubCallerContext context)
     {
-        var user = context.User ?? throw new HubException("unauthorized: no user");
+        var user = context.User ?? throw new HubException($"{HubErrorCodes.Unauthorized}: no user");
         // Identity from the validated token only: an overlay token names a channel, a user token a user.
         var overlay = user.FindFirstValue(TokenClaims.TokenUse) == TokenUses.Overlay;
         Guid? userId = overlay ? null : Guid.Parse(user.FindFirstValue(TokenClaims.Subject)!);
         Guid? overlayChannel = overlay && Guid.TryParse(user.FindFirstValue(TokenClaims.Channel), out var ch) ? ch : null;
         if (overlay && overlayChannel is null)
         {
-            throw new HubException("unauthorized: overlay token without a channel");
+            throw new HubException($"{HubErrorCodes.Unauthorized}: overlay token without a channel");
         }
         var sessionVersion = int.TryParse(user.FindFirstValue(TokenClaims.SessionVersion), out var sv) ? sv : 0;
         var hubConnection = lifetime.TakeOpening(context.ConnectionId)

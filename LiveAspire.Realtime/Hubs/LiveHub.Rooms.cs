@@ -11,7 +11,7 @@ public sealed partial class LiveHub
     {
         if (rooms is null || rooms.Count == 0)
         {
-            throw new HubException("invalid_argument: name at least one room");
+            throw new HubException($"{HubErrorCodes.InvalidArgument}: name at least one room");
         }
         var connection = Connection;
         if (rooms.Count + connection.Rooms.Keys.Count(k => !rooms.ContainsKey(k)) > delivery.Value.MaxRoomsPerConnection)
@@ -31,7 +31,7 @@ public sealed partial class LiveHub
         }
         if ((lastSeq is null) != (epoch is null) || lastSeq < 0 || epoch is { Length: 0 or > MaxEpochLength })
         {
-            throw new HubException("invalid_argument: lastSeq and epoch go together, lastSeq is not negative, and epoch is 1 to 64 characters");
+            throw new HubException($"{HubErrorCodes.InvalidArgument}: lastSeq and epoch go together, lastSeq is not negative, and epoch is 1 to 64 characters");
         }
         return JoinAsync(RoomName.Stream(channelId).ToString(), lastSeq is { } seq ? new RoomPosition(seq, epoch!) : null);
     }
@@ -41,7 +41,7 @@ public sealed partial class LiveHub
     {
         if (room is not { Length: > 0 and <= MaxRoomNameLength })
         {
-            throw new HubException("invalid_argument: name the room to leave");
+            throw new HubException($"{HubErrorCodes.InvalidArgument}: name the room to leave");
         }
         sync.Leave(Connection, room);
     }

@@ -46,5 +46,5 @@ public sealed partial class LiveHub(
     }
 
     private LiveConnection Connection =>
-        registry.Get(Context.ConnectionId) ?? throw new HubException("connection_closed: the connection is closing");
+        registry.Get(Context.ConnectionId) ?? throw new HubException($"{HubErrorCodes.ConnectionClosed}: the connection is closing");
 }
