@@ -45,14 +45,7 @@ public sealed class DashboardTracesTests(ITestOutputHelper output) : IAsyncLifet
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            Timeout = Timeout,
-        });
+        await using var browser = await TestBrowser.LaunchAsync(playwright, Timeout);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
         await page.GotoAsync(addresses.Dashboard!, new PageGotoOptions { Timeout = Timeout });
         var dashboard = new Uri(addresses.Dashboard!).GetLeftPart(UriPartial.Authority);

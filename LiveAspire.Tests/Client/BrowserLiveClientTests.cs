@@ -61,14 +61,7 @@ public sealed class BrowserLiveClientTests
             app.MapGet("/", () => Results.Content(Page, "text/html"));
         });
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            Timeout = Timeout,
-        });
+        await using var browser = await TestBrowser.LaunchAsync(playwright, Timeout);
         var page = await browser.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, error) => errors.Add(error);
