@@ -96,12 +96,8 @@ public sealed class AppHostCommandTests
         var state = TestSystems.NewStateDirectory();
         try
         {
-            await using var host = AppHostProcess.Start("--state-dir", state, "--port-range-start", $"{start}",
+            var error = await StartupErrorAsync("--state-dir", state, "--port-range-start", $"{start}",
                 "--port-range-end", $"{end - 3}", "--dashboard-port", $"{end - 2}", "--AppHost:RedisServerPath=/nonexistent/redis-server");
-            var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
-
-            Assert.Equal(1, code);
-            var error = AssertOneLineError(host.StandardError);
             Assert.Contains("/nonexistent/redis-server", error, StringComparison.Ordinal);
             Assert.Contains("apt-get install", error, StringComparison.Ordinal);
         }
@@ -118,11 +114,7 @@ public sealed class AppHostCommandTests
         try
         {
             // A mistyped --state-dir must not fall back to the default state folder that ./run.sh uses.
-            await using var host = AppHostProcess.Start("--state-dirr", state);
-            var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
-
-            Assert.Equal(1, code);
-            var error = AssertOneLineError(host.StandardError);
+            var error = await StartupErrorAsync("--state-dirr", state);
             Assert.Contains("--state-dirr", error, StringComparison.Ordinal);
             Assert.Contains("--state-dir,", error, StringComparison.Ordinal);
             Assert.False(Directory.Exists(state));
@@ -140,12 +132,8 @@ public sealed class AppHostCommandTests
         var state = TestSystems.NewStateDirectory();
         try
         {
-            await using var host = AppHostProcess.Start("--state-dir", state, "--port-range-start", $"{start}",
+            var error = await StartupErrorAsync("--state-dir", state, "--port-range-start", $"{start}",
                 "--port-range-end", $"{end - 3}", "--dashboard-port", $"{end - 2}", "--AppHost:PostgresBinDirectory=/nonexistent/bin");
-            var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
-
-            Assert.Equal(1, code);
-            var error = AssertOneLineError(host.StandardError);
             Assert.Contains("/nonexistent/bin/postgres", error, StringComparison.Ordinal);
             Assert.Contains("AppHost:PostgresBinDirectory", error, StringComparison.Ordinal);
         }
@@ -166,12 +154,8 @@ public sealed class AppHostCommandTests
         try
         {
             // A block of one port, and another process holds it.
-            await using var host = AppHostProcess.Start("--state-dir", state, "--port-range-start", $"{taken}", "--port-range-end", $"{taken}",
+            var error = await StartupErrorAsync("--state-dir", state, "--port-range-start", $"{taken}", "--port-range-end", $"{taken}",
                 "--dashboard-port", $"{end - 2}");
-            var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
-
-            Assert.Equal(1, code);
-            var error = AssertOneLineError(host.StandardError);
             Assert.Contains($"{taken}-{taken}", error, StringComparison.Ordinal);
             Assert.Contains("--port-range-start", error, StringComparison.Ordinal);
             Assert.Contains("--port-range-end", error, StringComparison.Ordinal);
@@ -192,12 +176,8 @@ public sealed class AppHostCommandTests
         var taken = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
         try
         {
-            await using var host = AppHostProcess.Start("--state-dir", state, "--port-range-start", $"{start}",
+            var error = await StartupErrorAsync("--state-dir", state, "--port-range-start", $"{start}",
                 "--port-range-end", $"{end}", "--dashboard-port", $"{taken}");
-            var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
-
-            Assert.Equal(1, code);
-            var error = AssertOneLineError(host.StandardError);
             Assert.Contains($"port {taken}", error, StringComparison.Ordinal);
             Assert.Contains("--dashboard-port", error, StringComparison.Ordinal);
         }
@@ -205,6 +185,15 @@ public sealed class AppHostCommandTests
         {
             TestSystems.TryDelete(state);
         }
+    }
+
+    /// <summary>Runs the AppHost with <paramref name="args"/>, which must make it exit with code 1 and one error line.</summary>
+    private static async Task<string> StartupErrorAsync(params string[] args)
+    {
+        await using var host = AppHostProcess.Start(args);
+        var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        Assert.Equal(1, code);
+        return AssertOneLineError(host.StandardError);
     }
 
     internal static string AssertOneLineError(string stderr)
