@@ -1,5 +1,6 @@
+using LiveAspire.Data.Schema;
 using LiveAspire.Api.Data;
-using LiveAspire.Infrastructure.Postgres;
+using LiveAspire.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

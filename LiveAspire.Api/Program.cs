@@ -12,8 +12,8 @@ using LiveAspire.Api.Subscriptions;
 using LiveAspire.Api.Platform;
 using LiveAspire.Api.Rooms;
 using LiveAspire.Api.Seeding;
-using LiveAspire.Infrastructure.Hosting;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Rooms;
 
 try
 {

@@ -1,10 +1,9 @@
-using LiveAspire.Infrastructure.Channels;
-using LiveAspire.Infrastructure.Faults;
-using LiveAspire.Infrastructure.Hosting;
-using LiveAspire.Infrastructure.Postgres;
-using LiveAspire.Infrastructure.Sessions;
-using LiveAspire.Infrastructure.Redis;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Access;
+using LiveAspire.ServiceDefaults.Faults;
+using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Data;
+using LiveAspire.Rooms.Redis;
+using LiveAspire.Rooms;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Realtime.Heartbeats;

@@ -1,4 +1,4 @@
-using LiveAspire.Infrastructure.Hosting;
+using LiveAspire.ServiceDefaults.Hosting;
 using LiveAspire.Realtime;
 using LiveAspire.Realtime.Edge;
 using LiveAspire.Realtime.Hubs;

@@ -1,4 +1,4 @@
-using LiveAspire.Infrastructure.Hosting;
+using LiveAspire.ServiceDefaults.Hosting;
 using LiveAspire.Web;
 using LiveAspire.Web.Components;
 

@@ -1,8 +1,8 @@
-using LiveAspire.Infrastructure.Faults;
-using LiveAspire.Infrastructure.Hosting;
-using LiveAspire.Infrastructure.Postgres;
-using LiveAspire.Infrastructure.Redis;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.ServiceDefaults.Faults;
+using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Data;
+using LiveAspire.Rooms.Redis;
+using LiveAspire.Rooms;
 using LiveAspire.Worker.Outbox;
 
 namespace LiveAspire.Worker;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using LiveAspire.Contracts.Auth;
-using LiveAspire.Infrastructure.Hosting;
+using LiveAspire.ServiceDefaults.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

@@ -1,5 +1,6 @@
+using LiveAspire.Data.Access;
 using LiveAspire.Contracts.Auth;
-using LiveAspire.Infrastructure.Sessions;
+using LiveAspire.Access;
 using Npgsql;
 
 namespace LiveAspire.Api.Accounts;

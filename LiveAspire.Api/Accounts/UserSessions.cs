@@ -1,4 +1,5 @@
-using LiveAspire.Infrastructure.Sessions;
+using LiveAspire.Data.Access;
+using LiveAspire.Access;
 using Npgsql;
 
 namespace LiveAspire.Api.Accounts;

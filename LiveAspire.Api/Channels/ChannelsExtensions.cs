@@ -1,6 +1,6 @@
 using LiveAspire.Api.Overlay;
-using LiveAspire.Infrastructure.Channels;
-using LiveAspire.Infrastructure.Outbox;
+using LiveAspire.Access;
+using LiveAspire.Data.Outbox;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LiveAspire.Api.Channels;

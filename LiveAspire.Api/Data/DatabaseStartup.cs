@@ -1,4 +1,5 @@
-using LiveAspire.Infrastructure.Hosting;
+using LiveAspire.Data.Schema;
+using LiveAspire.ServiceDefaults.Hosting;
 using LiveAspire.ServiceDefaults.Telemetry;
 using Npgsql;
 

@@ -7,14 +7,14 @@ using LiveAspire.Api.Moderators;
 using LiveAspire.Api.Overlay;
 using LiveAspire.Api.Streams;
 using LiveAspire.Api.Subscriptions;
-using LiveAspire.Infrastructure.Outbox;
+using LiveAspire.Data.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace LiveAspire.Api.Data;
 
 /// <summary>
 /// EF Core view of <c>livedb</c>, used for queries and writes. The schema itself comes from the SQL files in
-/// <c>Data/Migrations</c>; every table and column name is mapped explicitly (snake_case) so the two stay
+/// <c>LiveAspire.Data/Schema/Migrations</c>; every table and column name is mapped explicitly (snake_case) so the two stay
 /// comparable, and <see cref="SchemaVerifier"/> checks they match.
 /// </summary>
 public sealed class LiveDbContext(DbContextOptions<LiveDbContext> options) : DbContext(options)
@@ -38,7 +38,7 @@ public sealed class LiveDbContext(DbContextOptions<LiveDbContext> options) : DbC
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LiveDbContext).Assembly);
-        // The outbox's mapping lives with its writer (Infrastructure), so IOutboxWriter.Add works on this context.
+        // The outbox's mapping lives with its writer (LiveAspire.Data), so IOutboxWriter.Add works on this context.
         modelBuilder.AddOutbox();
     }
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Mail;
-using LiveAspire.Infrastructure.Hosting;
+using LiveAspire.ServiceDefaults.Hosting;
 
 namespace LiveAspire.Api.Email;
 

@@ -5,7 +5,7 @@ using LiveAspire.Api.Data;
 using LiveAspire.Api.Http;
 using LiveAspire.Contracts.Channels;
 using LiveAspire.Contracts.Errors;
-using LiveAspire.Infrastructure.Channels;
+using LiveAspire.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,4 @@
-using LiveAspire.Infrastructure.Sessions;
+using LiveAspire.Access;
 using StackExchange.Redis;
 
 namespace LiveAspire.Api.Overlay;

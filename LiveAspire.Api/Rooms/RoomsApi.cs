@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Rooms;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LiveAspire.Api.Rooms;

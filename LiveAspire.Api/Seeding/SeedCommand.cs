@@ -1,8 +1,9 @@
+using LiveAspire.Data.Schema;
 using System.Globalization;
 using System.Text.Json;
 using LiveAspire.Api.Accounts;
 using LiveAspire.Api.Data;
-using LiveAspire.Infrastructure.Postgres;
+using LiveAspire.Data;
 using Npgsql;
 
 namespace LiveAspire.Api.Seeding;

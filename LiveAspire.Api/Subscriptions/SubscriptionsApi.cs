@@ -6,7 +6,7 @@ using LiveAspire.Api.Http;
 using LiveAspire.Contracts.Channels;
 using LiveAspire.Contracts.Errors;
 using LiveAspire.Contracts.Paging;
-using LiveAspire.Infrastructure.Channels;
+using LiveAspire.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Rooms;
 using StackExchange.Redis;
 
 namespace LiveAspire.Realtime.Delivery;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Infrastructure.Faults;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.ServiceDefaults.Faults;
+using LiveAspire.Rooms;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.ServiceDefaults.Telemetry;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using LiveAspire.Infrastructure.Hosting;
+using LiveAspire.ServiceDefaults.Hosting;
 using LiveAspire.Realtime.Hubs;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.SignalR;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Rooms;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 

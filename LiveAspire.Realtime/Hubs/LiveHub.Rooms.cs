@@ -1,5 +1,5 @@
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Rooms;
 using Microsoft.AspNetCore.SignalR;
 
 namespace LiveAspire.Realtime.Hubs;

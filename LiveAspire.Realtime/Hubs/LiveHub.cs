@@ -1,5 +1,5 @@
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Infrastructure.Hosting;
+using LiveAspire.ServiceDefaults.Hosting;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Realtime.Heartbeats;

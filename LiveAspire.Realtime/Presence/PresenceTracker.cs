@@ -1,8 +1,8 @@
 using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Infrastructure.Hosting;
-using LiveAspire.Infrastructure.Redis;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Rooms.Redis;
+using LiveAspire.Rooms;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using Microsoft.Extensions.Options;

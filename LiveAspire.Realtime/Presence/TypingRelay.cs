@@ -1,7 +1,7 @@
 using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Infrastructure.Redis;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Rooms.Redis;
+using LiveAspire.Rooms;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using Microsoft.Extensions.Options;

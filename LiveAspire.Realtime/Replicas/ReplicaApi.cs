@@ -1,5 +1,5 @@
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Infrastructure.Hosting;
+using LiveAspire.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LiveAspire.Realtime.Replicas;

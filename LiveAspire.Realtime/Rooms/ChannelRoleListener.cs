@@ -1,8 +1,9 @@
+using LiveAspire.Access;
 using System.Text.Json;
 using LiveAspire.Contracts.Channels;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Infrastructure.Redis;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Rooms.Redis;
+using LiveAspire.Rooms;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Realtime.Hubs;
@@ -28,7 +29,7 @@ public sealed partial class ChannelRoleListener(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var changes = await RedisMessages.SubscribeAsync(redis, RedisKeys.ChannelRolesChannel);
+        var changes = await RedisMessages.SubscribeAsync(redis, AccessKeys.ChannelRolesChannel);
         try
         {
             await foreach (var text in changes.ReadAllAsync(stoppingToken))

@@ -1,5 +1,5 @@
-using LiveAspire.Infrastructure.Channels;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Access;
+using LiveAspire.Rooms;
 using LiveAspire.Realtime.Connections;
 
 namespace LiveAspire.Realtime.Rooms;

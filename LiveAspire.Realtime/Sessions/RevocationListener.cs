@@ -1,8 +1,9 @@
+using LiveAspire.Access;
 using System.Text.Json;
 using System.Threading.Channels;
 using LiveAspire.Contracts.Auth;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Infrastructure.Redis;
+using LiveAspire.Rooms.Redis;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Hubs;
 using Microsoft.AspNetCore.SignalR;
@@ -25,7 +26,7 @@ public sealed partial class RevocationListener(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var notices = await RedisMessages.SubscribeAsync(redis, RedisKeys.RevocationsChannel);
+        var notices = await RedisMessages.SubscribeAsync(redis, AccessKeys.RevocationsChannel);
         try
         {
             await foreach (var text in notices.ReadAllAsync(stoppingToken))

@@ -1,7 +1,7 @@
 using LiveAspire.Api;
-using LiveAspire.Infrastructure.Hosting;
-using LiveAspire.Infrastructure.Postgres;
-using LiveAspire.Infrastructure.Redis;
+using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Data;
+using LiveAspire.Rooms.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

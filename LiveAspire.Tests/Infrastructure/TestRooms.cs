@@ -1,6 +1,6 @@
 using System.Text.Json;
-using LiveAspire.Infrastructure.Redis;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Rooms.Redis;
+using LiveAspire.Rooms;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

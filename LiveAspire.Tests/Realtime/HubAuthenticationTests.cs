@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LiveAspire.Contracts.Auth;
-using LiveAspire.Infrastructure.Redis;
+using LiveAspire.Rooms.Redis;
 using LiveAspire.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;

@@ -1,10 +1,11 @@
+using LiveAspire.Access;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using LiveAspire.AppHost.Local;
 using LiveAspire.AppHost.Stores;
-using LiveAspire.Infrastructure.Redis;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Rooms.Redis;
+using LiveAspire.Rooms;
 using LiveAspire.Realtime;
 using LiveAspire.Tests.Infrastructure;
 using LiveAspire.Tests.ServiceDefaults;
@@ -30,7 +31,7 @@ public sealed class RedisOnlyFixture(IMessageSink diagnostics) : PartialSystemFi
 [Collection(RedisDownAtStartCollection.Name)]
 public sealed class RedisDownAtStartTests(RedisOnlyFixture redis)
 {
-    private static readonly string[] StartupChannels = [RedisKeys.RevocationsChannel, RedisKeys.ChannelRolesChannel, RedisKeys.TypingChannel];
+    private static readonly string[] StartupChannels = [AccessKeys.RevocationsChannel, AccessKeys.ChannelRolesChannel, RedisKeys.TypingChannel];
 
     [Fact]
     public async Task ARealtimeReplicaStartsWhileRedisIsDownAndSubscribesOnceItIsBack()

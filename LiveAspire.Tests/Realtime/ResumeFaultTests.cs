@@ -1,6 +1,6 @@
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Infrastructure.Faults;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.ServiceDefaults.Faults;
+using LiveAspire.Rooms;
 using LiveAspire.Tests.Infrastructure;
 using Xunit;
 

@@ -107,7 +107,7 @@ public sealed class RoomDeliveryTests(AppHostFixture system) : RealtimeTestBase(
     public async Task AReplicaIsSubscribedToARoomOnlyWhileItHasLocalMembers()
     {
         var room = TestRooms.NewStreamRoom();
-        var channel = LiveAspire.Infrastructure.Rooms.RoomKeys.Channel(room);
+        var channel = LiveAspire.Rooms.RoomKeys.Channel(room);
         var multiplexer = Rooms.Redis;
         async Task<long> Subscribers()
         {

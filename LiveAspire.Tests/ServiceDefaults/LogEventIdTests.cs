@@ -8,7 +8,7 @@ namespace LiveAspire.Tests.ServiceDefaults;
 public sealed class LogEventIdTests
 {
     public static TheoryData<string> Assemblies() =>
-        ["LiveAspire.Realtime", "LiveAspire.Api", "LiveAspire.Infrastructure", "LiveAspire.ServiceDefaults"];
+        ["LiveAspire.Realtime", "LiveAspire.Api", "LiveAspire.Access", "LiveAspire.Data", "LiveAspire.ServiceDefaults"];
 
     [Theory]
     [MemberData(nameof(Assemblies))]

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using LiveAspire.Infrastructure.Faults;
-using LiveAspire.Infrastructure.Outbox;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.ServiceDefaults.Faults;
+using LiveAspire.Data.Outbox;
+using LiveAspire.Rooms;
 using LiveAspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -68,7 +68,7 @@ public sealed partial class OutboxRelay(
     {
         await using var connection = await dataSource.Value.OpenConnectionAsync(cancellationToken);
         connection.Notification += (_, _) => Volatile.Write(ref _notified, 1);
-        await OutboxQueries.ExecuteAsync(connection, "LISTEN outbox", cancellationToken);
+        await OutboxRelayQueries.ExecuteAsync(connection, "LISTEN outbox", cancellationToken);
         _reconnectDelay = _options.RetryDelayMs; // connected: the next loss starts the backoff afresh
         var held = new SortedSet<int>();
         var nextLockAttempt = DateTime.MinValue;
@@ -78,7 +78,7 @@ public sealed partial class OutboxRelay(
             cancellationToken.ThrowIfCancellationRequested();
             if (held.Count < _partitions && DateTime.UtcNow >= nextLockAttempt)
             {
-                var now = await OutboxQueries.TryLockAsync(connection, _partitions, cancellationToken);
+                var now = await OutboxRelayQueries.TryLockAsync(connection, _partitions, cancellationToken);
                 if (now.Count != held.Count)
                 {
                     LogHolding(logger, now.Count, _partitions, string.Join(",", now));
@@ -89,7 +89,7 @@ public sealed partial class OutboxRelay(
             }
             if (DateTime.UtcNow >= nextSample)
             {
-                metrics.Sample(await OutboxQueries.MeasureAsync(connection, held, cancellationToken));
+                metrics.Sample(await OutboxRelayQueries.MeasureAsync(connection, held, cancellationToken));
                 nextSample = DateTime.UtcNow.AddMilliseconds(_options.MetricsIntervalMs);
             }
 
@@ -116,7 +116,7 @@ public sealed partial class OutboxRelay(
     /// <summary>Relays one batch; returns true when the batch was full (more rows are probably waiting).</summary>
     private async Task<bool> RelayBatchAsync(NpgsqlConnection connection, int partition, CancellationToken cancellationToken)
     {
-        var rows = await OutboxQueries.ReadBatchAsync(connection, partition, _options.BatchSize, cancellationToken);
+        var rows = await OutboxRelayQueries.ReadBatchAsync(connection, partition, _options.BatchSize, cancellationToken);
         if (rows.Count == 0)
         {
             return false;
@@ -136,7 +136,7 @@ public sealed partial class OutboxRelay(
         }
         // The window tests aim at: every row is out, none is marked. A crash here relays the batch again.
         await faults.HitAsync(FaultHookNames.OutboxAfterCommit, string.Join(' ', rows.Select(r => r.Room).Distinct()), cancellationToken);
-        await OutboxQueries.MarkPublishedAsync(connection, rows, cancellationToken);
+        await OutboxRelayQueries.MarkPublishedAsync(connection, rows, cancellationToken);
         return rows.Count == _options.BatchSize;
     }
 

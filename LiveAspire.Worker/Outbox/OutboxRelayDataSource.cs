@@ -1,4 +1,4 @@
-using LiveAspire.Infrastructure.Hosting;
+using LiveAspire.ServiceDefaults.Hosting;
 using Npgsql;
 
 namespace LiveAspire.Worker.Outbox;

@@ -1,4 +1,4 @@
-using LiveAspire.Infrastructure.Outbox;
+using LiveAspire.Data.Outbox;
 
 namespace LiveAspire.Worker.Outbox;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Rooms;
 
 namespace LiveAspire.Bench;
 

@@ -3,8 +3,8 @@ using LiveAspire.Api.Accounts;
 using LiveAspire.Api.Seeding;
 using LiveAspire.AppHost.Reporting;
 using LiveAspire.AppHost.Stores;
-using LiveAspire.Infrastructure.Redis;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Rooms.Redis;
+using LiveAspire.Rooms;
 using StackExchange.Redis;
 
 namespace LiveAspire.Bench;

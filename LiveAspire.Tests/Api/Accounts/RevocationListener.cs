@@ -1,7 +1,8 @@
+using LiveAspire.Access;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using LiveAspire.Contracts.Auth;
-using LiveAspire.Infrastructure.Redis;
+using LiveAspire.Rooms.Redis;
 using LiveAspire.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -17,7 +18,7 @@ public sealed class RevocationListener : IAsyncDisposable
     public async Task StartAsync(string connectionString)
     {
         _redis = await ConnectionMultiplexer.ConnectAsync(connectionString).WaitAsync(TimeSpan.FromSeconds(30));
-        await _redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.RevocationsChannel),
+        await _redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(AccessKeys.RevocationsChannel),
             (_, message) => _received.Enqueue((message!, JsonSerializer.Deserialize<RevocationNotice>((string)message!, s_json))))
             .WaitAsync(TimeSpan.FromSeconds(30));
     }

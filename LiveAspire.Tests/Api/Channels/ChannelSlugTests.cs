@@ -1,3 +1,4 @@
+using LiveAspire.Data.Schema;
 using LiveAspire.Api.Channels;
 using LiveAspire.Api.Data;
 using Xunit;

@@ -1,5 +1,5 @@
-using LiveAspire.Infrastructure.Redis;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Rooms.Redis;
+using LiveAspire.Rooms;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Tests.Api.Accounts;
 using LiveAspire.Tests.Infrastructure;

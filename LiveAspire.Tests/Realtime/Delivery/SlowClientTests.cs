@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LiveAspire.Infrastructure.Faults;
+using LiveAspire.ServiceDefaults.Faults;
 using LiveAspire.Tests.Infrastructure;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using LiveAspire.Client;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Rooms;
 using LiveAspire.Tests.Infrastructure;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Infrastructure.Faults;
+using LiveAspire.ServiceDefaults.Faults;
 using LiveAspire.Tests.Infrastructure;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using LiveAspire.Api.Data;
-using LiveAspire.Infrastructure.Outbox;
-using LiveAspire.Infrastructure.Rooms;
+using LiveAspire.Data.Outbox;
+using LiveAspire.Rooms;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Xunit;

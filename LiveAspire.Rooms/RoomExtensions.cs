@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace LiveAspire.Rooms;
+
+public static class RoomExtensions
+{
+    /// <summary>Registers <see cref="IRoomPublisher"/> and <see cref="IRoomHistory"/> (needs <c>AddLiveAspireRedisClient</c>).</summary>
+    public static TBuilder AddRooms<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.Configure<RoomOptions>(builder.Configuration.GetSection("Rooms"));
+        builder.Services.AddSingleton<IRoomPublisher, RoomPublisher>();
+        builder.Services.AddSingleton<IRoomHistory, RoomHistory>();
+        return builder;
+    }
+}

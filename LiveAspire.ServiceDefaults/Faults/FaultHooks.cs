@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LiveAspire.ServiceDefaults.Faults;
+
+/// <summary>
+/// Named points where tests make a process pause or crash, to hit exact failure windows (docs/architecture.md section 6).
+/// Honoured only in the <c>Testing</c> environment; everywhere else <see cref="HitAsync"/> returns at once and does
+/// no I/O. Two ways to arm a hook:
+/// <list type="bullet">
+/// <item>configuration <c>FaultHooks:Hooks:{name}</c> = an action, for the process's whole life;</item>
+/// <item>a file <c>{FaultHooks:Directory}/{name}.arm</c> holding an action, which a test creates and deletes while
+/// the process runs (so one running system serves several tests).</item>
+/// </list>
+/// Actions: <c>crash</c> (the process dies at once, as a kill would), <c>pause:{ms}</c>, or <c>wait</c> (pause until
+/// the file <c>{name}.release</c> appears, at most 60 s). A second line <c>context={text}</c> limits the hook to hits
+/// whose context contains that text. When a hook fires it writes <c>{name}.reached</c> (the context) so a test
+/// knows the process is standing at that point.
+/// </summary>
+public sealed partial class FaultHooks(IHostEnvironment environment, IConfiguration configuration, ILogger<FaultHooks> logger)
+{
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
+    private readonly bool _enabled = environment.IsEnvironment("Testing");
+
+    public async ValueTask HitAsync(string name, string context = "", CancellationToken cancellationToken = default)
+    {
+        if (!_enabled || Arm(name) is not { } arm || (arm.Context is { } only && !context.Contains(only, StringComparison.Ordinal)))
+        {
+            return;
+        }
+        LogHit(logger, name, arm.Action, context);
+        if (configuration["FaultHooks:Directory"] is { Length: > 0 } directory)
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, $"{name}.reached"), context, CancellationToken.None);
+        }
+        switch (arm.Action)
+        {
+            case "crash":
+                // As abrupt as a kill: no finally blocks, no graceful shutdown, no flush.
+                Environment.FailFast($"fault hook {name}");
+                break;
+            case var pause when pause.StartsWith("pause:", StringComparison.Ordinal) && int.TryParse(pause[6..], out var ms):
+                await Task.Delay(ms, cancellationToken);
+                break;
+            case "wait":
+                await WaitForReleaseAsync(name, cancellationToken);
+                break;
+        }
+    }
+
+    private (string Action, string? Context)? Arm(string name)
+    {
+        var text = configuration[$"FaultHooks:Hooks:{name}"];
+        if (text is null && configuration["FaultHooks:Directory"] is { Length: > 0 } directory)
+        {
+            var file = Path.Combine(directory, $"{name}.arm");
+            try
+            {
+                text = File.Exists(file) ? File.ReadAllText(file) : null;
+            }
+            catch (IOException)
+            {
+                text = null; // being written right now: treat as not armed yet
+            }
+        }
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        var lines = text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var context = lines.Skip(1).FirstOrDefault(l => l.StartsWith("context=", StringComparison.Ordinal))?["context=".Length..];
+        return (lines[0], context);
+    }
+
+    private async Task WaitForReleaseAsync(string name, CancellationToken cancellationToken)
+    {
+        var directory = configuration["FaultHooks:Directory"];
+        var release = directory is null ? null : Path.Combine(directory, $"{name}.release");
+        var deadline = DateTime.UtcNow + MaxWait;
+        while (release is not null && !File.Exists(release) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Warning, Message = "Fault hook {Hook} fired: {Action} ({Context})")]
+    private static partial void LogHit(ILogger logger, string hook, string action, string context);
+}
+
+/// <summary>The names of every fault hook, so tests and code cannot disagree on spelling.</summary>
+public static class FaultHookNames
+{
+    /// <summary>Realtime, in resume: the replay was sent, live events are still being buffered.</summary>
+    public const string ResumeBetweenReplayAndLive = "resume-between-replay-and-live";
+
+    /// <summary>Realtime, when a connection has joined a room: its outbox pump writes nothing until the hook is released,
+    /// as if the client had stopped reading (context: <c>{room} user:{userId}</c>). Use with <c>wait</c>.</summary>
+    public const string OutboxHold = "outbox-hold";
+
+    /// <summary>Worker, outbox relay: a batch is published but not yet marked published (context: the batch's rooms).</summary>
+    public const string OutboxAfterCommit = "outbox-after-commit";
+
+    /// <summary>Worker, outbox relay: the first row of a batch of several is published (context: its room).</summary>
+    public const string OutboxMidBatch = "outbox-mid-batch";
+}
