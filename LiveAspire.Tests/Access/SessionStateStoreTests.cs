@@ -1,7 +1,6 @@
 using LiveAspire.Rooms.Redis;
 using LiveAspire.Access;
 using LiveAspire.Data.Access;
-using LiveAspire.Tests.Api.Accounts;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using Xunit;

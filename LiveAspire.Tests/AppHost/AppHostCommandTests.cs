@@ -2,8 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
 using LiveAspire.AppHost.Local;
-using Posix = LiveAspire.Tests.Infrastructure.Posix;
-using LiveAspire.Tests.Infrastructure;
+using Posix = LiveAspire.Tests.Harness.Systems.Posix;
 using Xunit;
 
 namespace LiveAspire.Tests.AppHost;

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Aspire.Hosting.Testing;
 using LiveAspire.AppHost.Local;
 using LiveAspire.AppHost.Stores;
-using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
 namespace LiveAspire.Tests.AppHost;

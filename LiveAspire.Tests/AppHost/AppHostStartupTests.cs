@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using LiveAspire.AppHost.Reporting;
-using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
 namespace LiveAspire.Tests.AppHost;

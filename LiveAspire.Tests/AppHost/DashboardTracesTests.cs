@@ -1,7 +1,5 @@
 using System.Text.Json;
 using LiveAspire.AppHost.Reporting;
-using LiveAspire.Tests.Api.Accounts;
-using LiveAspire.Tests.Infrastructure;
 using Microsoft.Playwright;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,7 +1,6 @@
 using Aspire.Hosting.Testing;
 using LiveAspire.AppHost.Reporting;
 using LiveAspire.ServiceDefaults.Hosting;
-using LiveAspire.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 

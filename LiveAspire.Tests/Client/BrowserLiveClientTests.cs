@@ -1,11 +1,10 @@
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Playwright;
 using Xunit;
-using static LiveAspire.Tests.Client.ScriptedHubServer;
+using static LiveAspire.Tests.Harness.Systems.ScriptedHubServer;
 
 namespace LiveAspire.Tests.Client;
 

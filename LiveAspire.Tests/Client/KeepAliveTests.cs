@@ -1,7 +1,6 @@
 using LiveAspire.Client;
-using LiveAspire.Tests.Infrastructure;
 using Xunit;
-using static LiveAspire.Tests.Client.ScriptedHubServer;
+using static LiveAspire.Tests.Harness.Systems.ScriptedHubServer;
 
 namespace LiveAspire.Tests.Client;
 

@@ -1,9 +1,8 @@
 using LiveAspire.Client;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Xunit;
-using static LiveAspire.Tests.Client.ScriptedHubServer;
+using static LiveAspire.Tests.Harness.Systems.ScriptedHubServer;
 
 namespace LiveAspire.Tests.Client;
 

@@ -9,7 +9,6 @@ using LiveAspire.Data.Access;
 using LiveAspire.Data.Outbox;
 using LiveAspire.Data.Schema;
 using LiveAspire.Rooms;
-using LiveAspire.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;

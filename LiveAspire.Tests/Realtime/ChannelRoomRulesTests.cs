@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using LiveAspire.Client;
 using LiveAspire.Contracts.Channels;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
 namespace LiveAspire.Tests.Realtime;

@@ -1,4 +1,3 @@
-using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
 namespace LiveAspire.Tests.Realtime;

@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using LiveAspire.Contracts.Auth;
 using LiveAspire.Rooms.Redis;
-using LiveAspire.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Xunit;

@@ -7,8 +7,6 @@ using LiveAspire.AppHost.Stores;
 using LiveAspire.Rooms.Redis;
 using LiveAspire.Rooms;
 using LiveAspire.Realtime;
-using LiveAspire.Tests.Infrastructure;
-using LiveAspire.Tests.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;

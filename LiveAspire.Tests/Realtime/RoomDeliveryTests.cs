@@ -1,5 +1,4 @@
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
 namespace LiveAspire.Tests.Realtime;

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using LiveAspire.Contracts.Accounts;
-using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
 namespace LiveAspire.Tests.Realtime;

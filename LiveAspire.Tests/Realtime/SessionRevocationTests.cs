@@ -6,7 +6,6 @@ using System.Text.Json;
 using LiveAspire.Client;
 using LiveAspire.Contracts.Accounts;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
 namespace LiveAspire.Tests.Realtime;

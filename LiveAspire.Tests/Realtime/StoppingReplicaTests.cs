@@ -2,9 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Tests.Api.Accounts;
-using LiveAspire.Tests.Infrastructure;
-using LiveAspire.Tests.Realtime.Edge;
 using Microsoft.Extensions.Hosting;
 using Xunit;
 

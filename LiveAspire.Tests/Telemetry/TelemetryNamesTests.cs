@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using LiveAspire.ServiceDefaults.Telemetry;
-using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
 namespace LiveAspire.Tests.Telemetry;

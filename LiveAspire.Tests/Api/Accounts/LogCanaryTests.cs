@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using LiveAspire.Contracts.Accounts;
-using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
 namespace LiveAspire.Tests.Api.Accounts;

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using LiveAspire.Contracts.Channels;
-using LiveAspire.Tests.Api.Accounts;
-using LiveAspire.Tests.Infrastructure;
 using Xunit;
-using static LiveAspire.Tests.Api.Channels.Actor;
+using static LiveAspire.Tests.Harness.Actor;
 
 namespace LiveAspire.Tests.Api.Channels;
 

@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using LiveAspire.Tests.Api.Accounts;
 using Xunit;
-using static LiveAspire.Tests.Api.Channels.Actor;
+using static LiveAspire.Tests.Harness.Actor;
 
 namespace LiveAspire.Tests.Api.Channels;
 

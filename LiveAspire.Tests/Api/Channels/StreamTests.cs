@@ -1,7 +1,6 @@
 using System.Net;
-using LiveAspire.Tests.Api.Accounts;
 using Xunit;
-using static LiveAspire.Tests.Api.Channels.Actor;
+using static LiveAspire.Tests.Harness.Actor;
 
 namespace LiveAspire.Tests.Api.Channels;
 

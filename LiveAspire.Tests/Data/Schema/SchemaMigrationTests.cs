@@ -1,6 +1,5 @@
 using LiveAspire.Data.Schema;
 using LiveAspire.Api.Data;
-using LiveAspire.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Xunit;

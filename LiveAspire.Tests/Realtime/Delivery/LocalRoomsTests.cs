@@ -1,8 +1,6 @@
 using LiveAspire.Rooms.Redis;
 using LiveAspire.Rooms;
 using LiveAspire.Realtime.Delivery;
-using LiveAspire.Tests.Api.Accounts;
-using LiveAspire.Tests.Infrastructure;
 using StackExchange.Redis;
 using Xunit;
 

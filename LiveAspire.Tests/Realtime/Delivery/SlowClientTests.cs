@@ -1,6 +1,5 @@
 using System.Text.Json;
 using LiveAspire.ServiceDefaults.Faults;
-using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Delivery;

@@ -1,5 +1,4 @@
 using System.Net;
-using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Edge;

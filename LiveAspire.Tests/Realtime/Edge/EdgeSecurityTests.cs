@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Edge;

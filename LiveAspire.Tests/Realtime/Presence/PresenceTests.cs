@@ -2,7 +2,6 @@ using System.Text.Json;
 using LiveAspire.Client;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Rooms;
-using LiveAspire.Tests.Infrastructure;
 using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Presence;
