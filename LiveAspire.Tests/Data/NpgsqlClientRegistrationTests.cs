@@ -1,0 +1,38 @@
+using LiveAspire.Api;
+using LiveAspire.Data;
+using LiveAspire.ServiceDefaults.Hosting;
+using Xunit;
+
+namespace LiveAspire.Tests.Data;
+
+/// <summary>
+/// How every service registers Aspire's PostgreSQL client (<c>AddLiveAspireNpgsqlDataSource</c>): our start-up checks
+/// first, then one pool with one health check, also in Api where EF Core is enriched on the same pool.
+/// </summary>
+public sealed class NpgsqlClientRegistrationTests
+{
+    [Theory]
+    [InlineData("livedb", null, "is missing")]
+    [InlineData("livedb", "Host=127.0.0.1;Password=secret;NoSuchKeyword=1", "is not a valid Npgsql connection string")]
+    public void AMissingOrMalformedConnectionStringStopsStartUpNamingTheKey(string name, string? value, string problem)
+    {
+        var builder = BareHost.CreateBuilder(new() { [$"ConnectionStrings:{name}"] = value });
+
+        var error = Assert.Throws<ConfigurationException>(() => builder.AddLiveAspireNpgsqlDataSource(name));
+
+        Assert.Equal($"ConnectionStrings:{name}", error.Key);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheApiChecksItsOnePostgreSqlPoolOnceThoughEfCoreIsEnrichedToo()
+    {
+        var builder = BareHost.CreateBuilder(new() { ["ConnectionStrings:livedb"] = "Host=127.0.0.1;Port=1;Username=unused;Password=unused;Database=livedb" });
+
+        builder.AddApiServices();
+        using var host = builder.Build();
+
+        Assert.Equal(["PostgreSql"], host.HealthCheckNames());
+    }
+}
