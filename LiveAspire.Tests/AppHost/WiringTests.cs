@@ -1,7 +1,5 @@
 using Aspire.Hosting.Testing;
 using System.Net.Http.Json;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using Npgsql;
 using Xunit;
@@ -99,45 +97,16 @@ public sealed class WiringTests(AppHostFixture system)
     [Fact]
     public async Task HubAnswersAnAuthenticatedWebSocketThroughTheProxy()
     {
-        using var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", $"Bearer {SystemTokens.Mint(system, await SystemTokens.NewUserAsync(system))}");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var hub = new UriBuilder(system.Endpoint("realtime")) { Scheme = "ws", Path = "/hubs/live" }.Uri;
-        await socket.ConnectAsync(hub, cts.Token);
+        var token = SystemTokens.Mint(system, await SystemTokens.NewUserAsync(system));
+        await using var socket = await RawHubSocket.ConnectAsync(system.Endpoint("realtime"), token, cts.Token);
 
-        await SendAsync(socket, """{"protocol":"json","version":1}""", cts.Token);
-        Assert.Equal("{}", await ReceiveAsync(socket, cts.Token));
-        await SendAsync(socket, """{"type":1,"invocationId":"1","target":"Ping","arguments":[]}""", cts.Token);
-        string message;
-        do
-        {
-            message = await ReceiveAsync(socket, cts.Token); // pings (type 6) may come first
-        }
-        while (JsonDocument.Parse(message).RootElement.GetProperty("type").GetInt32() != 3);
+        await socket.HandshakeAsync(cts.Token);
+        await socket.SendAsync(HubFraming.Invocation("1", "Ping"), cts.Token);
+        await Eventually.UntilAsync(() => socket.CompletionsOf("1").Count == 1, "the Ping's completion", TimeSpan.FromSeconds(30));
 
-        var completion = JsonDocument.Parse(message).RootElement;
-        Assert.Equal("1", completion.GetProperty("invocationId").GetString());
+        Assert.Equal("{}", socket.Messages[0].GetRawText()); // the handshake's answer: accepted
+        var completion = socket.CompletionsOf("1")[0];
         Assert.StartsWith("realtime-", completion.GetProperty("result").GetProperty("replica").GetString(), StringComparison.Ordinal);
-    }
-
-    private static Task SendAsync(ClientWebSocket socket, string json, CancellationToken cancellationToken)
-        => socket.SendAsync(Encoding.UTF8.GetBytes(json + "\u001e"), WebSocketMessageType.Text, true, cancellationToken);
-
-    /// <summary>Reads one SignalR JSON record (terminated by 0x1E). Enough for a handshake and one call.</summary>
-    private static async Task<string> ReceiveAsync(ClientWebSocket socket, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[8192];
-        var text = new StringBuilder();
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer, cancellationToken);
-            text.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
-            var s = text.ToString();
-            var end = s.IndexOf('\u001e', StringComparison.Ordinal);
-            if (end >= 0)
-            {
-                return s[..end];
-            }
-        }
     }
 }

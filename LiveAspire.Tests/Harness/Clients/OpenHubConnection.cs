@@ -12,11 +12,10 @@ namespace LiveAspire.Tests.Harness.Clients;
 /// </summary>
 public abstract class OpenHubConnection : IAsyncDisposable
 {
-    private const char Separator = '\u001e';
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(3);
 
     private readonly Lock _lock = new();
-    private readonly StringBuilder _pending = new();
+    private readonly HubFraming.Reader _records = new();
     private readonly TaskCompletionSource<JsonElement?> _handshakeAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _pinging = new();
@@ -41,7 +40,7 @@ public abstract class OpenHubConnection : IAsyncDisposable
     {
         _receiving = Task.Run(ReceiveAsync);
         using var cts = new CancellationTokenSource(EdgeClient.StepTimeout);
-        await SendAsync("{\"protocol\":\"json\",\"version\":1}" + Separator, cts.Token);
+        await SendAsync(HubFraming.Handshake, cts.Token);
         return await _handshakeAnswer.Task;
     }
 
@@ -52,7 +51,7 @@ public abstract class OpenHubConnection : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(_pinging.Token))
             {
-                await SendAsync("{\"type\":6}" + Separator, _pinging.Token);
+                await SendAsync(HubFraming.Ping, _pinging.Token);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or WebSocketException or IOException or ObjectDisposedException)
@@ -64,20 +63,12 @@ public abstract class OpenHubConnection : IAsyncDisposable
     {
         lock (_lock)
         {
-            _pending.Append(text);
-            var all = _pending.ToString();
-            var end = all.LastIndexOf(Separator);
-            if (end < 0)
-            {
-                return;
-            }
             // Only the first record matters here (the handshake's answer); later ones are the hub's pings and calls.
-            var first = all[..end].Split(Separator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            var first = _records.Add(text).FirstOrDefault();
             if (first is not null && !_handshakeAnswer.Task.IsCompleted)
             {
-                _handshakeAnswer.TrySetResult(JsonDocument.Parse(first).RootElement.Clone());
+                _handshakeAnswer.TrySetResult(HubFraming.Parse(first));
             }
-            _pending.Clear().Append(all[(end + 1)..]);
         }
     }
 

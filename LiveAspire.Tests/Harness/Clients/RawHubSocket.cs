@@ -8,13 +8,12 @@ using System.Text.Json;
 namespace LiveAspire.Tests.Harness.Clients;
 
 /// <summary>
-/// A hub client that speaks the JSON hub protocol by hand, to send what no well-behaved client sends (broken frames,
-/// floods) and to stop reading at will. Messages received are collected by a reader that can be left unstarted.
+/// A hub client that speaks the JSON hub protocol by hand (<see cref="HubFraming"/>) over a WebSocket, to send what
+/// no well-behaved client sends (broken frames, floods) and to stop reading at will. Messages received are collected
+/// by a reader that can be left unstarted.
 /// </summary>
 public sealed class RawHubSocket : IAsyncDisposable
 {
-    public const char Separator = '\u001e';
-
     private readonly WebSocket _socket;
     private readonly TcpClient? _tcp;
     private readonly ConcurrentQueue<JsonElement> _messages = new();
@@ -75,12 +74,12 @@ public sealed class RawHubSocket : IAsyncDisposable
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken);
 
     public Task SendAsync(object message, CancellationToken cancellationToken) =>
-        SendTextAsync(JsonSerializer.Serialize(message) + Separator, cancellationToken);
+        SendTextAsync(HubFraming.Serialize(message), cancellationToken);
 
     /// <summary>Sends the handshake and starts collecting messages (unless <paramref name="read"/> is false).</summary>
     public async Task HandshakeAsync(CancellationToken cancellationToken, bool read = true)
     {
-        await SendTextAsync("{\"protocol\":\"json\",\"version\":1}" + Separator, cancellationToken);
+        await SendTextAsync(HubFraming.Handshake, cancellationToken);
         if (read)
         {
             StartReading();
@@ -89,23 +88,18 @@ public sealed class RawHubSocket : IAsyncDisposable
 
     public void StartReading() => _reader ??= Task.Run(ReadAsync);
 
-    public static object Invocation(string id, string target, params object?[] arguments) =>
-        new { type = 1, invocationId = id, target, arguments };
-
     /// <summary>Completion messages (type 3) for <paramref name="invocationId"/>.</summary>
     public IReadOnlyList<JsonElement> CompletionsOf(string invocationId) =>
-        [.. Messages.Where(m => Type(m) == 3 && m.TryGetProperty("invocationId", out var id) && id.GetString() == invocationId)];
+        [.. Messages.Where(m => HubFraming.Type(m) == HubFraming.CompletionType && m.TryGetProperty("invocationId", out var id) && id.GetString() == invocationId)];
 
     /// <summary>Server-to-client calls (type 1) of <paramref name="target"/>: their argument lists.</summary>
     public IReadOnlyList<JsonElement> CallsOf(string target) =>
-        [.. Messages.Where(m => Type(m) == 1 && m.GetProperty("target").GetString() == target).Select(m => m.GetProperty("arguments"))];
-
-    public static int Type(JsonElement message) => message.TryGetProperty("type", out var t) ? t.GetInt32() : -1;
+        [.. Messages.Where(m => HubFraming.Type(m) == HubFraming.InvocationType && m.GetProperty("target").GetString() == target).Select(m => m.GetProperty("arguments"))];
 
     private async Task ReadAsync()
     {
         var buffer = new byte[64 * 1024];
-        var text = new StringBuilder();
+        var records = new HubFraming.Reader();
         try
         {
             while (true)
@@ -115,21 +109,10 @@ public sealed class RawHubSocket : IAsyncDisposable
                 {
                     break;
                 }
-                text.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
-                var all = text.ToString();
-                var end = all.LastIndexOf(Separator);
-                if (end < 0)
+                foreach (var record in records.Add(Encoding.UTF8.GetString(buffer, 0, result.Count)))
                 {
-                    continue;
+                    _messages.Enqueue(HubFraming.Parse(record));
                 }
-                foreach (var part in all[..end].Split(Separator))
-                {
-                    if (part.Length > 0)
-                    {
-                        _messages.Enqueue(JsonDocument.Parse(part).RootElement.Clone());
-                    }
-                }
-                text.Clear().Append(all[(end + 1)..]);
             }
         }
         catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)

@@ -43,7 +43,7 @@ public sealed class StoppingReplicaTests(ApiFixture stores)
         await stubborn.HandshakeAsync(cts.Token);
         stubborn.StartReading();
         // Answered: the connection is open and registered before the stop begins.
-        await stubborn.SendAsync(RawHubSocket.Invocation("1", LiveHubContract.Ping), cts.Token);
+        await stubborn.SendAsync(HubFraming.Invocation("1", LiveHubContract.Ping), cts.Token);
         await Eventually.UntilAsync(() => stubborn.CompletionsOf("1").Count > 0, "the open client's ping answered");
         // As SIGTERM does it: the drain runs in the stopping callbacks, on the thread that asked to stop, while the
         // server keeps listening.

@@ -46,7 +46,7 @@ public sealed class ConnectionOutboxTests
     private static List<EventEnvelope> Envelopes(EventFrame frame)
     {
         var bytes = frame.Message.GetSerializedMessage(Protocol).ToArray();
-        Assert.Equal(0x1e, bytes[^1]);
+        Assert.Equal((byte)HubFraming.RecordSeparator, bytes[^1]);
         using var document = JsonDocument.Parse(Encoding.UTF8.GetString(bytes, 0, bytes.Length - 1));
         Assert.Equal(1, document.RootElement.GetProperty("type").GetInt32());
         Assert.Equal(nameof(ILiveClient.Events), document.RootElement.GetProperty("target").GetString());

@@ -151,7 +151,7 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
         Assert.Null((await control.Client.JoinAsync([room], cancellationToken))[room].Error);
         var attacker = await RawHubSocket.ConnectAsync(Replica(0), SystemTokens.Mint(System, await SystemTokens.NewUserAsync(System)), cancellationToken);
         await attacker.HandshakeAsync(cancellationToken);
-        await attacker.SendAsync(RawHubSocket.Invocation("join", LiveHubContract.JoinStream, room["stream:".Length..], null, null), cancellationToken);
+        await attacker.SendAsync(HubFraming.Invocation("join", LiveHubContract.JoinStream, room["stream:".Length..], null, null), cancellationToken);
         await Eventually.UntilAsync(() => attacker.CompletionsOf("join").Count == 1, "the attacker's join", Deadline);
         return (control, attacker, room);
     }
@@ -182,13 +182,13 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
             switch (kind)
             {
                 case "oversized":
-                    await attacker.SendAsync(RawHubSocket.Invocation("big", LiveHubContract.Leave, new string('x', 40_000)), cts.Token);
+                    await attacker.SendAsync(HubFraming.Invocation("big", LiveHubContract.Leave, new string('x', 40_000)), cts.Token);
                     break;
                 case "bad-json":
-                    await attacker.SendTextAsync("{\"type\":1,,\"target\":}" + RawHubSocket.Separator, cts.Token);
+                    await attacker.SendTextAsync(HubFraming.Frame("{\"type\":1,,\"target\":}"), cts.Token);
                     break;
                 case "unknown-type":
-                    await attacker.SendTextAsync("{\"type\":99,\"what\":\"ever\"}" + RawHubSocket.Separator, cts.Token);
+                    await attacker.SendTextAsync(HubFraming.Frame("{\"type\":99,\"what\":\"ever\"}"), cts.Token);
                     break;
                 case "missing-separator":
                     // Never terminated: the server buffers at most Edge:MaxMessageBytes of it, then closes.
@@ -202,7 +202,7 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
         });
 
         // SignalR's Close message (type 7) precedes the close; its error text is generic (no detail to an abuser).
-        Assert.Contains(attacker.Messages, m => RawHubSocket.Type(m) == 7);
+        Assert.Contains(attacker.Messages, m => HubFraming.Type(m) == HubFraming.CloseType);
     }
 
     [Fact]
@@ -215,8 +215,8 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
 
         await ControlReceivesEverythingAsync(control, room, async () =>
         {
-            await attacker.SendAsync(RawHubSocket.Invocation("same", LiveHubContract.Ping), cts.Token);
-            await attacker.SendAsync(RawHubSocket.Invocation("same", LiveHubContract.Leave, ""), cts.Token);
+            await attacker.SendAsync(HubFraming.Invocation("same", LiveHubContract.Ping), cts.Token);
+            await attacker.SendAsync(HubFraming.Invocation("same", LiveHubContract.Leave, ""), cts.Token);
             await Eventually.UntilAsync(() => attacker.CompletionsOf("same").Count == 2, "both completions of the reused id", Deadline);
         });
         var completions = attacker.CompletionsOf("same");
@@ -247,14 +247,14 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
 
         await ControlReceivesEverythingAsync(control, room, async () =>
         {
-            await attacker.SendTextAsync($"{{\"type\":1,\"invocationId\":\"bad\",\"target\":\"{target}\",\"arguments\":{arguments}}}" + RawHubSocket.Separator, cts.Token);
+            await attacker.SendTextAsync(HubFraming.Frame($"{{\"type\":1,\"invocationId\":\"bad\",\"target\":\"{target}\",\"arguments\":{arguments}}}"), cts.Token);
             await Eventually.UntilAsync(() => attacker.CompletionsOf("bad").Count == 1, "the failed invocation's completion", Deadline);
         });
 
         var error = attacker.CompletionsOf("bad")[0].GetProperty("error").GetString()!;
         Assert.True(error.Contains("HubException: invalid_argument", StringComparison.Ordinal) || error.StartsWith("Failed to invoke", StringComparison.Ordinal)
             || error.StartsWith("Unknown hub method", StringComparison.Ordinal), error);
-        await attacker.SendAsync(RawHubSocket.Invocation("ping", LiveHubContract.Ping), cts.Token);
+        await attacker.SendAsync(HubFraming.Invocation("ping", LiveHubContract.Ping), cts.Token);
         await Eventually.UntilAsync(() => attacker.CompletionsOf("ping").Count == 1, "a ping after the failed invocation", Deadline);
     }
 
@@ -269,14 +269,14 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
         await ControlReceivesEverythingAsync(control, room, async () =>
         {
             var flood = string.Concat(Enumerable.Range(0, 500).Select(i =>
-                JsonSerializer.Serialize(RawHubSocket.Invocation($"f{i}", LiveHubContract.Ping)) + RawHubSocket.Separator));
+                HubFraming.Serialize(HubFraming.Invocation($"f{i}", LiveHubContract.Ping))));
             await attacker.SendTextAsync(flood, cts.Token);
             await attacker.Closed.WaitAsync(Deadline);
         });
 
         var limited = attacker.CallsOf(nameof(ILiveClient.Error)).First(a => a[0].GetString() == HubErrorCodes.RateLimited);
         Assert.True(limited[2].GetInt32() > 0);
-        Assert.Contains(attacker.Messages, m => RawHubSocket.Type(m) == 3 && m.TryGetProperty("error", out var e)
+        Assert.Contains(attacker.Messages, m => HubFraming.Type(m) == HubFraming.CompletionType && m.TryGetProperty("error", out var e)
             && e.GetString()!.Contains("HubException: " + HubErrorCodes.RateLimited + ":", StringComparison.Ordinal));
         Assert.Contains(attacker.CallsOf(nameof(ILiveClient.Error)), a => a[0].GetString() == HubErrorCodes.InvocationFlood);
     }
@@ -303,7 +303,7 @@ public sealed class EdgeSecurityTests(AppHostFixture system) : RealtimeTestBase(
         Assert.Null((await control.Client.JoinAsync([room], cts.Token))[room].Error);
         await using var reader = await RawHubSocket.ConnectSmallBufferAsync(Replica(0), SystemTokens.Mint(System, await SystemTokens.NewUserAsync(System)), cts.Token);
         await reader.HandshakeAsync(cts.Token, read: false);
-        await reader.SendAsync(RawHubSocket.Invocation("join", LiveHubContract.JoinStream, room["stream:".Length..], null, null), cts.Token);
+        await reader.SendAsync(HubFraming.Invocation("join", LiveHubContract.JoinStream, room["stream:".Length..], null, null), cts.Token);
         async Task<int> SlowReadersAsync() => (await System.LogLinesAsync()).Count(l => l.Contains("dropped as a slow reader", StringComparison.Ordinal));
         var before = await SlowReadersAsync();
 

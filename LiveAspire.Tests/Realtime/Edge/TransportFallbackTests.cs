@@ -13,8 +13,6 @@ namespace LiveAspire.Tests.Realtime.Edge;
 [Collection(SystemCollection.Name)]
 public sealed class TransportFallbackTests(AppHostFixture system) : RealtimeTestBase(system)
 {
-    private const char RecordSeparator = '\u001e';
-
     private async Task<(HttpClient Http, string Token)> NegotiateAsync()
     {
         var user = await SystemTokens.NewUserAsync(System);
@@ -29,8 +27,9 @@ public sealed class TransportFallbackTests(AppHostFixture system) : RealtimeTest
         return (http, body.GetProperty("connectionToken").GetString()!);
     }
 
-    private static Task<HttpResponseMessage> SendAsync(HttpClient http, string token, string json) =>
-        http.PostAsync($"/hubs/live?id={Uri.EscapeDataString(token)}", new StringContent(json + RecordSeparator, Encoding.UTF8, "text/plain"));
+    /// <summary>Sends one framed record (<see cref="HubFraming"/>) on the connection, as both HTTP transports do.</summary>
+    private static Task<HttpResponseMessage> SendAsync(HttpClient http, string token, string record) =>
+        http.PostAsync($"/hubs/live?id={Uri.EscapeDataString(token)}", new StringContent(record, Encoding.UTF8, "text/plain"));
 
     [Fact]
     public async Task LongPollingConnectsAndAnswersAnInvocation()
@@ -49,13 +48,13 @@ public sealed class TransportFallbackTests(AppHostFixture system) : RealtimeTest
                 }, s => s is not null && done(s), "long-poll records");
             }
 
-            (await SendAsync(http, token, """{"protocol":"json","version":1}""")).Dispose();
-            await PollUntilAsync(s => s.Contains("{}" + RecordSeparator, StringComparison.Ordinal));
-            (await SendAsync(http, token, """{"type":1,"invocationId":"7","target":"Ping","arguments":[]}""")).Dispose();
+            (await SendAsync(http, token, HubFraming.Handshake)).Dispose();
+            await PollUntilAsync(s => HubFraming.Records(s).Contains("{}"));
+            (await SendAsync(http, token, HubFraming.Serialize(HubFraming.Invocation("7", "Ping")))).Dispose();
             var all = await PollUntilAsync(s => s.Contains("\"invocationId\":\"7\"", StringComparison.Ordinal));
 
-            var completion = all.Split(RecordSeparator).Select(r => r.Trim()).Where(r => r.Contains("\"invocationId\":\"7\"", StringComparison.Ordinal)).Single();
-            Assert.Equal(System.Part("realtime", 1).Id, JsonDocument.Parse(completion).RootElement.GetProperty("result").GetProperty("replica").GetString());
+            var completion = HubFraming.Records(all).Where(r => r.Contains("\"invocationId\":\"7\"", StringComparison.Ordinal)).Single();
+            Assert.Equal(System.Part("realtime", 1).Id, HubFraming.Parse(completion).GetProperty("result").GetProperty("replica").GetString());
         }
     }
 
@@ -86,9 +85,9 @@ public sealed class TransportFallbackTests(AppHostFixture system) : RealtimeTest
                 return text.ToString();
             }
 
-            (await SendAsync(http, token, """{"protocol":"json","version":1}""")).Dispose();
+            (await SendAsync(http, token, HubFraming.Handshake)).Dispose();
             await ReadUntilAsync("{}");
-            (await SendAsync(http, token, """{"type":1,"invocationId":"9","target":"Ping","arguments":[]}""")).Dispose();
+            (await SendAsync(http, token, HubFraming.Serialize(HubFraming.Invocation("9", "Ping")))).Dispose();
             var text = await ReadUntilAsync("\"invocationId\":\"9\"");
 
             Assert.Contains(System.Part("realtime", 1).Id, text, StringComparison.Ordinal);
