@@ -1,3 +1,8 @@
+// Every test file's own imports: xUnit, and the HTTP and JSON types the tests read answers with.
+global using System.Net;
+global using System.Net.Http.Json;
+global using System.Text.Json;
+global using Xunit;
 // The test systems are Aspire applications; their types appear in most fixtures.
 global using Aspire.Hosting;
 global using Aspire.Hosting.ApplicationModel;

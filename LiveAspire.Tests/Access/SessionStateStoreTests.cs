@@ -3,7 +3,6 @@ using LiveAspire.Access;
 using LiveAspire.Data.Access;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
-using Xunit;
 
 namespace LiveAspire.Tests.Access;
 

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
-using System.Text.Json;
 using LiveAspire.AppHost.Local;
 using Posix = LiveAspire.Tests.Harness.Systems.Posix;
-using Xunit;
 
 namespace LiveAspire.Tests.AppHost;
 

@@ -1,9 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
 using Aspire.Hosting.Testing;
 using LiveAspire.AppHost.Local;
 using LiveAspire.AppHost.Stores;
-using Xunit;
 
 namespace LiveAspire.Tests.AppHost;
 

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using LiveAspire.AppHost.Reporting;
-using Xunit;
 
 namespace LiveAspire.Tests.AppHost;
 

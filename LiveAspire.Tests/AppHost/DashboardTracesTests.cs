@@ -1,7 +1,5 @@
-using System.Text.Json;
 using LiveAspire.AppHost.Reporting;
 using Microsoft.Playwright;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace LiveAspire.Tests.AppHost;

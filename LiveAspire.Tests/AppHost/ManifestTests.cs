@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Aspire.Hosting.Testing;
-using Xunit;
 
 namespace LiveAspire.Tests.AppHost;
 

@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
 using LiveAspire.Contracts.Accounts;
-using Xunit;
 
 namespace LiveAspire.Tests.AppHost;
 

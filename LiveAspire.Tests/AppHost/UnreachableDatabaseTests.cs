@@ -2,7 +2,6 @@ using Aspire.Hosting.Testing;
 using LiveAspire.AppHost.Reporting;
 using LiveAspire.ServiceDefaults.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit;
 
 namespace LiveAspire.Tests.AppHost;
 

@@ -1,8 +1,5 @@
 using Aspire.Hosting.Testing;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Npgsql;
-using Xunit;
 
 namespace LiveAspire.Tests.AppHost;
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Playwright;
-using Xunit;
 using static LiveAspire.Tests.Harness.Systems.ScriptedHubServer;
 
 namespace LiveAspire.Tests.Client;

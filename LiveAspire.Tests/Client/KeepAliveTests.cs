@@ -1,5 +1,4 @@
 using LiveAspire.Client;
-using Xunit;
 using static LiveAspire.Tests.Harness.Systems.ScriptedHubServer;
 
 namespace LiveAspire.Tests.Client;

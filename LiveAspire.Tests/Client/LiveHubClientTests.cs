@@ -1,7 +1,6 @@
 using LiveAspire.Client;
 using LiveAspire.Contracts.Realtime;
 using Microsoft.AspNetCore.SignalR;
-using Xunit;
 using static LiveAspire.Tests.Harness.Systems.ScriptedHubServer;
 
 namespace LiveAspire.Tests.Client;

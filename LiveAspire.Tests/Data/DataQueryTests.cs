@@ -12,7 +12,6 @@ using LiveAspire.Rooms;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Xunit;
 
 namespace LiveAspire.Tests.Data;
 

@@ -1,7 +1,6 @@
 using LiveAspire.Api;
 using LiveAspire.Data;
 using LiveAspire.ServiceDefaults.Hosting;
-using Xunit;
 
 namespace LiveAspire.Tests.Data;
 

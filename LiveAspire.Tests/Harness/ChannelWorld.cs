@@ -1,12 +1,8 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using LiveAspire.Api.Accounts;
 using LiveAspire.Api.Seeding;
 using LiveAspire.Contracts.Auth;
 using LiveAspire.Contracts.Channels;
-using Xunit;
 
 namespace LiveAspire.Tests.Harness;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LiveAspire.Rooms.Redis;
 using LiveAspire.Rooms;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,5 @@
 using LiveAspire.Access;
 using System.Diagnostics;
-using System.Net;
-using System.Text.Json;
 using LiveAspire.AppHost.Local;
 using LiveAspire.AppHost.Stores;
 using LiveAspire.Rooms.Redis;
@@ -10,7 +8,6 @@ using LiveAspire.Realtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace LiveAspire.Tests.Realtime;

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using LiveAspire.Contracts.Realtime;
-using Xunit;
 
 namespace LiveAspire.Tests.Realtime;
 

@@ -1,8 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
 using LiveAspire.Contracts.Accounts;
 using LiveAspire.Contracts.Errors;
-using Xunit;
 
 namespace LiveAspire.Tests.Api.Accounts;
 

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using LiveAspire.Contracts.Accounts;
-using Xunit;
 
 namespace LiveAspire.Tests.Api.Accounts;
 

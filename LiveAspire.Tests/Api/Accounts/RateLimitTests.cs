@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
 using LiveAspire.Contracts.Errors;
-using Xunit;
 
 namespace LiveAspire.Tests.Api.Accounts;
 

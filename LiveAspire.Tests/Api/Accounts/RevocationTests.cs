@@ -1,9 +1,6 @@
-using System.Net;
-using System.Net.Http.Json;
 using LiveAspire.Contracts.Accounts;
 using LiveAspire.Contracts.Auth;
 using LiveAspire.Contracts.Errors;
-using Xunit;
 
 namespace LiveAspire.Tests.Api.Accounts;
 

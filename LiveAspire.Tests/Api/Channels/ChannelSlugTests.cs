@@ -1,7 +1,6 @@
 using LiveAspire.Data.Schema;
 using LiveAspire.Api.Channels;
 using LiveAspire.Api.Data;
-using Xunit;
 
 namespace LiveAspire.Tests.Api.Channels;
 

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Xunit;
 using static LiveAspire.Tests.Harness.Actor;
 
 namespace LiveAspire.Tests.Api.Channels;

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using Xunit;
 using static LiveAspire.Tests.Harness.Actor;
 
 namespace LiveAspire.Tests.Api.Emotes;

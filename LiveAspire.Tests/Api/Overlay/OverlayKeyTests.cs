@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using LiveAspire.Contracts.Channels;
-using Xunit;
 using static LiveAspire.Tests.Harness.Actor;
 
 namespace LiveAspire.Tests.Api.Overlay;

@@ -1,9 +1,6 @@
-using System.Net;
-using System.Net.Http.Json;
 using LiveAspire.Api.Accounts;
 using LiveAspire.Api.Seeding;
 using LiveAspire.Contracts.Accounts;
-using Xunit;
 
 namespace LiveAspire.Tests.Api.Seeding;
 

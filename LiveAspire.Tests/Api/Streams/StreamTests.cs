@@ -1,5 +1,3 @@
-using System.Net;
-using Xunit;
 using static LiveAspire.Tests.Harness.Actor;
 
 namespace LiveAspire.Tests.Api.Streams;

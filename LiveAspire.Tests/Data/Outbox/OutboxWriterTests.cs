@@ -3,7 +3,6 @@ using LiveAspire.Data.Outbox;
 using LiveAspire.Rooms;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Xunit;
 
 namespace LiveAspire.Tests.Data.Outbox;
 

@@ -2,7 +2,6 @@ using LiveAspire.Data.Schema;
 using LiveAspire.Api.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Xunit;
 
 namespace LiveAspire.Tests.Data.Schema;
 

@@ -1,6 +1,5 @@
 using LiveAspire.Data.Schema;
 using LiveAspire.Api.Data;
-using Xunit;
 
 namespace LiveAspire.Tests.Data.Schema;
 

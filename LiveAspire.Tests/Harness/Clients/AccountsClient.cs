@@ -1,11 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using LiveAspire.Contracts.Accounts;
-using Xunit;
 
 namespace LiveAspire.Tests.Harness.Clients;
 

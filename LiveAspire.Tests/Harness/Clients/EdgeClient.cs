@@ -1,10 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
-using Xunit;
 
 namespace LiveAspire.Tests.Harness.Clients;
 

@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.WebSockets;
 using System.Text;
-using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
 
 namespace LiveAspire.Tests.Harness.Clients;

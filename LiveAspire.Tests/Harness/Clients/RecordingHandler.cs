@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace LiveAspire.Tests.Harness.Clients;
 
 /// <summary>

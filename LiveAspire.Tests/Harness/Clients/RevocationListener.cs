@@ -1,6 +1,5 @@
 using LiveAspire.Access;
 using System.Collections.Concurrent;
-using System.Text.Json;
 using LiveAspire.Contracts.Auth;
 using LiveAspire.Rooms.Redis;
 using StackExchange.Redis;

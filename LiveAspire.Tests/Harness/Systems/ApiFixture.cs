@@ -2,7 +2,6 @@ using LiveAspire.AppHost;
 using LiveAspire.AppHost.Local;
 using LiveAspire.AppHost.Stores;
 using Npgsql;
-using Xunit;
 
 namespace LiveAspire.Tests.Harness.Systems;
 

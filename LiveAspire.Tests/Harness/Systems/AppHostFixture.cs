@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Aspire.Hosting.Testing;
 using LiveAspire.AppHost.Reporting;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace LiveAspire.Tests.Harness.Systems;

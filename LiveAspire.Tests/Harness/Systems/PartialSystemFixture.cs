@@ -1,7 +1,6 @@
 using Aspire.Hosting.Testing;
 using LiveAspire.AppHost.Local;
 using LiveAspire.AppHost.Stores;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace LiveAspire.Tests.Harness.Systems;

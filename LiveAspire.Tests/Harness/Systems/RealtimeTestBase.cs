@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace LiveAspire.Tests.Harness.Systems;
 
 /// <summary>What the realtime tests on the shared system need: the server publish call, and clients of real users.</summary>

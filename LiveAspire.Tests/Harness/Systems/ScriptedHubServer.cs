@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LiveAspire.Client;
 using LiveAspire.Contracts.Realtime;
 using Microsoft.AspNetCore.Builder;

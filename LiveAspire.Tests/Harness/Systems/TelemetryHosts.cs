@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using LiveAspire.Api;
 using LiveAspire.Api.Accounts;
 using LiveAspire.Api.Data;
@@ -20,7 +19,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using Xunit;
 
 namespace LiveAspire.Tests.Harness.Systems;
 

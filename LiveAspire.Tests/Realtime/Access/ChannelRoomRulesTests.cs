@@ -1,10 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using LiveAspire.Client;
 using LiveAspire.Contracts.Channels;
 using LiveAspire.Contracts.Realtime;
-using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Access;
 

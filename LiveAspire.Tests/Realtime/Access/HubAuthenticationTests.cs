@@ -1,13 +1,10 @@
-using System.Net;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using LiveAspire.Contracts.Auth;
 using LiveAspire.Rooms.Redis;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Access;
 

@@ -1,12 +1,8 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.WebSockets;
-using System.Text.Json;
 using LiveAspire.Client;
 using LiveAspire.Contracts.Accounts;
 using LiveAspire.Contracts.Realtime;
-using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Access;
 

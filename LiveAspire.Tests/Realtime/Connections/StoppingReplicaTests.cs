@@ -1,9 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
 using Microsoft.Extensions.Hosting;
-using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Connections;
 

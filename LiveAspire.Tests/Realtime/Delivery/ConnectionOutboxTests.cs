@@ -1,9 +1,7 @@
 using System.Text;
-using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Delivery;
 using Microsoft.AspNetCore.SignalR.Protocol;
-using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Delivery;
 

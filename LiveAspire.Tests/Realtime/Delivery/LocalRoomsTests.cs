@@ -2,7 +2,6 @@ using LiveAspire.Rooms.Redis;
 using LiveAspire.Rooms;
 using LiveAspire.Realtime.Delivery;
 using StackExchange.Redis;
-using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Delivery;
 

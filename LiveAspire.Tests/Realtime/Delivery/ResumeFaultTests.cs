@@ -1,7 +1,6 @@
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.ServiceDefaults.Faults;
 using LiveAspire.Rooms;
-using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Delivery;
 

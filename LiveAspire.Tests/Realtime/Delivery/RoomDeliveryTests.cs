@@ -1,5 +1,4 @@
 using LiveAspire.Contracts.Realtime;
-using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Delivery;
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using LiveAspire.ServiceDefaults.Faults;
-using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Delivery;
 

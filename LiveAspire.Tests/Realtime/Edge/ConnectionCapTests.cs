@@ -1,6 +1,3 @@
-using System.Net;
-using Xunit;
-
 namespace LiveAspire.Tests.Realtime.Edge;
 
 /// <summary>

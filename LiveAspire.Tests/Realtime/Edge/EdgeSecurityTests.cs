@@ -1,8 +1,5 @@
-using System.Net;
 using System.Net.WebSockets;
-using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
-using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Edge;
 

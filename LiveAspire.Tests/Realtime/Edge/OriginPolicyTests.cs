@@ -1,7 +1,6 @@
 using LiveAspire.Realtime.Edge;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Edge;
 

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace LiveAspire.Tests.Realtime.Heartbeats;
 
 [Collection(SystemCollection.Name)]

@@ -1,8 +1,6 @@
-using System.Text.Json;
 using LiveAspire.Client;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Rooms;
-using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Presence;
 

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Text.Json;
-using Xunit;
 
 namespace LiveAspire.Tests.Realtime.Replicas;
 

@@ -1,11 +1,9 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
-using Xunit;
 
 namespace LiveAspire.Tests.ServiceDefaults.Authentication;
 

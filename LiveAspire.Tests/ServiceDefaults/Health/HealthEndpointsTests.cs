@@ -1,6 +1,4 @@
-using System.Net;
 using Microsoft.Extensions.Hosting;
-using Xunit;
 
 namespace LiveAspire.Tests.ServiceDefaults.Health;
 

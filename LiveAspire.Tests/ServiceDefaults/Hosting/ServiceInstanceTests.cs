@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using LiveAspire.ServiceDefaults.Hosting;
-using Xunit;
 
 namespace LiveAspire.Tests.ServiceDefaults.Hosting;
 

@@ -1,8 +1,6 @@
-using System.Text.Json;
 using LiveAspire.ServiceDefaults.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Xunit;
 
 namespace LiveAspire.Tests.ServiceDefaults.Logging;
 

@@ -1,5 +1,4 @@
 using LiveAspire.ServiceDefaults.Logging;
-using Xunit;
 
 namespace LiveAspire.Tests.ServiceDefaults.Logging;
 

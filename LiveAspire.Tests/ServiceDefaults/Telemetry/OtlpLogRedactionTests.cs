@@ -5,7 +5,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
-using Xunit;
 
 namespace LiveAspire.Tests.ServiceDefaults.Telemetry;
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using LiveAspire.ServiceDefaults.Telemetry;
-using Xunit;
 
 namespace LiveAspire.Tests.ServiceDefaults.Telemetry;
 

@@ -1,6 +1,5 @@
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.ServiceDefaults.Faults;
-using Xunit;
 
 namespace LiveAspire.Tests.Worker.Outbox;
 
