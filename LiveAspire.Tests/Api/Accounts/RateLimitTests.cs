@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using LiveAspire.Contracts.Errors;
 
 namespace LiveAspire.Tests.Api.Accounts;
@@ -10,25 +9,7 @@ public sealed class RateLimitTests(ApiFixture api)
     /// A client whose connections come from another loopback address (all of 127/8 is loopback on Linux), so the
     /// limiter sees a different client IP and this test does not spend the budget the other tests use.
     /// </summary>
-    private HttpClient ClientFrom(string address) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (context, cancellationToken) =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                socket.Bind(new IPEndPoint(IPAddress.Parse(address), 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    })
-    { BaseAddress = api.ApiUrl, Timeout = TimeSpan.FromSeconds(30) };
+    private HttpClient ClientFrom(string address) => new(ClientAddress.Handler(address)) { BaseAddress = api.ApiUrl, Timeout = TimeSpan.FromSeconds(30) };
 
     [Fact]
     public async Task LoginRateLimitAnswers429WithRetryAfterPerClientAddress()

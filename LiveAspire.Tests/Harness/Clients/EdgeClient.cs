@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using LiveAspire.Contracts.Realtime;
 
@@ -15,24 +14,7 @@ public sealed class EdgeClient(Uri realtime, string address, string? forwardedFo
     /// <summary>Longest any one step (an upgrade, a request, a handshake) may take.</summary>
     public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly SocketsHttpHandler _handler = new()
-    {
-        ConnectCallback = async (context, cancellationToken) =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                socket.Bind(new IPEndPoint(IPAddress.Parse(address), 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    };
+    private readonly SocketsHttpHandler _handler = ClientAddress.Handler(address);
 
     private HttpClient? _http;
 
