@@ -2,12 +2,9 @@ using LiveAspire.Client;
 using LiveAspire.Contracts.Realtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections.Features;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LiveAspire.Tests.Harness.Systems;
 
@@ -17,13 +14,13 @@ public sealed class ScriptedHubServer : IAsyncDisposable
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
 
-    private readonly WebApplication _app;
+    private readonly TestApp _app;
 
-    private ScriptedHubServer(WebApplication app, Uri address)
+    private ScriptedHubServer(TestApp app)
     {
         _app = app;
-        Address = address;
-        HubUrl = new Uri(address, LiveHubContract.Path);
+        Address = app.Client.BaseAddress!;
+        HubUrl = new Uri(Address, LiveHubContract.Path);
     }
 
     public HubScript Script => _app.Services.GetRequiredService<HubScript>();
@@ -36,35 +33,37 @@ public sealed class ScriptedHubServer : IAsyncDisposable
 
     public static async Task<ScriptedHubServer> StartAsync(Action<HubOptions>? configureHub = null, Action<WebApplication>? map = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton<HubScript>();
-        builder.Services.AddSignalR(o => configureHub?.Invoke(o));
-        var app = builder.Build();
-        app.Urls.Add("http://127.0.0.1:0");
-        app.Use(async (context, next) =>
+        var app = await TestApp.StartAsync([], builder =>
         {
-            if (context.Request.Path.StartsWithSegments(LiveHubContract.Path))
-            {
-                var script = context.RequestServices.GetRequiredService<HubScript>();
-                string? authorization = context.Request.Headers.Authorization;
-                var token = authorization?.StartsWith("Bearer ", StringComparison.Ordinal) == true
-                    ? authorization["Bearer ".Length..]
-                    : context.Request.Query["access_token"].ToString();
-                script.UpgradeAuthorizations.Enqueue(authorization ?? (token.Length > 0 ? "query " + token : null));
-                if (script.RejectedTokens.ContainsKey(token))
-                {
-                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    return;
-                }
-            }
-            await next(context);
+            builder.Services.AddSingleton<HubScript>();
+            builder.Services.AddSignalR(o => configureHub?.Invoke(o));
+        }, app =>
+        {
+            app.Use(UpgradeCheckAsync);
+            map?.Invoke(app);
+            app.MapHub<ScriptedLiveHub>(LiveHubContract.Path);
         });
-        map?.Invoke(app);
-        app.MapHub<ScriptedLiveHub>(LiveHubContract.Path);
-        await app.StartAsync().WaitAsync(Deadline);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ScriptedHubServer(app, new Uri(address));
+        return new ScriptedHubServer(app);
+    }
+
+    /// <summary>Records each hub request's credentials and answers 401 to the script's rejected tokens.</summary>
+    private static async Task UpgradeCheckAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.Path.StartsWithSegments(LiveHubContract.Path))
+        {
+            var script = context.RequestServices.GetRequiredService<HubScript>();
+            string? authorization = context.Request.Headers.Authorization;
+            var token = authorization?.StartsWith("Bearer ", StringComparison.Ordinal) == true
+                ? authorization["Bearer ".Length..]
+                : context.Request.Query["access_token"].ToString();
+            script.UpgradeAuthorizations.Enqueue(authorization ?? (token.Length > 0 ? "query " + token : null));
+            if (script.RejectedTokens.ContainsKey(token))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+        }
+        await next(context);
     }
 
     public static EventEnvelope Envelope(string room, long seq, string epoch = "e1", string? id = null, string type = "chat.message")
@@ -114,9 +113,5 @@ public sealed class ScriptedHubServer : IAsyncDisposable
         return new LiveHubClient(options);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync().WaitAsync(Deadline);
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }
