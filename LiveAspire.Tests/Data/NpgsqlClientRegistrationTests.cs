@@ -1,6 +1,5 @@
 using LiveAspire.Api;
 using LiveAspire.Data;
-using LiveAspire.ServiceDefaults.Hosting;
 
 namespace LiveAspire.Tests.Data;
 
@@ -14,15 +13,7 @@ public sealed class NpgsqlClientRegistrationTests
     [InlineData("livedb", null, "is missing")]
     [InlineData("livedb", "Host=127.0.0.1;Password=secret;NoSuchKeyword=1", "is not a valid Npgsql connection string")]
     public void AMissingOrMalformedConnectionStringStopsStartUpNamingTheKey(string name, string? value, string problem)
-    {
-        var builder = BareHost.CreateBuilder(new() { [$"ConnectionStrings:{name}"] = value });
-
-        var error = Assert.Throws<ConfigurationException>(() => builder.AddLiveAspireNpgsqlDataSource(name));
-
-        Assert.Equal($"ConnectionStrings:{name}", error.Key);
-        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
-    }
+        => BareHost.AssertConnectionStringRefused(name, value, problem, (builder, key) => builder.AddLiveAspireNpgsqlDataSource(key));
 
     [Fact]
     public void TheApiChecksItsOnePostgreSqlPoolOnceThoughEfCoreIsEnrichedToo()

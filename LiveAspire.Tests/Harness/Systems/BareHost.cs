@@ -1,3 +1,4 @@
+using LiveAspire.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -14,6 +15,22 @@ public static class BareHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         return builder;
+    }
+
+    /// <summary>
+    /// Registers a store client with <paramref name="register"/> where <c>ConnectionStrings:{name}</c> is
+    /// <paramref name="value"/>, and checks that start-up stops at once: a <see cref="ConfigurationException"/> naming
+    /// the key and saying <paramref name="problem"/>, and nothing of the string's secret.
+    /// </summary>
+    public static void AssertConnectionStringRefused(string name, string? value, string problem, Action<HostApplicationBuilder, string> register)
+    {
+        var builder = CreateBuilder(new() { [$"ConnectionStrings:{name}"] = value });
+
+        var error = Assert.Throws<ConfigurationException>(() => register(builder, name));
+
+        Assert.Equal($"ConnectionStrings:{name}", error.Key);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>The names of the health checks registered in <paramref name="host"/>.</summary>
