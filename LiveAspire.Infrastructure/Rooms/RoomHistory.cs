@@ -27,7 +27,7 @@ public sealed class RoomHistory(IConnectionMultiplexer redis, IOptions<RoomOptio
     public async Task<RoomSnapshot> ReadAsync(string room, long? afterSeq, CancellationToken cancellationToken = default)
     {
         var result = await RoomRedis.EvaluateAsync(redis, null, RoomScripts.Read, room,
-            [RoomPublisher.NewEpoch(), afterSeq ?? -1, options.Value.HotWindow], cancellationToken);
+            [RoomEvents.NewEpoch(), afterSeq ?? -1, options.Value.HotWindow], cancellationToken);
         var envelopes = new string[result.Length - 3];
         for (var i = 3; i < result.Length; i++)
         {

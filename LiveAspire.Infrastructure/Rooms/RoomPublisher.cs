@@ -37,24 +37,16 @@ public sealed partial class RoomPublisher(IConnectionMultiplexer redis, IOptions
     public async Task<PublishResult> PublishAsync(string room, string type, JsonElement data, string? id = null,
         CancellationToken cancellationToken = default)
     {
-        CheckRoomAndType(room, type);
-        id ??= Guid.CreateVersion7().ToString("N");
-        if (id.Length is 0 or > 64)
-        {
-            throw new ArgumentException("An event id has 1 to 64 characters.", nameof(id));
-        }
-        var json = data.GetRawText();
-        if (json.Length > options.Value.MaxDataBytes)
-        {
-            throw new ArgumentException($"Event data is larger than {options.Value.MaxDataBytes} bytes.", nameof(data));
-        }
+        RoomEvents.CheckRoomAndType(room, type);
+        id = RoomEvents.Id(id);
+        var json = RoomEvents.Data(data, options.Value.MaxDataBytes);
 
         using var activity = StartPublish(RoomTelemetry.PublishSpan, room, type);
         RedisResult[] result;
         try
         {
             result = await RoomRedis.EvaluateAsync(redis, _inFlight, RoomScripts.Publish, room,
-                [NewEpoch(), id, type, room, json, options.Value.HotWindow, RoomKeys.Channel(room)], cancellationToken);
+                [RoomEvents.NewEpoch(), id, type, room, json, options.Value.HotWindow, RoomKeys.Channel(room)], cancellationToken);
         }
         catch (RoomStoreUnavailableException)
         {
@@ -70,14 +62,8 @@ public sealed partial class RoomPublisher(IConnectionMultiplexer redis, IOptions
 
     public async Task<string> PublishEphemeralAsync(string room, string type, JsonElement data, CancellationToken cancellationToken = default)
     {
-        CheckRoomAndType(room, type);
-        var envelope = new Contracts.Realtime.EventEnvelope(Guid.CreateVersion7().ToString("N"), type, room,
-            Contracts.Realtime.LiveHubContract.EphemeralSeq, "", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), data);
-        var json = JsonSerializer.Serialize(envelope, EnvelopeJsonOptions);
-        if (json.Length > options.Value.MaxDataBytes)
-        {
-            throw new ArgumentException($"Event data is larger than {options.Value.MaxDataBytes} bytes.", nameof(data));
-        }
+        RoomEvents.CheckRoomAndType(room, type);
+        var (id, json) = RoomEvents.Ephemeral(room, type, data, options.Value.MaxDataBytes);
         cancellationToken.ThrowIfCancellationRequested();
         using var activity = StartPublish(RoomTelemetry.PublishEphemeralSpan, room, type);
         try
@@ -90,7 +76,7 @@ public sealed partial class RoomPublisher(IConnectionMultiplexer redis, IOptions
             throw;
         }
         RoomTelemetry.Count("ephemeral");
-        return envelope.Id;
+        return id;
     }
 
     private static Activity? StartPublish(string span, string room, string type)
@@ -106,23 +92,6 @@ public sealed partial class RoomPublisher(IConnectionMultiplexer redis, IOptions
         activity?.SetStatus(ActivityStatusCode.Error, RoomStoreUnavailableException.Code);
         RoomTelemetry.Count(RoomStoreUnavailableException.Code);
     }
-
-    private static readonly JsonSerializerOptions EnvelopeJsonOptions = new(JsonSerializerDefaults.Web);
-
-    private static void CheckRoomAndType(string room, string type)
-    {
-        if (!RoomName.TryParse(room, out _))
-        {
-            throw new ArgumentException($"'{room}' is not a room name.", nameof(room));
-        }
-        if (!EventType().IsMatch(type))
-        {
-            throw new ArgumentException($"'{type}' is not a dot-named event type (e.g. chat.message).", nameof(type));
-        }
-    }
-
-    /// <summary>A fresh epoch: unique across Redis restarts (time-ordered GUID, shortened).</summary>
-    internal static string NewEpoch() => Guid.CreateVersion7().ToString("N")[..16];
 
     [GeneratedRegex("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$")]
     internal static partial Regex EventType();
