@@ -1,9 +1,14 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
 
 namespace LiveAspire.Infrastructure.Rooms;
 
-/// <summary>What every room store checks and builds alike: the arguments of a publish, new ids and epochs, ephemeral envelopes.</summary>
+/// <summary>
+/// What every room store checks and builds alike: the arguments of a publish, new ids and epochs, and the envelope
+/// texts. A numbered envelope is built character for character as <see cref="RoomScripts.Publish"/> builds it.
+/// </summary>
 internal static class RoomEvents
 {
     public const int MaxIdLength = 64;
@@ -54,7 +59,49 @@ internal static class RoomEvents
         return (envelope.Id, CheckSize(JsonSerializer.Serialize(envelope, EnvelopeJsonOptions), maxDataBytes));
     }
 
+    /// <summary>
+    /// A numbered envelope's text as the publish script writes it: fields in the order id, type, room, seq, epoch, ts,
+    /// data; strings escaped as Redis's cjson escapes them; <paramref name="data"/> inserted as it is.
+    /// </summary>
+    public static string Numbered(string id, string type, string room, long seq, string epoch, long ts, string data)
+    {
+        var text = new StringBuilder(data.Length + 160);
+        text.Append("{\"id\":");
+        AppendString(text, id);
+        text.Append(",\"type\":");
+        AppendString(text, type);
+        text.Append(",\"room\":");
+        AppendString(text, room);
+        text.Append(",\"seq\":").Append(seq.ToString(CultureInfo.InvariantCulture)).Append(",\"epoch\":");
+        AppendString(text, epoch);
+        text.Append(",\"ts\":").Append(ts.ToString(CultureInfo.InvariantCulture)).Append(",\"data\":").Append(data).Append('}');
+        return text.ToString();
+    }
+
     private static string CheckSize(string json, int maxDataBytes) => json.Length <= maxDataBytes
         ? json
         : throw new ArgumentException($"Event data is larger than {maxDataBytes} bytes.", "data");
+
+    /// <summary>cjson's string encoding: control characters, <c>"</c>, <c>\</c>, <c>/</c> and DEL escaped, everything else as it is.</summary>
+    private static void AppendString(StringBuilder text, string value)
+    {
+        text.Append('"');
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '"': text.Append("\\\""); break;
+                case '\\': text.Append("\\\\"); break;
+                case '/': text.Append("\\/"); break;
+                case '\b': text.Append("\\b"); break;
+                case '\t': text.Append("\\t"); break;
+                case '\n': text.Append("\\n"); break;
+                case '\f': text.Append("\\f"); break;
+                case '\r': text.Append("\\r"); break;
+                case < ' ' or '\u007f': text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
+                default: text.Append(c); break;
+            }
+        }
+        text.Append('"');
+    }
 }
