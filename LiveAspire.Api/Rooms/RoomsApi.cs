@@ -16,9 +16,9 @@ public sealed record PublishEventResponse(string Id, string Room, long Seq, stri
 /// <summary>The HTTP-to-WebSocket bridge for administrators: system announcements into any room.</summary>
 public static class RoomsApi
 {
-    public static RouteGroupBuilder MapRoomsApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapRoomsApi(this IEndpointRouteBuilder api)
     {
-        var group = endpoints.MapGroup("/api/rooms").WithTags("Rooms")
+        var group = api.MapGroup("/rooms").WithTags("Rooms")
             .RequireAuthorization(Accounts.AccountsExtensions.AdminPolicy);
         group.MapPost("/{room}/events", PublishAsync);
         return group;

@@ -21,13 +21,13 @@ namespace LiveAspire.Api.Streams;
 /// </summary>
 public static class StreamsApi
 {
-    public static RouteGroupBuilder MapStreamsApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapStreamsApi(this IEndpointRouteBuilder api)
     {
-        var reads = endpoints.MapGroup("/api").WithTags("Streams").AllowAnonymous();
+        var reads = api.MapGroup("").WithTags("Streams").AllowAnonymous();
         reads.MapGet("/streams/{id:guid}", GetStream).WithName(nameof(GetStream));
         reads.MapGet("/channels/{id:guid}/streams", ListVods).WithName(nameof(ListVods));
 
-        var writes = endpoints.MapGroup("/api/channels/{id:guid}/streams").WithTags("Streams").RequireAuthorization();
+        var writes = api.MapGroup("/channels/{id:guid}/streams").WithTags("Streams").RequireAuthorization();
         writes.MapPost("", GoLive).WithName(nameof(GoLive));
         writes.MapPost("/current/end", EndStream).WithName(nameof(EndStream));
         writes.MapPatch("/current", UpdateStream).WithName(nameof(UpdateStream));
