@@ -12,7 +12,7 @@ public static class DevMailApi
     public const int MaxMessages = 50;
 
     /// <summary>
-    /// Maps <c>GET /api/dev/mail?to=</c>, only in Development and Testing: the outbox holds live verification and
+    /// Maps <c>GET /api/dev/mail?to=</c>, only in Development and Testing: the mailbox holds live verification and
     /// reset tokens, so no other environment may expose it (nor even has the table filled).
     /// </summary>
     public static IEndpointRouteBuilder MapDevMailApi(this IEndpointRouteBuilder api)
