@@ -56,7 +56,7 @@ public static class RoomsApi
         catch (RoomStoreUnavailableException)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Redis is unavailable; retry shortly.",
-                extensions: new Dictionary<string, object?> { ["code"] = RoomStoreUnavailableException.Code, ["retryAfterMs"] = RoomStoreUnavailableException.RetryAfterMs });
+                extensions: new Dictionary<string, object?> { [Http.ApiProblems.CodeExtension] = Contracts.Errors.ApiErrorCodes.RedisUnavailable, ["retryAfterMs"] = RoomStoreUnavailableException.RetryAfterMs });
         }
     }
 }
