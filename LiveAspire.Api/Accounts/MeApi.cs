@@ -10,9 +10,9 @@ namespace LiveAspire.Api.Accounts;
 
 public static class MeApi
 {
-    public static RouteGroupBuilder MapMeApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapMeApi(this IEndpointRouteBuilder api)
     {
-        var group = endpoints.MapGroup("/api/me").WithTags("Accounts").RequireAuthorization();
+        var group = api.MapGroup("/me").WithTags("Accounts").RequireAuthorization();
         group.MapGet("", GetMe).WithName(nameof(GetMe));
         return group;
     }

@@ -15,9 +15,9 @@ namespace LiveAspire.Api.Follows;
 /// <summary>Follow and unfollow (idempotent), a channel's followers (performer or admin) and the caller's follows.</summary>
 public static class FollowsApi
 {
-    public static RouteGroupBuilder MapFollowsApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapFollowsApi(this IEndpointRouteBuilder api)
     {
-        var group = endpoints.MapGroup("/api").WithTags("Follows").RequireAuthorization();
+        var group = api.MapGroup("").WithTags("Follows").RequireAuthorization();
         group.MapPut("/channels/{id:guid}/follow", FollowChannel).WithName(nameof(FollowChannel));
         group.MapDelete("/channels/{id:guid}/follow", UnfollowChannel).WithName(nameof(UnfollowChannel));
         group.MapGet("/channels/{id:guid}/followers", ListFollowers).WithName(nameof(ListFollowers));

@@ -17,9 +17,9 @@ namespace LiveAspire.Api.Moderators;
 /// </summary>
 public static class ModeratorsApi
 {
-    public static RouteGroupBuilder MapModeratorsApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapModeratorsApi(this IEndpointRouteBuilder api)
     {
-        var group = endpoints.MapGroup("/api/channels/{id:guid}/moderators").WithTags("Moderators").RequireAuthorization();
+        var group = api.MapGroup("/channels/{id:guid}/moderators").WithTags("Moderators").RequireAuthorization();
         group.MapGet("", ListModerators).WithName(nameof(ListModerators));
         group.MapPut("/{userId:guid}", AppointModerator).WithName(nameof(AppointModerator));
         group.MapDelete("/{userId:guid}", RemoveModerator).WithName(nameof(RemoveModerator));

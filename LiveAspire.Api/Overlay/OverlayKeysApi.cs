@@ -20,16 +20,16 @@ public static class OverlayKeysApi
     /// <summary>Prefix that makes a leaked key recognisable to secret scanners.</summary>
     public const string KeyPrefix = "lao_";
 
-    public static RouteGroupBuilder MapOverlayApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapOverlayApi(this IEndpointRouteBuilder api)
     {
-        var keys = endpoints.MapGroup("/api/channels/{id:guid}/overlay-keys").WithTags("Overlay").RequireAuthorization();
+        var keys = api.MapGroup("/channels/{id:guid}/overlay-keys").WithTags("Overlay").RequireAuthorization();
         keys.MapGet("", ListOverlayKeys).WithName(nameof(ListOverlayKeys));
         keys.MapPost("", CreateOverlayKey).WithName(nameof(CreateOverlayKey));
         keys.MapPost("/{keyId:guid}/rotate", RotateOverlayKey).WithName(nameof(RotateOverlayKey));
         keys.MapPost("/{keyId:guid}/revoke", RevokeOverlayKey).WithName(nameof(RevokeOverlayKey));
 
         // Anonymous by design: the key is the credential (256 random bits, so guessing is not a concern).
-        var token = endpoints.MapGroup("/api/overlay").WithTags("Overlay").AllowAnonymous();
+        var token = api.MapGroup("/overlay").WithTags("Overlay").AllowAnonymous();
         token.MapPost("/token", ExchangeOverlayKey).WithName(nameof(ExchangeOverlayKey));
         return keys;
     }

@@ -8,9 +8,9 @@ public static class PlatformApi
 {
     public const string PlatformName = "LiveAspire";
 
-    public static RouteGroupBuilder MapPlatformApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapPlatformApi(this IEndpointRouteBuilder api)
     {
-        var group = endpoints.MapGroup("/api/platform").WithTags("Platform").AllowAnonymous();
+        var group = api.MapGroup("/platform").WithTags("Platform").AllowAnonymous();
         group.MapGet("", GetPlatform).WithName(nameof(GetPlatform));
         return group;
     }

@@ -45,7 +45,7 @@ public sealed partial class ConnectionLifecycle(
             // Reconnect first: a bare abort makes SignalR send a Close without allowReconnect, which clients obey by
             // stopping. Told to reconnect, the client resumes from its last seq: nothing is lost, the room not slowed.
             // Bounded: a client that stopped reading altogether never lets the Reconnect frame out.
-            _ = client.Reconnect("slow_consumer").WaitAsync(edge.Value.SlowReaderTimeout)
+            _ = client.Reconnect(ReconnectReasons.SlowConsumer).WaitAsync(edge.Value.SlowReaderTimeout)
                 .ContinueWith(_ => connection.Abort(), TaskScheduler.Default);
         };
         registry.Add(connection);

@@ -17,8 +17,6 @@ public sealed partial class GracefulShutdown(
     IHostApplicationLifetime lifetime,
     ILogger<GracefulShutdown> logger) : IHostedService
 {
-    public const string Reason = "shutdown";
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // SignalR closes every connection from an ApplicationStopping callback (registered when the hub was mapped).
@@ -41,7 +39,7 @@ public sealed partial class GracefulShutdown(
         LogAsking(logger, open);
         try
         {
-            await hub.Clients.All.Reconnect(Reason).WaitAsync(options.Value.NotifyTimeout, cancellationToken);
+            await hub.Clients.All.Reconnect(ReconnectReasons.Shutdown).WaitAsync(options.Value.NotifyTimeout, cancellationToken);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {

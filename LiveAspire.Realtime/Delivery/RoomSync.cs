@@ -87,7 +87,7 @@ public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, Fau
         catch (RoomStoreUnavailableException)
         {
             Leave(connection, room, membership);
-            return new ResumeResult(false, null, 0, RoomStoreUnavailableException.Code);
+            return new ResumeResult(false, null, 0, HubErrorCodes.RedisUnavailable);
         }
         catch
         {

@@ -16,7 +16,7 @@ public sealed partial class LiveHub
         var connection = Connection;
         if (rooms.Count + connection.Rooms.Keys.Count(k => !rooms.ContainsKey(k)) > delivery.Value.MaxRoomsPerConnection)
         {
-            throw new HubException($"too_many_rooms: at most {delivery.Value.MaxRoomsPerConnection} rooms per connection");
+            throw new HubException($"{HubErrorCodes.TooManyRooms}: at most {delivery.Value.MaxRoomsPerConnection} rooms per connection");
         }
         var answers = await Task.WhenAll(rooms.Select(async r => (r.Key, Result: await JoinAsync(r.Key, r.Value))));
         return answers.ToDictionary(a => a.Key, a => a.Result, StringComparer.Ordinal);
@@ -27,7 +27,7 @@ public sealed partial class LiveHub
     {
         if (!Guid.TryParseExact(streamId, "D", out var channelId))
         {
-            return Task.FromResult(new ResumeResult(false, null, 0, "room_invalid"));
+            return Task.FromResult(new ResumeResult(false, null, 0, HubErrorCodes.RoomInvalid));
         }
         if ((lastSeq is null) != (epoch is null) || lastSeq < 0 || epoch is { Length: 0 or > MaxEpochLength })
         {
@@ -57,12 +57,12 @@ public sealed partial class LiveHub
         if (room is not { Length: <= MaxRoomNameLength } || !RoomName.TryParse(room, out var name)
             || position is { Seq: < 0 } || position is { Epoch: null or "" or { Length: > MaxEpochLength } })
         {
-            return new ResumeResult(false, null, 0, "room_invalid");
+            return new ResumeResult(false, null, 0, HubErrorCodes.RoomInvalid);
         }
         var connection = Connection;
         if (!await access.CanReadAsync(connection, name, Context.ConnectionAborted))
         {
-            return new ResumeResult(false, null, 0, "room_forbidden");
+            return new ResumeResult(false, null, 0, HubErrorCodes.RoomForbidden);
         }
         return await sync.JoinAsync(connection, room, position, Context.ConnectionAborted);
     }

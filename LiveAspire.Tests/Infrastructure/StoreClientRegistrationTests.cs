@@ -88,7 +88,7 @@ public sealed class StoreClientRegistrationTests
     {
         var builder = NewBuilder(new() { ["ConnectionStrings:livedb"] = "Host=127.0.0.1;Port=1;Username=unused;Password=unused;Database=livedb" });
 
-        builder.AddApiServices();
+        builder.AddApiDatabase();
         using var host = builder.Build();
 
         Assert.Equal(["PostgreSql"], HealthCheckNames(host));

@@ -159,9 +159,7 @@ public sealed class TelemetryHosts(Xunit.Abstractions.IMessageSink diagnostics) 
     {
         var api = Add(InProcessHost.Build(InProcessHost.Settings(_stores, "api-telemetry", new() { ["Auth:SigningKeyPem"] = _stores.SigningKeyPem }), b =>
         {
-            b.AddLiveAspireAuthentication();
             b.AddApiServices();
-            b.AddAccounts();
             Export(b);
         }));
         // Listening before the first measurement (the host would start it only when it runs).
