@@ -1,6 +1,3 @@
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Channels;
-using LiveAspire.Api.Data;
 using LiveAspire.Api.Email;
 using LiveAspire.Api.Emotes;
 using LiveAspire.Api.Follows;
@@ -13,8 +10,6 @@ using LiveAspire.Api.Subscriptions;
 using LiveAspire.Data;
 using LiveAspire.Data.Schema;
 using LiveAspire.Rooms;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace LiveAspire.Api;
 

@@ -1,6 +1,4 @@
 using LiveAspire.Api;
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Data;
 using LiveAspire.Api.Seeding;
 using LiveAspire.ServiceDefaults.Hosting;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using LiveAspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace LiveAspire.Rooms;
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using LiveAspire.Contracts.Auth;
 using LiveAspire.ServiceDefaults.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;

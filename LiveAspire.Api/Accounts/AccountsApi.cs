@@ -1,9 +1,3 @@
-using System.Security.Claims;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Accounts;
-using LiveAspire.Contracts.Errors;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace LiveAspire.Api.Accounts;
 
 public static class AccountsApi

@@ -1,7 +1,3 @@
-using LiveAspire.Contracts.Accounts;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace LiveAspire.Api.Email;
 
 /// <summary>A mail kept by the development mailbox (table <c>dev_mail_outbox</c>).</summary>

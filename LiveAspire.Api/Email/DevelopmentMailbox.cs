@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace LiveAspire.Api.Email;
 
 /// <summary>

@@ -1,15 +1,5 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Channels;
-using LiveAspire.Api.Data;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Channels;
-using LiveAspire.Contracts.Errors;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
-using Npgsql;
 
 namespace LiveAspire.Api.Emotes;
 

@@ -1,6 +1,4 @@
 using LiveAspire.Contracts.Platform;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace LiveAspire.Api.Platform;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using LiveAspire.Rooms;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LiveAspire.Api.Rooms;
 

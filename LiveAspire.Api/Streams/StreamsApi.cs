@@ -1,16 +1,7 @@
-using System.Security.Claims;
-using LiveAspire.Api.Channels;
-using LiveAspire.Api.Data;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Channels;
-using LiveAspire.Contracts.Errors;
 using LiveAspire.Contracts.Paging;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Data.Outbox;
 using LiveAspire.Rooms;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace LiveAspire.Api.Streams;
 
