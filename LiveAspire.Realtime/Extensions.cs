@@ -39,6 +39,11 @@ public static class Extensions
         builder.Services.AddServiceInstance(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FaultHooks>();
+        if (builder.Configuration["Delivery:OutboxCapacity"] is not null)
+        {
+            // Renamed ("outbox" names only the transactional outbox): an old setting fails start-up rather than be ignored.
+            throw new ConfigurationException("Delivery:OutboxCapacity", "is renamed: set Delivery:SendQueueCapacity instead");
+        }
         builder.Services.Configure<DeliveryOptions>(builder.Configuration.GetSection("Delivery"));
 
         builder.Services.AddSingleton<ConnectionRegistry>();

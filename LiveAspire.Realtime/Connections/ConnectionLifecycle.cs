@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace LiveAspire.Realtime.Connections;
 
-/// <summary>Opens and closes a connection's server-side state: registry entry, outbox pump, room memberships.</summary>
+/// <summary>Opens and closes a connection's server-side state: registry entry, send queue and its pump, room memberships.</summary>
 public sealed partial class ConnectionLifecycle(
     ConnectionRegistry registry,
     LocalRooms rooms,
@@ -34,11 +34,11 @@ public sealed partial class ConnectionLifecycle(
         var sessionVersion = int.TryParse(user.FindFirstValue(TokenClaims.SessionVersion), out var sv) ? sv : 0;
         var hubConnection = lifetime.TakeOpening(context.ConnectionId)
             ?? throw new InvalidOperationException($"Connection {context.ConnectionId} is not known to the lifetime manager.");
-        var outbox = new ConnectionOutbox(options.Value.OutboxCapacity, options.Value.MaxEnvelopesPerFrame);
-        var connection = new LiveConnection(context.ConnectionId, userId, overlayChannel, sessionVersion, context, hubConnection, outbox);
+        var queue = new SendQueue(options.Value.SendQueueCapacity, options.Value.MaxEnvelopesPerFrame);
+        var connection = new LiveConnection(context.ConnectionId, userId, overlayChannel, sessionVersion, context, hubConnection, queue);
         var client = hub.Clients.Client(context.ConnectionId);
-        outbox.Shed += count => RealtimeTelemetry.Shed.Add(count);
-        outbox.Overflowed += () =>
+        queue.Shed += count => RealtimeTelemetry.Shed.Add(count);
+        queue.Overflowed += () =>
         {
             RealtimeTelemetry.Overflows.Add(1);
             LogSlowConsumer(logger, context.ConnectionId);
@@ -69,30 +69,30 @@ public sealed partial class ConnectionLifecycle(
             rooms.Remove(membership);
         }
         connection.Rooms.Clear();
-        connection.Outbox.Complete();
+        connection.SendQueue.Complete();
     }
 
-    // Drains the outbox in order: a shared frame is written as it is (its bytes copied into the connection's pipe);
+    // Drains the send queue in order: a shared frame is written as it is (its bytes copied into the connection's pipe);
     // single envelopes waiting together go out in one Events frame serialized for this connection.
     private async Task PumpAsync(LiveConnection connection, CancellationToken aborted)
     {
         try
         {
             // A frame the client does not take within the timeout (transport buffer full, socket not read) marks a
-            // slow reader: it is dropped, and the room, which only enqueues into this outbox, never waits for it.
+            // slow reader: it is dropped, and the room, which only enqueues into this queue, never waits for it.
             var timeout = edge.Value.SlowReaderTimeout;
-            var outbox = connection.Outbox;
+            var queue = connection.SendQueue;
             var hubConnection = connection.HubConnection;
             List<EventEnvelope>? envelopes = null;
-            while (await outbox.WaitAsync())
+            while (await queue.WaitAsync())
             {
-                if (outbox.Hold is { } hold)
+                if (queue.Hold is { } hold)
                 {
                     await hold.WaitAsync(aborted);
-                    outbox.ReleaseHold();
+                    queue.ReleaseHold();
                 }
                 envelopes ??= [];
-                while (outbox.TryTake(envelopes, out var frame))
+                while (queue.TryTake(envelopes, out var frame))
                 {
                     var write = frame is not null
                         ? hubConnection.WriteAsync(frame.Message, aborted)

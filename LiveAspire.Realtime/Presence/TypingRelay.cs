@@ -14,7 +14,7 @@ namespace LiveAspire.Realtime.Presence;
 /// a few seconds later, and must not take a seq, fill the hot window or be replayed on resume): the sending replica
 /// publishes a small JSON message on one Redis pub/sub channel (<see cref="RedisKeys.TypingChannel"/>) that every
 /// replica subscribes to at start, and each replica hands an envelope with <c>seq</c> 0 and an empty epoch straight to
-/// the outboxes of its local members of that room. Lost while Redis reconnects, which is acceptable for a hint.
+/// the send queues of its local members of that room. Lost while Redis reconnects, which is acceptable for a hint.
 /// StackExchange.Redis runs the subscription's handler on the thread pool in no set order; one connection's
 /// indicators are at least <c>Presence:TypingMinIntervalMilliseconds</c> (300 ms) apart, far more than two handlers
 /// overtake each other by.
@@ -91,7 +91,7 @@ public sealed partial class TypingRelay(
         {
             if (!member.IsClosed && member.Connection.ConnectionId != message.From)
             {
-                member.Connection.Outbox.Enqueue(envelope);
+                member.Connection.SendQueue.Enqueue(envelope);
             }
         }
     }
