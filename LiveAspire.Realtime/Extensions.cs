@@ -11,6 +11,7 @@ using LiveAspire.Realtime.Presence;
 using LiveAspire.Realtime.Edge;
 using LiveAspire.Realtime.Rooms;
 using LiveAspire.Realtime.Sessions;
+using LiveAspire.Realtime.Hubs;
 
 namespace LiveAspire.Realtime;
 
@@ -71,8 +72,7 @@ public static class Extensions
         // room run into a shared frame (one protocol, one frame). SignalR is added by the edge, with its message size,
         // handshake timeout and invocation rate limit.
         builder.Services.AddEdge(builder.Configuration);
-        builder.Services.AddSingleton<LiveHubLifetimeManager>();
-        builder.Services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<Hubs.LiveHub>>(sp => sp.GetRequiredService<LiveHubLifetimeManager>());
+        builder.AddLiveHub();
         return builder;
     }
 }

@@ -3,10 +3,10 @@ using LiveAspire.Contracts.Auth;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Realtime.Edge;
-using LiveAspire.Realtime.Hubs;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
+using LiveAspire.Realtime.Telemetry;
 
 namespace LiveAspire.Realtime.Connections;
 
@@ -14,8 +14,8 @@ namespace LiveAspire.Realtime.Connections;
 public sealed partial class ConnectionLifecycle(
     ConnectionRegistry registry,
     LocalRooms rooms,
-    LiveHubLifetimeManager lifetime,
-    IHubContext<LiveHub, ILiveClient> hub,
+    IOpeningConnections lifetime,
+    IHubClients<ILiveClient> clients,
     IOptions<DeliveryOptions> options,
     IOptions<EdgeOptions> edge,
     ILogger<ConnectionLifecycle> logger)
@@ -36,7 +36,7 @@ public sealed partial class ConnectionLifecycle(
             ?? throw new InvalidOperationException($"Connection {context.ConnectionId} is not known to the lifetime manager.");
         var queue = new SendQueue(options.Value.SendQueueCapacity, options.Value.MaxEnvelopesPerFrame);
         var connection = new LiveConnection(context.ConnectionId, userId, overlayChannel, sessionVersion, context, hubConnection, queue);
-        var client = hub.Clients.Client(context.ConnectionId);
+        var client = clients.Client(context.ConnectionId);
         queue.Shed += count => RealtimeTelemetry.Shed.Add(count);
         queue.Overflowed += () =>
         {

@@ -4,6 +4,7 @@ using LiveAspire.Contracts.Realtime;
 using LiveAspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
+using LiveAspire.Realtime.Telemetry;
 
 namespace LiveAspire.Realtime.Delivery;
 

@@ -4,6 +4,7 @@ using LiveAspire.ServiceDefaults.Faults;
 using LiveAspire.Rooms;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.ServiceDefaults.Telemetry;
+using LiveAspire.Realtime.Telemetry;
 
 namespace LiveAspire.Realtime.Delivery;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using LiveAspire.ServiceDefaults.Hosting;
-using LiveAspire.Realtime.Hubs;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -53,8 +52,6 @@ public static class EdgeExtensions
             o.MaximumParallelInvocationsPerClient = 1;
             o.AddFilter<InvocationLimiter>();
         });
-        // In place of SignalR's own (MapHub resolves the handler from here): it counts long-polling connections.
-        services.AddSingleton<HubConnectionHandler<LiveHub>, CappedHubConnectionHandler>();
         services.RemoveAll<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol>();
         services.AddSingleton<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol, StrictJsonHubProtocol>();
         return services;
@@ -71,7 +68,7 @@ public static class EdgeExtensions
         return app;
     }
 
-    /// <summary>Connection caps: after authentication (they count per user). Long polling is counted by <see cref="CappedHubConnectionHandler"/>.</summary>
+    /// <summary>Connection caps: after authentication (they count per user). Long polling is counted by <see cref="CappedHubConnectionHandler{THub}"/>.</summary>
     public static WebApplication UseEdgeAfterAuthentication(this WebApplication app)
     {
         var edge = app.Services.GetRequiredService<EdgeMiddleware>();

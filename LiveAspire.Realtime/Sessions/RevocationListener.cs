@@ -5,9 +5,9 @@ using LiveAspire.Contracts.Auth;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Rooms.Redis;
 using LiveAspire.Realtime.Connections;
-using LiveAspire.Realtime.Hubs;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
+using LiveAspire.Realtime.Telemetry;
 
 namespace LiveAspire.Realtime.Sessions;
 
@@ -19,7 +19,7 @@ namespace LiveAspire.Realtime.Sessions;
 public sealed partial class RevocationListener(
     IConnectionMultiplexer redis,
     ConnectionRegistry registry,
-    IHubContext<LiveHub, ILiveClient> hub,
+    IHubClients<ILiveClient> clients,
     ILogger<RevocationListener> logger) : BackgroundService
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -59,7 +59,7 @@ public sealed partial class RevocationListener(
         {
             try
             {
-                await hub.Clients.Client(connection.ConnectionId).Revoked(notice.Reason).WaitAsync(TimeSpan.FromSeconds(2));
+                await clients.Client(connection.ConnectionId).Revoked(notice.Reason).WaitAsync(TimeSpan.FromSeconds(2));
             }
             catch (Exception e) when (e is TimeoutException or IOException or OperationCanceledException)
             {

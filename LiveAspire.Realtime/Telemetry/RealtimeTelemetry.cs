@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace LiveAspire.Realtime;
+namespace LiveAspire.Realtime.Telemetry;
 
 /// <summary>
 /// Realtime's own <see cref="ActivitySource"/> and <see cref="Meter"/>, both named <c>LiveAspire.Realtime</c>
