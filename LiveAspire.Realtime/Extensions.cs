@@ -50,6 +50,7 @@ public static class Extensions
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<ConnectionLifecycle>();
         builder.Services.AddSingleton<LocalRooms>();
+        builder.Services.AddSingleton<SendQueuePump>();
         builder.Services.AddSingleton<RoomSync>();
         builder.Services.AddSingleton<RoomAccess>();
         builder.Services.Configure<ShutdownOptions>(builder.Configuration.GetSection("Shutdown"));

@@ -1,5 +1,4 @@
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Realtime.Connections;
 
 namespace LiveAspire.Realtime.Delivery;
 

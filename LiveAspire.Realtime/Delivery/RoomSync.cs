@@ -2,7 +2,6 @@ using System.Diagnostics;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.ServiceDefaults.Faults;
 using LiveAspire.Rooms;
-using LiveAspire.Realtime.Connections;
 using LiveAspire.ServiceDefaults.Telemetry;
 using LiveAspire.Realtime.Telemetry;
 

@@ -3,6 +3,7 @@ using LiveAspire.Realtime.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using LiveAspire.Realtime.Telemetry;
+using LiveAspire.Realtime.Delivery;
 
 namespace LiveAspire.Realtime.Heartbeats;
 

@@ -1,6 +1,7 @@
 using LiveAspire.Access;
 using LiveAspire.Rooms;
 using LiveAspire.Realtime.Connections;
+using LiveAspire.Realtime.Delivery;
 
 namespace LiveAspire.Realtime.Rooms;
 

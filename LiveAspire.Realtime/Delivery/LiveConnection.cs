@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Realtime.Delivery;
 using Microsoft.AspNetCore.SignalR;
 
-namespace LiveAspire.Realtime.Connections;
+namespace LiveAspire.Realtime.Delivery;
 
 /// <summary>
 /// One client connection on this replica: who it is (from the validated token), the rooms it is in, and its
