@@ -9,8 +9,7 @@ using LiveAspire.Realtime.Delivery;
 using LiveAspire.Realtime.Heartbeats;
 using LiveAspire.Realtime.Presence;
 using LiveAspire.Realtime.Edge;
-using LiveAspire.Realtime.Rooms;
-using LiveAspire.Realtime.Sessions;
+using LiveAspire.Realtime.Access;
 using LiveAspire.Realtime.Hubs;
 
 namespace LiveAspire.Realtime;

@@ -4,7 +4,7 @@ using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Realtime.Heartbeats;
 using LiveAspire.Realtime.Presence;
-using LiveAspire.Realtime.Rooms;
+using LiveAspire.Realtime.Access;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;

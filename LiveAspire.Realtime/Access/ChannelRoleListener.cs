@@ -9,7 +9,7 @@ using LiveAspire.Realtime.Delivery;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 
-namespace LiveAspire.Realtime.Rooms;
+namespace LiveAspire.Realtime.Access;
 
 /// <summary>
 /// Per-channel role changes take effect on open connections (docs/architecture.md section 4) without revoking sessions: a

@@ -3,7 +3,7 @@ using LiveAspire.Rooms;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 
-namespace LiveAspire.Realtime.Rooms;
+namespace LiveAspire.Realtime.Access;
 
 /// <summary>
 /// Who may read which room: the one place that decides, on join, on resume, and again when a user's channel roles

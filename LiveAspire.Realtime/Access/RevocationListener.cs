@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 using LiveAspire.Realtime.Telemetry;
 
-namespace LiveAspire.Realtime.Sessions;
+namespace LiveAspire.Realtime.Access;
 
 /// <summary>
 /// Closes a user's open connections on this replica when Api revokes their sessions (log out everywhere, a ban, a
