@@ -1,11 +1,11 @@
-using LiveAspire.Access;
 using System.Text.Json;
+using LiveAspire.Access;
 using LiveAspire.Contracts.Channels;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Rooms.Redis;
-using LiveAspire.Rooms;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
+using LiveAspire.Rooms;
+using LiveAspire.Rooms.Redis;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 

@@ -1,13 +1,12 @@
-using LiveAspire.Access;
 using System.Text.Json;
-using System.Threading.Channels;
+using LiveAspire.Access;
 using LiveAspire.Contracts.Auth;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Rooms.Redis;
 using LiveAspire.Realtime.Connections;
+using LiveAspire.Realtime.Telemetry;
+using LiveAspire.Rooms.Redis;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
-using LiveAspire.Realtime.Telemetry;
 
 namespace LiveAspire.Realtime.Access;
 

@@ -1,7 +1,7 @@
 using LiveAspire.Contracts.Realtime;
+using LiveAspire.Realtime.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
-using LiveAspire.Realtime.Telemetry;
 
 namespace LiveAspire.Realtime.Delivery;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using LiveAspire.Contracts.Realtime;
 using Microsoft.AspNetCore.SignalR;
 
 namespace LiveAspire.Realtime.Delivery;

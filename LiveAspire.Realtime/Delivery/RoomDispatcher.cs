@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
+using LiveAspire.Realtime.Telemetry;
 using LiveAspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
-using LiveAspire.Realtime.Telemetry;
 
 namespace LiveAspire.Realtime.Delivery;
 

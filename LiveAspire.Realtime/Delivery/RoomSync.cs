@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.ServiceDefaults.Faults;
-using LiveAspire.Rooms;
-using LiveAspire.ServiceDefaults.Telemetry;
 using LiveAspire.Realtime.Telemetry;
+using LiveAspire.Rooms;
+using LiveAspire.ServiceDefaults.Faults;
+using LiveAspire.ServiceDefaults.Telemetry;
 
 namespace LiveAspire.Realtime.Delivery;
 

@@ -12,9 +12,16 @@ public static class EdgeExtensions
     /// <summary>The CORS policy of the hub path: the allowed origins, with credentials.</summary>
     public const string CorsPolicy = "edge";
 
-    public static IServiceCollection AddEdge(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// The edge's options, checks and limits, and SignalR itself with the JSON protocol only: browsers and every client
+    /// here speak it, and a room's events are serialized once per room run into a shared frame (one protocol, one
+    /// frame). Throws <c>ConfigurationException</c> when <c>Edge:ApplicationMaxBufferBytes</c> is below
+    /// <c>Edge:MaxMessageBytes</c>.
+    /// </summary>
+    public static TBuilder AddEdge<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var section = configuration.GetSection(EdgeOptions.SectionName);
+        var services = builder.Services;
+        var section = builder.Configuration.GetSection(EdgeOptions.SectionName);
         var edge = section.Get<EdgeOptions>() ?? new EdgeOptions();
         if (edge.ApplicationMaxBufferBytes < edge.MaxMessageBytes)
         {
@@ -54,7 +61,7 @@ public static class EdgeExtensions
         });
         services.RemoveAll<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol>();
         services.AddSingleton<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol, StrictJsonHubProtocol>();
-        return services;
+        return builder;
     }
 
     /// <summary>Refusal while stopping, forwarded headers and the Origin check, then CORS: before authentication.</summary>

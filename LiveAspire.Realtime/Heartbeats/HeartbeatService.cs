@@ -1,9 +1,9 @@
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Connections;
+using LiveAspire.Realtime.Delivery;
+using LiveAspire.Realtime.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using LiveAspire.Realtime.Telemetry;
-using LiveAspire.Realtime.Delivery;
 
 namespace LiveAspire.Realtime.Heartbeats;
 
