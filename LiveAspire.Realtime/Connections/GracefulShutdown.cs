@@ -1,5 +1,4 @@
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.Realtime.Hubs;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +11,7 @@ namespace LiveAspire.Realtime.Connections;
 /// </summary>
 public sealed partial class GracefulShutdown(
     ConnectionRegistry registry,
-    IHubContext<LiveHub, ILiveClient> hub,
+    IHubClients<ILiveClient> clients,
     IOptions<ShutdownOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<GracefulShutdown> logger) : IHostedService
@@ -39,7 +38,7 @@ public sealed partial class GracefulShutdown(
         LogAsking(logger, open);
         try
         {
-            await hub.Clients.All.Reconnect(ReconnectReasons.Shutdown).WaitAsync(options.Value.NotifyTimeout, cancellationToken);
+            await clients.All.Reconnect(ReconnectReasons.Shutdown).WaitAsync(options.Value.NotifyTimeout, cancellationToken);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {

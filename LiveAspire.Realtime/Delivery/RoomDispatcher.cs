@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using LiveAspire.Contracts.Realtime;
+using LiveAspire.Realtime.Telemetry;
 using LiveAspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.ServiceDefaults.Faults;
+using LiveAspire.Realtime.Telemetry;
 using LiveAspire.Rooms;
-using LiveAspire.Realtime.Connections;
+using LiveAspire.ServiceDefaults.Faults;
 using LiveAspire.ServiceDefaults.Telemetry;
 
 namespace LiveAspire.Realtime.Delivery;
@@ -48,7 +48,7 @@ public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, Fau
             rooms.Remove(previous); // a rejoin replaces the old position (closed: it enqueues nothing more)
         }
         // The client resumes from its own position: droppable events of this room are accepted again.
-        connection.Outbox.Unshed(room);
+        connection.SendQueue.Unshed(room);
         connection.Rooms[room] = membership;
         try
         {
@@ -77,10 +77,10 @@ public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, Fau
 
             await faults.HitAsync(FaultHookNames.ResumeBetweenReplayAndLive, room, cancellationToken);
             await GoLiveAsync(membership, cancellationToken);
-            var hold = faults.HitAsync(FaultHookNames.OutboxHold, $"{room} user:{connection.UserId}", connection.HubConnection.ConnectionAborted);
+            var hold = faults.HitAsync(FaultHookNames.SendQueueHold, $"{room} user:{connection.UserId}", connection.HubConnection.ConnectionAborted);
             if (!hold.IsCompleted)
             {
-                connection.Outbox.HoldUntil(hold.AsTask());
+                connection.SendQueue.HoldUntil(hold.AsTask());
             }
             return result;
         }
