@@ -1,12 +1,10 @@
 using System.Text.Json;
 using LiveAspire.Access;
 using LiveAspire.Contracts.Channels;
-using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Rooms;
 using LiveAspire.Rooms.Redis;
-using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 
 namespace LiveAspire.Realtime.Access;

@@ -1,11 +1,9 @@
 using System.Text.Json;
 using LiveAspire.Access;
 using LiveAspire.Contracts.Auth;
-using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Telemetry;
 using LiveAspire.Rooms.Redis;
-using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 
 namespace LiveAspire.Realtime.Access;

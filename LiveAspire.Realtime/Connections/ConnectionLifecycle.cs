@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using LiveAspire.Contracts.Auth;
-using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Delivery;
-using Microsoft.AspNetCore.SignalR;
 
 namespace LiveAspire.Realtime.Connections;
 

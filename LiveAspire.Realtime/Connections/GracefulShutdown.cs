@@ -1,7 +1,3 @@
-using LiveAspire.Contracts.Realtime;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
-
 namespace LiveAspire.Realtime.Connections;
 
 /// <summary>

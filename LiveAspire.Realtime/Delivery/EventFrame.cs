@@ -1,6 +1,4 @@
-using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Telemetry;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace LiveAspire.Realtime.Delivery;

@@ -1,4 +1,3 @@
-using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Delivery;
 using Microsoft.AspNetCore.Mvc;
 

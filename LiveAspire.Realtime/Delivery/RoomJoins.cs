@@ -1,7 +1,4 @@
-using LiveAspire.Contracts.Realtime;
 using LiveAspire.Rooms;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
 
 namespace LiveAspire.Realtime.Delivery;
 

@@ -1,5 +1,3 @@
-using LiveAspire.Contracts.Realtime;
-
 namespace LiveAspire.Realtime.Delivery;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Telemetry;
 using LiveAspire.Rooms;
 using LiveAspire.ServiceDefaults.Faults;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Threading.Tasks.Sources;
-using LiveAspire.Contracts.Realtime;
 
 namespace LiveAspire.Realtime.Delivery;
 

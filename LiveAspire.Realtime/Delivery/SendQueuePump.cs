@@ -1,9 +1,6 @@
-using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Edge;
 using LiveAspire.Realtime.Telemetry;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
-using Microsoft.Extensions.Options;
 
 namespace LiveAspire.Realtime.Delivery;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using LiveAspire.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LiveAspire.Realtime.Edge;

@@ -1,5 +1,3 @@
-using LiveAspire.Contracts.Realtime;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace LiveAspire.Realtime.Edge;

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using LiveAspire.Contracts.Auth;
-using LiveAspire.Contracts.Realtime;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
 
 namespace LiveAspire.Realtime.Edge;
 

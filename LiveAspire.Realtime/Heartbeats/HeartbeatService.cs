@@ -1,9 +1,6 @@
-using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Realtime.Telemetry;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
 
 namespace LiveAspire.Realtime.Heartbeats;
 

@@ -1,7 +1,5 @@
-using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Realtime.Edge;
-using Microsoft.AspNetCore.SignalR;
 
 namespace LiveAspire.Realtime.Hubs;
 

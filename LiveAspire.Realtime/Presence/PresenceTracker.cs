@@ -1,12 +1,9 @@
 using System.Text.Json;
-using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Rooms;
 using LiveAspire.Rooms.Redis;
 using LiveAspire.ServiceDefaults.Hosting;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace LiveAspire.Realtime.Presence;

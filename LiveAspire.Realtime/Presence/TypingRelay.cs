@@ -1,10 +1,7 @@
 using System.Text.Json;
-using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Rooms;
 using LiveAspire.Rooms.Redis;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace LiveAspire.Realtime.Presence;
