@@ -1,7 +1,3 @@
-using LiveAspire.Data.Access;
-using Npgsql;
-using StackExchange.Redis;
-
 namespace LiveAspire.Access;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using LiveAspire.Contracts.Auth;
-
 namespace LiveAspire.Access;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using LiveAspire.Data.Access;
-
 namespace LiveAspire.Access;
 
 /// <summary>

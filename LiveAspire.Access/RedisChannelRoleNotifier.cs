@@ -1,7 +1,6 @@
 using System.Text.Json;
 using LiveAspire.Contracts.Channels;
 using Microsoft.Extensions.Logging;
-using StackExchange.Redis;
 
 namespace LiveAspire.Access;
 

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using LiveAspire.Contracts.Auth;
-using StackExchange.Redis;
 
 namespace LiveAspire.Access;
 

@@ -1,6 +1,3 @@
-using LiveAspire.Data.Access;
-using StackExchange.Redis;
-
 namespace LiveAspire.Access;
 
 /// <summary>

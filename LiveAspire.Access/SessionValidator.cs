@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using LiveAspire.Contracts.Auth;
 using LiveAspire.ServiceDefaults.Authentication;
 
 namespace LiveAspire.Access;

@@ -1,15 +1,63 @@
-using LiveAspire.Data.Schema;
-using LiveAspire.Api.Data;
+using LiveAspire.Api.Email;
+using LiveAspire.Api.Emotes;
+using LiveAspire.Api.Follows;
+using LiveAspire.Api.Moderators;
+using LiveAspire.Api.Overlay;
+using LiveAspire.Api.Platform;
+using LiveAspire.Api.Rooms;
+using LiveAspire.Api.Streams;
+using LiveAspire.Api.Subscriptions;
 using LiveAspire.Data;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using LiveAspire.Data.Schema;
+using LiveAspire.Rooms;
 
 namespace LiveAspire.Api;
 
+/// <summary>The Api's table of contents: what it registers and what it serves, feature by feature.</summary>
 public static class Extensions
 {
-    /// <summary>Registers the Api's services; throws <c>ConfigurationException</c> when <c>ConnectionStrings:livedb</c> is missing.</summary>
+    /// <summary>
+    /// Registers the Api: token validation, the database, then each feature's services. Throws
+    /// <c>ConfigurationException</c> when a setting they need is missing (<c>ConnectionStrings:livedb</c>,
+    /// <c>ConnectionStrings:redis</c>, <c>Auth:SigningKeyPem</c>).
+    /// </summary>
     public static TBuilder AddApiServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddLiveAspireAuthentication();
+        builder.AddApiDatabase();
+        builder.Services.AddOpenApi();
+        builder.AddAccounts();
+        builder.AddChannels();
+        builder.AddRooms();
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps the OpenAPI document and every feature's endpoints. The features share one <c>/api</c> group; each gives
+    /// its own sub-groups their tags and authorization.
+    /// </summary>
+    public static WebApplication MapApiEndpoints(this WebApplication app)
+    {
+        app.MapOpenApi();
+        var api = app.MapGroup("/api");
+        api.MapPlatformApi();
+        api.MapChannelsApi();
+        api.MapStreamsApi();
+        api.MapFollowsApi();
+        api.MapSubscriptionsApi();
+        api.MapModeratorsApi();
+        api.MapEmotesApi();
+        api.MapOverlayApi();
+        api.MapAccountsApi();
+        api.MapMeApi();
+        api.MapAdminUsersApi();
+        api.MapDevMailApi();
+        api.MapRoomsApi();
+        return app;
+    }
+
+    /// <summary>The database: <see cref="LiveDbContext"/> on the process's one PostgreSQL pool, and the schema migrator; throws <c>ConfigurationException</c> when <c>ConnectionStrings:livedb</c> is missing.</summary>
+    public static TBuilder AddApiDatabase<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddLiveAspireNpgsqlDataSource(LiveDbContext.ConnectionName);
         // EF Core shares the data source with the raw-SQL paths and the health check: one connection pool per
@@ -27,8 +75,6 @@ public static class Extensions
             settings.DisableHealthChecks = true;
         });
         builder.Services.AddSingleton(services => new SchemaMigrator(services.GetRequiredService<ILogger<SchemaMigrator>>()));
-
-        builder.Services.AddOpenApi();
         return builder;
     }
 }

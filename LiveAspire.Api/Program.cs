@@ -1,19 +1,6 @@
 using LiveAspire.Api;
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Channels;
-using LiveAspire.Api.Data;
-using LiveAspire.Api.Email;
-using LiveAspire.Api.Emotes;
-using LiveAspire.Api.Follows;
-using LiveAspire.Api.Moderators;
-using LiveAspire.Api.Overlay;
-using LiveAspire.Api.Streams;
-using LiveAspire.Api.Subscriptions;
-using LiveAspire.Api.Platform;
-using LiveAspire.Api.Rooms;
 using LiveAspire.Api.Seeding;
 using LiveAspire.ServiceDefaults.Hosting;
-using LiveAspire.Rooms;
 
 try
 {
@@ -24,11 +11,7 @@ try
 
     var builder = WebApplication.CreateBuilder(args);
     builder.AddServiceDefaults();
-    builder.AddLiveAspireAuthentication();
     builder.AddApiServices();
-    builder.AddAccounts();
-    builder.AddChannels();
-    builder.AddRooms();
 
     var app = builder.Build();
     // Before serving anything: no request (and no health probe) may see an old schema.
@@ -37,20 +20,7 @@ try
 
     app.UseApiPipeline();
     app.MapDefaultEndpoints();
-    app.MapOpenApi();
-    app.MapPlatformApi();
-    app.MapChannelsApi();
-    app.MapStreamsApi();
-    app.MapFollowsApi();
-    app.MapSubscriptionsApi();
-    app.MapModeratorsApi();
-    app.MapEmotesApi();
-    app.MapOverlayApi();
-    app.MapAccountsApi();
-    app.MapMeApi();
-    app.MapAdminUsersApi();
-    app.MapDevMailApi();
-    app.MapRoomsApi();
+    app.MapApiEndpoints();
     await app.RunAsync();
     return 0;
 }

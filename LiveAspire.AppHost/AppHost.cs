@@ -1,5 +1,4 @@
 using LiveAspire.AppHost;
-using LiveAspire.AppHost.Local;
 using LiveAspire.AppHost.Publishing;
 using LiveAspire.AppHost.Reporting;
 using LiveAspire.AppHost.Stores;

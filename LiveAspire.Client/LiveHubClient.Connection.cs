@@ -1,6 +1,3 @@
-using LiveAspire.Contracts.Realtime;
-using Microsoft.AspNetCore.SignalR;
-
 namespace LiveAspire.Client;
 
 /// <summary>

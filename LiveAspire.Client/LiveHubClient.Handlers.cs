@@ -1,4 +1,3 @@
-using LiveAspire.Contracts.Realtime;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace LiveAspire.Client;

@@ -1,5 +1,3 @@
-using LiveAspire.Contracts.Realtime;
-
 namespace LiveAspire.Client;
 
 /// <summary>Joining, leaving and resuming rooms, and what each received envelope does to its room.</summary>

@@ -1,6 +1,4 @@
 using System.Threading.Channels;
-using LiveAspire.Contracts.Realtime;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,5 +1,3 @@
-using LiveAspire.Contracts.Realtime;
-
 namespace LiveAspire.Client;
 
 /// <summary>What to do with one received envelope.</summary>

@@ -1,6 +1,5 @@
 using LiveAspire.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 
 namespace LiveAspire.Data;
 

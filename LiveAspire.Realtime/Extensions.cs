@@ -1,16 +1,16 @@
 using LiveAspire.Access;
-using LiveAspire.ServiceDefaults.Faults;
-using LiveAspire.ServiceDefaults.Hosting;
 using LiveAspire.Data;
-using LiveAspire.Rooms.Redis;
-using LiveAspire.Rooms;
+using LiveAspire.Realtime.Access;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
-using LiveAspire.Realtime.Heartbeats;
-using LiveAspire.Realtime.Presence;
 using LiveAspire.Realtime.Edge;
-using LiveAspire.Realtime.Rooms;
-using LiveAspire.Realtime.Sessions;
+using LiveAspire.Realtime.Heartbeats;
+using LiveAspire.Realtime.Hubs;
+using LiveAspire.Realtime.Presence;
+using LiveAspire.Rooms;
+using LiveAspire.Rooms.Redis;
+using LiveAspire.ServiceDefaults.Faults;
+using LiveAspire.ServiceDefaults.Hosting;
 
 namespace LiveAspire.Realtime;
 
@@ -22,7 +22,11 @@ public static class Extensions
     /// <summary>Name of the database resource (<c>ConnectionStrings:livedb</c>): users' session state, chat tables later.</summary>
     public const string LivedbConnectionName = "livedb";
 
-    /// <summary>Registers the Realtime services; throws <c>ConfigurationException</c> when <c>ConnectionStrings:redis</c> is missing.</summary>
+    /// <summary>
+    /// Registers the Realtime services: the stores and identity every feature uses, then one registration per feature
+    /// folder (docs/architecture.md, "Inside Realtime"). Throws <c>ConfigurationException</c> when
+    /// <c>ConnectionStrings:redis</c> is missing.
+    /// </summary>
     public static TBuilder AddRealtimeServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         // No span per Redis command: presence refreshes a lease per online user every few seconds, which would be
@@ -32,42 +36,20 @@ public static class Extensions
         builder.AddRooms();
         builder.AddLiveAspireAuthentication();
         // Session versions and bans are checked at connect (cached in Redis, PostgreSQL on a miss), so a revoked or
-        // banned user's old token cannot open a new connection; open ones are closed by RevocationListener.
+        // banned user's old token cannot open a new connection; open ones are closed by Access's RevocationListener.
         builder.AddLiveAspireNpgsqlDataSource(LivedbConnectionName);
         builder.Services.AddSessionValidation();
-        builder.Services.AddChannelRoles();
         builder.Services.AddServiceInstance(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FaultHooks>();
-        builder.Services.Configure<DeliveryOptions>(builder.Configuration.GetSection("Delivery"));
 
-        builder.Services.AddSingleton<ConnectionRegistry>();
-        builder.Services.AddSingleton<ConnectionLifecycle>();
-        builder.Services.AddSingleton<LocalRooms>();
-        builder.Services.AddSingleton<RoomSync>();
-        builder.Services.AddSingleton<RoomAccess>();
-        builder.Services.Configure<ShutdownOptions>(builder.Configuration.GetSection("Shutdown"));
-        builder.Services.AddHostedService<GracefulShutdown>();
-        builder.Services.Configure<HeartbeatOptions>(builder.Configuration.GetSection("Heartbeat"));
-        builder.Services.AddSingleton<HeartbeatService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<HeartbeatService>());
-        builder.Services.AddHostedService<RoomDispatcher>();
-        builder.Services.AddHostedService<RedisRecovery>();
-        builder.Services.AddHostedService<RevocationListener>();
-        builder.Services.AddHostedService<ChannelRoleListener>();
-
-        builder.Services.Configure<PresenceOptions>(builder.Configuration.GetSection("Presence"));
-        builder.Services.AddSingleton<PresenceTracker>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<PresenceTracker>());
-        builder.Services.AddSingleton<TypingRelay>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TypingRelay>());
-
-        // JSON protocol only: browsers and every client here speak it, and a room's events are serialized once per
-        // room run into a shared frame (one protocol, one frame). SignalR is added by the edge, with its message size,
-        // handshake timeout and invocation rate limit.
-        builder.Services.AddEdge(builder.Configuration);
-        builder.Services.AddSingleton<LiveHubLifetimeManager>();
-        builder.Services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<Hubs.LiveHub>>(sp => sp.GetRequiredService<LiveHubLifetimeManager>());
+        builder.AddEdge();
+        builder.AddConnections();
+        builder.AddDelivery();
+        builder.AddRoomAccess();
+        builder.AddPresence();
+        builder.AddHeartbeats();
+        builder.AddLiveHub();
         return builder;
     }
 }

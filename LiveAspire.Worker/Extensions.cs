@@ -1,5 +1,4 @@
 using LiveAspire.ServiceDefaults.Faults;
-using LiveAspire.ServiceDefaults.Hosting;
 using LiveAspire.Data;
 using LiveAspire.Rooms.Redis;
 using LiveAspire.Rooms;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using LiveAspire.Contracts.Auth;
 using LiveAspire.ServiceDefaults.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -63,29 +62,13 @@ public sealed class AccessTokenIssuer
             };
 
     public AccessToken Issue(Guid userId, string username, string role, int sessionVersion)
-    {
-        var now = _time.GetUtcNow();
-        var expires = now + Lifetime;
-        var token = s_handler.CreateToken(new SecurityTokenDescriptor
+        => Sign(Lifetime, new Dictionary<string, object>
         {
-            Issuer = TokenClaims.Issuer,
-            Audience = TokenClaims.Audience,
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.UtcDateTime,
-            Expires = expires.UtcDateTime,
-            Claims = new Dictionary<string, object>
-            {
-                [TokenClaims.Subject] = userId.ToString("D"),
-                [TokenClaims.SessionVersion] = sessionVersion,
-                [TokenClaims.Role] = role,
-                [TokenClaims.Name] = username,
-                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
-            },
-            SigningCredentials = _credentials,
+            [TokenClaims.Subject] = userId.ToString("D"),
+            [TokenClaims.SessionVersion] = sessionVersion,
+            [TokenClaims.Role] = role,
+            [TokenClaims.Name] = username,
         });
-        // exp is whole seconds in the token; report the same instant.
-        return new AccessToken(token, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
-    }
 
     /// <summary>
     /// An overlay token (<c>tuse=overlay</c>): <c>sub</c> = <c>overlay:{keyId}</c>, <c>ch</c>, <c>okid</c>; no
@@ -93,9 +76,23 @@ public sealed class AccessTokenIssuer
     /// (SessionValidator), and for <see cref="OverlayLifetime"/> at most.
     /// </summary>
     public AccessToken IssueOverlay(Guid keyId, Guid channelId)
+        => Sign(OverlayLifetime, new Dictionary<string, object>
+        {
+            [TokenClaims.Subject] = TokenClaims.OverlaySubjectPrefix + keyId.ToString("D"),
+            [TokenClaims.TokenUse] = TokenUses.Overlay,
+            [TokenClaims.Channel] = channelId.ToString("D"),
+            [TokenClaims.OverlayKeyId] = keyId.ToString("D"),
+        });
+
+    /// <summary>
+    /// Signs <paramref name="claims"/> plus what every token carries: <c>iss</c>, <c>aud</c>, <c>iat</c> and <c>nbf</c>
+    /// (now), <c>exp</c> (now + <paramref name="lifetime"/>) and a fresh <c>jti</c>.
+    /// </summary>
+    private AccessToken Sign(TimeSpan lifetime, Dictionary<string, object> claims)
     {
         var now = _time.GetUtcNow();
-        var expires = now + OverlayLifetime;
+        var expires = now + lifetime;
+        claims[JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N");
         var token = s_handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = TokenClaims.Issuer,
@@ -103,16 +100,10 @@ public sealed class AccessTokenIssuer
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
-            Claims = new Dictionary<string, object>
-            {
-                [TokenClaims.Subject] = TokenClaims.OverlaySubjectPrefix + keyId.ToString("D"),
-                [TokenClaims.TokenUse] = TokenUses.Overlay,
-                [TokenClaims.Channel] = channelId.ToString("D"),
-                [TokenClaims.OverlayKeyId] = keyId.ToString("D"),
-                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
-            },
+            Claims = claims,
             SigningCredentials = _credentials,
         });
+        // exp is whole seconds in the token; report the same instant.
         return new AccessToken(token, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
     }
 }

@@ -1,10 +1,6 @@
-using LiveAspire.Api.Data;
 using LiveAspire.Api.Email;
-using LiveAspire.Contracts.Auth;
-using LiveAspire.Contracts.Errors;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace LiveAspire.Api.Accounts;
 

@@ -1,18 +1,12 @@
-using System.Security.Claims;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Accounts;
-using LiveAspire.Contracts.Errors;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace LiveAspire.Api.Accounts;
 
 public static class AccountsApi
 {
-    public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder api)
     {
         // No AllowAnonymous on the group: it would override RequireAuthorization on the logout pair. Without a
         // fallback policy the other endpoints are open anyway (they are how one gets a token).
-        var group = endpoints.MapGroup("/api/auth").WithTags("Accounts");
+        var group = api.MapGroup("/auth").WithTags("Accounts");
         group.MapPost("/register", Register).WithName(nameof(Register)).RequireRateLimiting(AccountsExtensions.RegisterRateLimit);
         group.MapPost("/login", Login).WithName(nameof(Login)).RequireRateLimiting(AccountsExtensions.LoginRateLimit);
         group.MapPost("/refresh", Refresh).WithName(nameof(Refresh));

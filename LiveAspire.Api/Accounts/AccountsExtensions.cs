@@ -1,11 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using LiveAspire.Api.Email;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Auth;
-using LiveAspire.Contracts.Errors;
 using LiveAspire.Rooms.Redis;
-using LiveAspire.Access;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;

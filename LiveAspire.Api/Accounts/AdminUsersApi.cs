@@ -1,17 +1,10 @@
-using System.Security.Claims;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Accounts;
-using LiveAspire.Contracts.Auth;
-using LiveAspire.Contracts.Errors;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace LiveAspire.Api.Accounts;
 
 public static class AdminUsersApi
 {
-    public static RouteGroupBuilder MapAdminUsersApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapAdminUsersApi(this IEndpointRouteBuilder api)
     {
-        var group = endpoints.MapGroup("/api/admin/users").WithTags("Admin").RequireAuthorization(AccountsExtensions.AdminPolicy);
+        var group = api.MapGroup("/admin/users").WithTags("Admin").RequireAuthorization(AccountsExtensions.AdminPolicy);
         group.MapPost("/{id:guid}/ban", Ban).WithName(nameof(Ban));
         group.MapPost("/{id:guid}/unban", Unban).WithName(nameof(Unban));
         group.MapPut("/{id:guid}/role", ChangeRole).WithName(nameof(ChangeRole));

@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using LiveAspire.Contracts.Auth;
-
 namespace LiveAspire.Api.Accounts;
 
 public static class ClaimsPrincipalExtensions

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace LiveAspire.Api.Accounts;
 
 /// <summary>A single-use token mailed to a user (table <c>email_tokens</c>), stored as a SHA-256 hash.</summary>

@@ -1,8 +1,5 @@
-using LiveAspire.Api.Data;
-using LiveAspire.Contracts.Auth;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace LiveAspire.Api.Accounts;
 

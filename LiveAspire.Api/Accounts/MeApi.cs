@@ -1,18 +1,10 @@
-using System.Security.Claims;
-using LiveAspire.Api.Data;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Accounts;
-using LiveAspire.Contracts.Errors;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-
 namespace LiveAspire.Api.Accounts;
 
 public static class MeApi
 {
-    public static RouteGroupBuilder MapMeApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapMeApi(this IEndpointRouteBuilder api)
     {
-        var group = endpoints.MapGroup("/api/me").WithTags("Accounts").RequireAuthorization();
+        var group = api.MapGroup("/me").WithTags("Accounts").RequireAuthorization();
         group.MapGet("", GetMe).WithName(nameof(GetMe));
         return group;
     }

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace LiveAspire.Api.Accounts;
 
 /// <summary>A device's refresh token (table <c>refresh_tokens</c>): one per (user, device), stored as a SHA-256 hash.</summary>

@@ -1,6 +1,4 @@
 using LiveAspire.Data.Access;
-using LiveAspire.Contracts.Auth;
-using LiveAspire.Access;
 using StackExchange.Redis;
 
 namespace LiveAspire.Api.Accounts;

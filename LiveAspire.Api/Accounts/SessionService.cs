@@ -1,10 +1,5 @@
-using LiveAspire.Api.Data;
-using LiveAspire.Contracts.Accounts;
-using LiveAspire.Contracts.Auth;
-using LiveAspire.Contracts.Errors;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace LiveAspire.Api.Accounts;
 

@@ -1,5 +1,3 @@
-using LiveAspire.Contracts.Accounts;
-
 namespace LiveAspire.Api.Accounts;
 
 /// <summary>An account (table <c>users</c>). Security state (role, session version, ban) lives here; Redis only caches it.</summary>

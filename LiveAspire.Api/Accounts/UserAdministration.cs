@@ -1,7 +1,4 @@
 using LiveAspire.Data.Access;
-using LiveAspire.Contracts.Auth;
-using LiveAspire.Access;
-using Npgsql;
 
 namespace LiveAspire.Api.Accounts;
 

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace LiveAspire.Api.Accounts;
 
 /// <summary>Maps <see cref="User"/> onto <c>users</c> as created by <c>0002_accounts.sql</c>.</summary>

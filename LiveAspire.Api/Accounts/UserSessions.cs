@@ -1,6 +1,4 @@
 using LiveAspire.Data.Access;
-using LiveAspire.Access;
-using Npgsql;
 
 namespace LiveAspire.Api.Accounts;
 

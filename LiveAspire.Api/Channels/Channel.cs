@@ -1,6 +1,5 @@
 using System.Linq.Expressions;
 using System.Text.Json;
-using LiveAspire.Contracts.Channels;
 
 namespace LiveAspire.Api.Channels;
 

@@ -1,12 +1,3 @@
-using System.Security.Claims;
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Data;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Auth;
-using LiveAspire.Contracts.Errors;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-
 namespace LiveAspire.Api.Channels;
 
 /// <summary>

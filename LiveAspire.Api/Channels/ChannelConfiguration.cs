@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace LiveAspire.Api.Channels;
 
 /// <summary>Maps <see cref="Channel"/> onto <c>channels</c> as created by <c>0001_initial.sql</c>.</summary>

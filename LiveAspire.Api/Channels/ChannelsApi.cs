@@ -1,14 +1,4 @@
-using System.Security.Claims;
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Data;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Channels;
-using LiveAspire.Contracts.Errors;
 using LiveAspire.Contracts.Paging;
-using LiveAspire.Access;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace LiveAspire.Api.Channels;
 
@@ -19,17 +9,17 @@ public static class ChannelsApi
 
     public const int DefaultPageSize = 20;
 
-    public static RouteGroupBuilder MapChannelsApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapChannelsApi(this IEndpointRouteBuilder api)
     {
         // Two groups on one prefix: reads are public (anonymous viewing is decided per channel by Realtime), writes
         // need a user token and pass the object-level check in each handler.
-        var reads = endpoints.MapGroup("/api/channels").WithTags("Channels").AllowAnonymous();
+        var reads = api.MapGroup("/channels").WithTags("Channels").AllowAnonymous();
         reads.MapGet("/live", GetLiveChannels).WithName(nameof(GetLiveChannels));
         reads.MapGet("", ListChannels).WithName(nameof(ListChannels));
         reads.MapGet("/{id:guid}", GetChannel).WithName(nameof(GetChannel));
         reads.MapGet("/by-slug/{slug}", GetChannelBySlug).WithName(nameof(GetChannelBySlug));
 
-        var writes = endpoints.MapGroup("/api/channels").WithTags("Channels").RequireAuthorization();
+        var writes = api.MapGroup("/channels").WithTags("Channels").RequireAuthorization();
         writes.MapPost("", CreateChannel).WithName(nameof(CreateChannel));
         writes.MapPatch("/{id:guid}", UpdateChannel).WithName(nameof(UpdateChannel));
         writes.MapGet("/{id:guid}/roles/me", GetMyRoles).WithName(nameof(GetMyRoles));

@@ -1,5 +1,4 @@
 using LiveAspire.Api.Overlay;
-using LiveAspire.Access;
 using LiveAspire.Data.Outbox;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,7 +1,6 @@
 using LiveAspire.Data.Schema;
 using LiveAspire.ServiceDefaults.Hosting;
 using LiveAspire.ServiceDefaults.Telemetry;
-using Npgsql;
 
 namespace LiveAspire.Api.Data;
 

@@ -1,5 +1,3 @@
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Channels;
 using LiveAspire.Api.Email;
 using LiveAspire.Api.Emotes;
 using LiveAspire.Api.Follows;
@@ -8,7 +6,6 @@ using LiveAspire.Api.Overlay;
 using LiveAspire.Api.Streams;
 using LiveAspire.Api.Subscriptions;
 using LiveAspire.Data.Outbox;
-using Microsoft.EntityFrameworkCore;
 
 namespace LiveAspire.Api.Data;
 

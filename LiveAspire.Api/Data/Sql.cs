@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace LiveAspire.Api.Data;
 
 /// <summary>Small helpers for the raw-SQL paths (positional parameters $1, $2... in order).</summary>

@@ -1,10 +1,6 @@
-using LiveAspire.Contracts.Accounts;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace LiveAspire.Api.Email;
 
-/// <summary>A mail kept by the development outbox (table <c>dev_mail_outbox</c>).</summary>
+/// <summary>A mail kept by the development mailbox (table <c>dev_mail_outbox</c>).</summary>
 public sealed class DevMail
 {
     public long Id { get; set; }

@@ -1,9 +1,3 @@
-using LiveAspire.Api.Data;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Accounts;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-
 namespace LiveAspire.Api.Email;
 
 public static class DevMailApi
@@ -12,17 +6,18 @@ public static class DevMailApi
     public const int MaxMessages = 50;
 
     /// <summary>
-    /// Maps <c>GET /api/dev/mail?to=</c>, only in Development and Testing: the outbox holds live verification and
+    /// Maps <c>GET /api/dev/mail?to=</c>, only in Development and Testing: the mailbox holds live verification and
     /// reset tokens, so no other environment may expose it (nor even has the table filled).
     /// </summary>
-    public static IEndpointRouteBuilder MapDevMailApi(this WebApplication app)
+    public static IEndpointRouteBuilder MapDevMailApi(this IEndpointRouteBuilder api)
     {
-        if (app.Environment.IsDevelopment() || app.Environment.IsEnvironment(EmailExtensions.TestingEnvironment))
+        var environment = api.ServiceProvider.GetRequiredService<IHostEnvironment>();
+        if (environment.IsDevelopment() || environment.IsEnvironment(EmailExtensions.TestingEnvironment))
         {
-            app.MapGroup("/api/dev/mail").WithTags("Development").AllowAnonymous()
+            api.MapGroup("/dev/mail").WithTags("Development").AllowAnonymous()
                 .MapGet("", GetDevMail).WithName(nameof(GetDevMail));
         }
-        return app;
+        return api;
     }
 
     public static async Task<Results<Ok<List<DevMailMessage>>, ValidationProblem>> GetDevMail(

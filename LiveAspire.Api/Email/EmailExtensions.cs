@@ -6,14 +6,14 @@ public static class EmailExtensions
     public const string TestingEnvironment = "Testing";
 
     /// <summary>
-    /// Development and Testing: the database outbox. Elsewhere: SMTP, whose settings are checked now so a missing
+    /// Development and Testing: the development mailbox (a table). Elsewhere: SMTP, whose settings are checked now so a missing
     /// one stops start-up with a line naming the key.
     /// </summary>
     public static TBuilder AddEmail<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         if (builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment(TestingEnvironment))
         {
-            builder.Services.AddSingleton<IEmailSender, DevelopmentMailOutbox>();
+            builder.Services.AddSingleton<IEmailSender, DevelopmentMailbox>();
             return builder;
         }
         var smtp = builder.Configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() ?? new SmtpOptions();

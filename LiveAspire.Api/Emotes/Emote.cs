@@ -1,8 +1,3 @@
-using LiveAspire.Api.Channels;
-using LiveAspire.Contracts.Channels;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace LiveAspire.Api.Emotes;
 
 /// <summary>A global (<see cref="ChannelId"/> null) or channel emote with its image (table <c>emotes</c>).</summary>

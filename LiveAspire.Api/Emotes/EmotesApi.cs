@@ -1,15 +1,5 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Channels;
-using LiveAspire.Api.Data;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Channels;
-using LiveAspire.Contracts.Errors;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
-using Npgsql;
 
 namespace LiveAspire.Api.Emotes;
 
@@ -23,19 +13,19 @@ public static class EmotesApi
     /// <summary>How long clients and shared caches may keep an image without asking again.</summary>
     public static readonly TimeSpan ImageMaxAge = TimeSpan.FromDays(7);
 
-    public static RouteGroupBuilder MapEmotesApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapEmotesApi(this IEndpointRouteBuilder api)
     {
-        var reads = endpoints.MapGroup("/api").WithTags("Emotes").AllowAnonymous();
+        var reads = api.MapGroup("").WithTags("Emotes").AllowAnonymous();
         reads.MapGet("/emotes", ListGlobalEmotes).WithName(nameof(ListGlobalEmotes));
         reads.MapGet("/channels/{id:guid}/emotes", ListChannelEmotes).WithName(nameof(ListChannelEmotes));
         reads.MapGet("/emotes/{emoteId:guid}/image", GetEmoteImage).WithName(nameof(GetEmoteImage));
 
-        var writes = endpoints.MapGroup("/api").WithTags("Emotes").RequireAuthorization();
+        var writes = api.MapGroup("").WithTags("Emotes").RequireAuthorization();
         writes.MapPost("/channels/{id:guid}/emotes", UploadChannelEmote).WithName(nameof(UploadChannelEmote))
             .Accepts<byte[]>("image/png", "image/gif", "image/webp");
         writes.MapDelete("/emotes/{emoteId:guid}", DeleteEmote).WithName(nameof(DeleteEmote));
 
-        var admin = endpoints.MapGroup("/api/admin/emotes").WithTags("Emotes").RequireAuthorization(AccountsExtensions.AdminPolicy);
+        var admin = api.MapGroup("/admin/emotes").WithTags("Emotes").RequireAuthorization(AccountsExtensions.AdminPolicy);
         admin.MapPost("", UploadGlobalEmote).WithName(nameof(UploadGlobalEmote)).Accepts<byte[]>("image/png", "image/gif", "image/webp");
         return writes;
     }

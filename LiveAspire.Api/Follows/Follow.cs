@@ -1,8 +1,3 @@
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Channels;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace LiveAspire.Api.Follows;
 
 /// <summary>A user follows a channel (table <c>follows</c>).</summary>

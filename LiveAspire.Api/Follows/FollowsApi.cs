@@ -1,23 +1,13 @@
-using System.Security.Claims;
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Channels;
-using LiveAspire.Api.Data;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Channels;
-using LiveAspire.Contracts.Errors;
 using LiveAspire.Contracts.Paging;
-using LiveAspire.Access;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace LiveAspire.Api.Follows;
 
 /// <summary>Follow and unfollow (idempotent), a channel's followers (performer or admin) and the caller's follows.</summary>
 public static class FollowsApi
 {
-    public static RouteGroupBuilder MapFollowsApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapFollowsApi(this IEndpointRouteBuilder api)
     {
-        var group = endpoints.MapGroup("/api").WithTags("Follows").RequireAuthorization();
+        var group = api.MapGroup("").WithTags("Follows").RequireAuthorization();
         group.MapPut("/channels/{id:guid}/follow", FollowChannel).WithName(nameof(FollowChannel));
         group.MapDelete("/channels/{id:guid}/follow", UnfollowChannel).WithName(nameof(UnfollowChannel));
         group.MapGet("/channels/{id:guid}/followers", ListFollowers).WithName(nameof(ListFollowers));

@@ -1,6 +1,3 @@
-using LiveAspire.Contracts.Errors;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace LiveAspire.Api.Http;
 
 /// <summary>Problem details carrying the stable <c>code</c> extension (docs/errors.md).</summary>

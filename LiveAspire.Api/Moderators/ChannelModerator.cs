@@ -1,8 +1,3 @@
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Channels;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace LiveAspire.Api.Moderators;
 
 /// <summary>A moderator appointed by a channel's performer (table <c>channel_moderators</c>).</summary>

@@ -1,14 +1,3 @@
-using System.Security.Claims;
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Channels;
-using LiveAspire.Api.Data;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Channels;
-using LiveAspire.Contracts.Errors;
-using LiveAspire.Access;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-
 namespace LiveAspire.Api.Moderators;
 
 /// <summary>
@@ -17,9 +6,9 @@ namespace LiveAspire.Api.Moderators;
 /// </summary>
 public static class ModeratorsApi
 {
-    public static RouteGroupBuilder MapModeratorsApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapModeratorsApi(this IEndpointRouteBuilder api)
     {
-        var group = endpoints.MapGroup("/api/channels/{id:guid}/moderators").WithTags("Moderators").RequireAuthorization();
+        var group = api.MapGroup("/channels/{id:guid}/moderators").WithTags("Moderators").RequireAuthorization();
         group.MapGet("", ListModerators).WithName(nameof(ListModerators));
         group.MapPut("/{userId:guid}", AppointModerator).WithName(nameof(AppointModerator));
         group.MapDelete("/{userId:guid}", RemoveModerator).WithName(nameof(RemoveModerator));

@@ -1,8 +1,3 @@
-using LiveAspire.Api.Channels;
-using LiveAspire.Contracts.Channels;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace LiveAspire.Api.Overlay;
 
 /// <summary>An overlay key (table <c>overlay_keys</c>): only its SHA-256 is stored; revoked when rotated.</summary>

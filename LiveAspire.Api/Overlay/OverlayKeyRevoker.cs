@@ -1,4 +1,3 @@
-using LiveAspire.Access;
 using StackExchange.Redis;
 
 namespace LiveAspire.Api.Overlay;

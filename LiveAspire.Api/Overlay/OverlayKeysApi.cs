@@ -1,13 +1,3 @@
-using System.Security.Claims;
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Channels;
-using LiveAspire.Api.Data;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Channels;
-using LiveAspire.Contracts.Errors;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-
 namespace LiveAspire.Api.Overlay;
 
 /// <summary>
@@ -20,16 +10,16 @@ public static class OverlayKeysApi
     /// <summary>Prefix that makes a leaked key recognisable to secret scanners.</summary>
     public const string KeyPrefix = "lao_";
 
-    public static RouteGroupBuilder MapOverlayApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapOverlayApi(this IEndpointRouteBuilder api)
     {
-        var keys = endpoints.MapGroup("/api/channels/{id:guid}/overlay-keys").WithTags("Overlay").RequireAuthorization();
+        var keys = api.MapGroup("/channels/{id:guid}/overlay-keys").WithTags("Overlay").RequireAuthorization();
         keys.MapGet("", ListOverlayKeys).WithName(nameof(ListOverlayKeys));
         keys.MapPost("", CreateOverlayKey).WithName(nameof(CreateOverlayKey));
         keys.MapPost("/{keyId:guid}/rotate", RotateOverlayKey).WithName(nameof(RotateOverlayKey));
         keys.MapPost("/{keyId:guid}/revoke", RevokeOverlayKey).WithName(nameof(RevokeOverlayKey));
 
         // Anonymous by design: the key is the credential (256 random bits, so guessing is not a concern).
-        var token = endpoints.MapGroup("/api/overlay").WithTags("Overlay").AllowAnonymous();
+        var token = api.MapGroup("/overlay").WithTags("Overlay").AllowAnonymous();
         token.MapPost("/token", ExchangeOverlayKey).WithName(nameof(ExchangeOverlayKey));
         return keys;
     }

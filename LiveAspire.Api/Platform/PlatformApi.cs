@@ -1,6 +1,4 @@
 using LiveAspire.Contracts.Platform;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace LiveAspire.Api.Platform;
 
@@ -8,9 +6,9 @@ public static class PlatformApi
 {
     public const string PlatformName = "LiveAspire";
 
-    public static RouteGroupBuilder MapPlatformApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapPlatformApi(this IEndpointRouteBuilder api)
     {
-        var group = endpoints.MapGroup("/api/platform").WithTags("Platform").AllowAnonymous();
+        var group = api.MapGroup("/platform").WithTags("Platform").AllowAnonymous();
         group.MapGet("", GetPlatform).WithName(nameof(GetPlatform));
         return group;
     }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using LiveAspire.Rooms;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LiveAspire.Api.Rooms;
 
@@ -16,9 +15,9 @@ public sealed record PublishEventResponse(string Id, string Room, long Seq, stri
 /// <summary>The HTTP-to-WebSocket bridge for administrators: system announcements into any room.</summary>
 public static class RoomsApi
 {
-    public static RouteGroupBuilder MapRoomsApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapRoomsApi(this IEndpointRouteBuilder api)
     {
-        var group = endpoints.MapGroup("/api/rooms").WithTags("Rooms")
+        var group = api.MapGroup("/rooms").WithTags("Rooms")
             .RequireAuthorization(Accounts.AccountsExtensions.AdminPolicy);
         group.MapPost("/{room}/events", PublishAsync);
         return group;
@@ -56,7 +55,7 @@ public static class RoomsApi
         catch (RoomStoreUnavailableException)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Redis is unavailable; retry shortly.",
-                extensions: new Dictionary<string, object?> { ["code"] = RoomStoreUnavailableException.Code, ["retryAfterMs"] = RoomStoreUnavailableException.RetryAfterMs });
+                extensions: new Dictionary<string, object?> { [Http.ApiProblems.CodeExtension] = Contracts.Errors.ApiErrorCodes.RedisUnavailable, ["retryAfterMs"] = RoomStoreUnavailableException.RetryAfterMs });
         }
     }
 }

@@ -1,10 +1,7 @@
 using LiveAspire.Data.Schema;
 using System.Globalization;
 using System.Text.Json;
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Data;
 using LiveAspire.Data;
-using Npgsql;
 
 namespace LiveAspire.Api.Seeding;
 

@@ -1,7 +1,4 @@
-using LiveAspire.Api.Accounts;
-using LiveAspire.Contracts.Auth;
 using Microsoft.AspNetCore.Identity;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace LiveAspire.Api.Seeding;

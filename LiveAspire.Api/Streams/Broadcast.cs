@@ -1,8 +1,3 @@
-using LiveAspire.Api.Channels;
-using LiveAspire.Contracts.Channels;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace LiveAspire.Api.Streams;
 
 /// <summary>One broadcast of a channel (table <c>streams</c>); once ended, the VOD with the same id.</summary>

@@ -1,16 +1,7 @@
-using System.Security.Claims;
-using LiveAspire.Api.Channels;
-using LiveAspire.Api.Data;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Channels;
-using LiveAspire.Contracts.Errors;
 using LiveAspire.Contracts.Paging;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Data.Outbox;
 using LiveAspire.Rooms;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace LiveAspire.Api.Streams;
 
@@ -21,13 +12,13 @@ namespace LiveAspire.Api.Streams;
 /// </summary>
 public static class StreamsApi
 {
-    public static RouteGroupBuilder MapStreamsApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapStreamsApi(this IEndpointRouteBuilder api)
     {
-        var reads = endpoints.MapGroup("/api").WithTags("Streams").AllowAnonymous();
+        var reads = api.MapGroup("").WithTags("Streams").AllowAnonymous();
         reads.MapGet("/streams/{id:guid}", GetStream).WithName(nameof(GetStream));
         reads.MapGet("/channels/{id:guid}/streams", ListVods).WithName(nameof(ListVods));
 
-        var writes = endpoints.MapGroup("/api/channels/{id:guid}/streams").WithTags("Streams").RequireAuthorization();
+        var writes = api.MapGroup("/channels/{id:guid}/streams").WithTags("Streams").RequireAuthorization();
         writes.MapPost("", GoLive).WithName(nameof(GoLive));
         writes.MapPost("/current/end", EndStream).WithName(nameof(EndStream));
         writes.MapPatch("/current", UpdateStream).WithName(nameof(UpdateStream));
@@ -106,26 +97,14 @@ public static class StreamsApi
     public static async Task<Results<Ok<StreamDto>, ProblemHttpResult>> EndStream(
         Guid id, ClaimsPrincipal user, LiveDbContext db, IOutboxWriter outbox, CancellationToken cancellationToken)
     {
-        var (channel, problem) = await ChannelAccess.ManageAsync(db, id, user, allowAdmin: true, cancellationToken);
-        if (channel is null)
+        var (changed, problem) = await ChangeOpenBroadcastAsync(id, user, db, async (_, stream) =>
         {
-            return problem!;
-        }
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // The row lock makes a concurrent end (or update) wait, then find no open broadcast.
-        var stream = await db.Streams.FromSql($"SELECT * FROM streams WHERE channel_id = {id} AND ended_at IS NULL FOR UPDATE")
-            .FirstOrDefaultAsync(cancellationToken);
-        if (stream is null)
-        {
-            return NotLive();
-        }
-        await db.Database.ExecuteSqlAsync($"UPDATE streams SET ended_at = greatest(now(), started_at) WHERE id = {stream.Id}", cancellationToken);
-        await db.Entry(stream).ReloadAsync(cancellationToken);
-        outbox.Add(db, RoomName.Stream(id).ToString(), EventTypes.StreamEnded,
-            new StreamEnded(stream.Id, id, stream.EndedAt!.Value, (long)stream.Duration!.Value.TotalSeconds), $"stream.ended:{stream.Id:N}");
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(stream.ToDto());
+            await db.Database.ExecuteSqlAsync($"UPDATE streams SET ended_at = greatest(now(), started_at) WHERE id = {stream.Id}", cancellationToken);
+            await db.Entry(stream).ReloadAsync(cancellationToken);
+            outbox.Add(db, RoomName.Stream(id).ToString(), EventTypes.StreamEnded,
+                new StreamEnded(stream.Id, id, stream.EndedAt!.Value, (long)stream.Duration!.Value.TotalSeconds), $"stream.ended:{stream.Id:N}");
+        }, cancellationToken);
+        return changed is null ? problem! : TypedResults.Ok(changed.ToDto());
     }
 
     /// <summary>Changes the live broadcast's title or category (and the channel's, which listings show); the performer or an admin.</summary>
@@ -143,24 +122,41 @@ public static class StreamsApi
         {
             return ApiProblems.Validation(errors);
         }
+        var (changed, problem) = await ChangeOpenBroadcastAsync(id, user, db, (channel, stream) =>
+        {
+            stream.Title = channel.Title = title ?? stream.Title;
+            stream.Category = channel.Category = category ?? stream.Category;
+            outbox.Add(db, RoomName.Stream(id).ToString(), EventTypes.StreamUpdated, new StreamUpdated(stream.Id, id, stream.Title, stream.Category));
+            return Task.CompletedTask;
+        }, cancellationToken);
+        return changed is null ? problem! : TypedResults.Ok(changed.ToDto());
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the channel's open broadcast and commits it with what the change adds (its
+    /// outbox event) in one transaction. The caller must be the performer or an admin (403, 404 otherwise); 409
+    /// <c>stream_not_live</c> when no broadcast is open. Returns the changed broadcast, or the problem.
+    /// </summary>
+    private static async Task<(Broadcast? Stream, ProblemHttpResult? Problem)> ChangeOpenBroadcastAsync(
+        Guid id, ClaimsPrincipal user, LiveDbContext db, Func<Channel, Broadcast, Task> change, CancellationToken cancellationToken)
+    {
         var (channel, problem) = await ChannelAccess.ManageAsync(db, id, user, allowAdmin: true, cancellationToken);
         if (channel is null)
         {
-            return problem!;
+            return (null, problem!);
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The row lock makes a concurrent end (or update) wait, then find no open broadcast.
         var stream = await db.Streams.FromSql($"SELECT * FROM streams WHERE channel_id = {id} AND ended_at IS NULL FOR UPDATE")
             .FirstOrDefaultAsync(cancellationToken);
         if (stream is null)
         {
-            return NotLive();
+            return (null, NotLive());
         }
-        stream.Title = channel.Title = title ?? stream.Title;
-        stream.Category = channel.Category = category ?? stream.Category;
-        outbox.Add(db, RoomName.Stream(id).ToString(), EventTypes.StreamUpdated, new StreamUpdated(stream.Id, id, stream.Title, stream.Category));
+        await change(channel, stream);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(stream.ToDto());
+        return (stream, null);
     }
 
     private static ProblemHttpResult AlreadyLive()

@@ -1,9 +1,3 @@
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Channels;
-using LiveAspire.Contracts.Channels;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace LiveAspire.Api.Subscriptions;
 
 /// <summary>A subscription period of a user to a channel (table <c>subscriptions</c>).</summary>

@@ -1,14 +1,4 @@
-using System.Security.Claims;
-using LiveAspire.Api.Accounts;
-using LiveAspire.Api.Channels;
-using LiveAspire.Api.Data;
-using LiveAspire.Api.Http;
-using LiveAspire.Contracts.Channels;
-using LiveAspire.Contracts.Errors;
 using LiveAspire.Contracts.Paging;
-using LiveAspire.Access;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace LiveAspire.Api.Subscriptions;
 
@@ -18,12 +8,12 @@ public static class SubscriptionsApi
     /// <summary>Period of a grant when the request names no end.</summary>
     public static readonly TimeSpan DefaultPeriod = TimeSpan.FromDays(30);
 
-    public static RouteGroupBuilder MapSubscriptionsApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapSubscriptionsApi(this IEndpointRouteBuilder api)
     {
-        var admin = endpoints.MapGroup("/api/admin/subscriptions").WithTags("Subscriptions").RequireAuthorization(AccountsExtensions.AdminPolicy);
+        var admin = api.MapGroup("/admin/subscriptions").WithTags("Subscriptions").RequireAuthorization(AccountsExtensions.AdminPolicy);
         admin.MapPost("", GrantSubscription).WithName(nameof(GrantSubscription));
 
-        var mine = endpoints.MapGroup("/api/me/subscriptions").WithTags("Subscriptions").RequireAuthorization();
+        var mine = api.MapGroup("/me/subscriptions").WithTags("Subscriptions").RequireAuthorization();
         mine.MapGet("", ListMySubscriptions).WithName(nameof(ListMySubscriptions));
         return mine;
     }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LiveAspire.AppHost.Local;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using LiveAspire.AppHost.Local;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

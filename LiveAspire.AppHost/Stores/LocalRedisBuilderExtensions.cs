@@ -1,4 +1,3 @@
-using LiveAspire.AppHost.Local;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveAspire.AppHost.Stores;

@@ -1,5 +1,3 @@
-using LiveAspire.AppHost.Local;
-
 namespace LiveAspire.AppHost.Stores;
 
 /// <summary>

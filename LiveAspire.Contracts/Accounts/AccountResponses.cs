@@ -23,7 +23,7 @@ public sealed record UserSummary(Guid Id, string Username, string Role);
 /// <param name="Role">Global role: <c>user</c> or <c>admin</c>.</param>
 public sealed record MeResponse(Guid Id, string Username, string Email, bool EmailVerified, string Role);
 
-/// <summary>A mail kept by the development outbox (<c>GET /api/dev/mail</c>, Development and Testing only).</summary>
+/// <summary>A mail kept by the development mailbox (<c>GET /api/dev/mail</c>, Development and Testing only).</summary>
 /// <param name="Id">Increasing id; newer mail has a larger one.</param>
 /// <param name="To">Recipient address.</param>
 /// <param name="Subject">Subject line.</param>

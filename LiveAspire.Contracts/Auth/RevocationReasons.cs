@@ -1,6 +1,9 @@
 namespace LiveAspire.Contracts.Auth;
 
-/// <summary>Values of <see cref="RevocationNotice.Reason"/>, passed on to clients in <c>Revoked(reason)</c>.</summary>
+/// <summary>
+/// Values of <see cref="RevocationNotice.Reason"/>, passed on to clients in <c>Revoked(reason)</c> before their connection
+/// closes. docs/errors.md lists them (a test keeps them equal).
+/// </summary>
 public static class RevocationReasons
 {
     /// <summary>The user logged out everywhere.</summary>

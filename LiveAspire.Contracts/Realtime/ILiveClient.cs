@@ -9,10 +9,16 @@ public interface ILiveClient
     /// <summary>Room events; one frame may carry several envelopes (how big rooms are coalesced).</summary>
     Task Events(EventEnvelope[] envelopes);
 
-    /// <summary>The server asks the client to reconnect (it will land on another replica) and resume its rooms.</summary>
+    /// <summary>
+    /// The server asks the client to reconnect (it will land on another replica) and resume its rooms;
+    /// <paramref name="reason"/> is one of <see cref="ReconnectReasons"/>.
+    /// </summary>
     Task Reconnect(string reason);
 
-    /// <summary>The session was revoked (logout everywhere, ban, role change); the connection closes after this.</summary>
+    /// <summary>
+    /// The session was revoked (logout everywhere, ban, role change, password reset: <paramref name="reason"/> is one of
+    /// <c>RevocationReasons</c>); the connection closes after this.
+    /// </summary>
     Task Revoked(string reason);
 
     /// <summary>

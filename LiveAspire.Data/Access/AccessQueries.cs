@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace LiveAspire.Data.Access;
 
 /// <summary>A user's security state (<c>users</c>).</summary>

@@ -2,7 +2,6 @@ using System.Text.Json;
 using LiveAspire.Rooms;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace LiveAspire.Data.Outbox;

@@ -1,24 +1,15 @@
 using System.Security.Claims;
 using LiveAspire.Contracts.Auth;
-using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Delivery;
-using LiveAspire.Realtime.Edge;
-using LiveAspire.Realtime.Hubs;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Protocol;
-using Microsoft.Extensions.Options;
 
 namespace LiveAspire.Realtime.Connections;
 
-/// <summary>Opens and closes a connection's server-side state: registry entry, outbox pump, room memberships.</summary>
-public sealed partial class ConnectionLifecycle(
+/// <summary>Opens and closes a connection's server-side state: registry entry, send queue and its pump, room memberships.</summary>
+public sealed class ConnectionLifecycle(
     ConnectionRegistry registry,
     LocalRooms rooms,
-    LiveHubLifetimeManager lifetime,
-    IHubContext<LiveHub, ILiveClient> hub,
-    IOptions<DeliveryOptions> options,
-    IOptions<EdgeOptions> edge,
-    ILogger<ConnectionLifecycle> logger)
+    IOpeningConnections opening,
+    SendQueuePump pump)
 {
     public LiveConnection Open(HubCallerContext context)
     {
@@ -32,29 +23,11 @@ public sealed partial class ConnectionLifecycle(
             throw new HubException($"{HubErrorCodes.Unauthorized}: overlay token without a channel");
         }
         var sessionVersion = int.TryParse(user.FindFirstValue(TokenClaims.SessionVersion), out var sv) ? sv : 0;
-        var hubConnection = lifetime.TakeOpening(context.ConnectionId)
+        var hubConnection = opening.TakeOpening(context.ConnectionId)
             ?? throw new InvalidOperationException($"Connection {context.ConnectionId} is not known to the lifetime manager.");
-        var outbox = new ConnectionOutbox(options.Value.OutboxCapacity, options.Value.MaxEnvelopesPerFrame);
-        var connection = new LiveConnection(context.ConnectionId, userId, overlayChannel, sessionVersion, context, hubConnection, outbox);
-        var client = hub.Clients.Client(context.ConnectionId);
-        outbox.Shed += count => RealtimeTelemetry.Shed.Add(count);
-        outbox.Overflowed += () =>
-        {
-            RealtimeTelemetry.Overflows.Add(1);
-            LogSlowConsumer(logger, context.ConnectionId);
-            // Reconnect first: a bare abort makes SignalR send a Close without allowReconnect, which clients obey by
-            // stopping. Told to reconnect, the client resumes from its last seq: nothing is lost, the room not slowed.
-            // Bounded: a client that stopped reading altogether never lets the Reconnect frame out.
-            _ = client.Reconnect("slow_consumer").WaitAsync(edge.Value.SlowReaderTimeout)
-                .ContinueWith(_ => connection.Abort(), TaskScheduler.Default);
-        };
+        var connection = new LiveConnection(context.ConnectionId, userId, overlayChannel, sessionVersion, context, hubConnection, pump.CreateQueue());
         registry.Add(connection);
-        // Without the caller's execution context: captured, it would keep SignalR's OnConnected activity (and
-        // whatever else flows) alive for the connection's whole life.
-        using (ExecutionContext.SuppressFlow())
-        {
-            _ = PumpAsync(connection, context.ConnectionAborted);
-        }
+        pump.Start(connection, context.ConnectionAborted);
         return connection;
     }
 
@@ -69,63 +42,6 @@ public sealed partial class ConnectionLifecycle(
             rooms.Remove(membership);
         }
         connection.Rooms.Clear();
-        connection.Outbox.Complete();
+        connection.SendQueue.Complete();
     }
-
-    // Drains the outbox in order: a shared frame is written as it is (its bytes copied into the connection's pipe);
-    // single envelopes waiting together go out in one Events frame serialized for this connection.
-    private async Task PumpAsync(LiveConnection connection, CancellationToken aborted)
-    {
-        try
-        {
-            // A frame the client does not take within the timeout (transport buffer full, socket not read) marks a
-            // slow reader: it is dropped, and the room, which only enqueues into this outbox, never waits for it.
-            var timeout = edge.Value.SlowReaderTimeout;
-            var outbox = connection.Outbox;
-            var hubConnection = connection.HubConnection;
-            List<EventEnvelope>? envelopes = null;
-            while (await outbox.WaitAsync())
-            {
-                if (outbox.Hold is { } hold)
-                {
-                    await hold.WaitAsync(aborted);
-                    outbox.ReleaseHold();
-                }
-                envelopes ??= [];
-                while (outbox.TryTake(envelopes, out var frame))
-                {
-                    var write = frame is not null
-                        ? hubConnection.WriteAsync(frame.Message, aborted)
-                        : hubConnection.WriteAsync(new InvocationMessage(nameof(ILiveClient.Events), [envelopes.ToArray()]), aborted);
-                    envelopes.Clear();
-                    if (!write.IsCompletedSuccessfully)
-                    {
-                        await write.AsTask().WaitAsync(timeout, aborted);
-                    }
-                }
-            }
-        }
-        catch (TimeoutException)
-        {
-            LogSlowReader(logger, connection.ConnectionId, edge.Value.SlowReaderTimeout.TotalSeconds);
-            connection.Abort();
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception e)
-        {
-            LogPumpFailed(logger, connection.ConnectionId, e.Message);
-            connection.Abort();
-        }
-    }
-
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Connection {ConnectionId} fell too far behind; disconnected (it will resume)")]
-    private static partial void LogSlowConsumer(ILogger logger, string connectionId);
-
-    [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "Connection {ConnectionId} did not read a frame within {Seconds} s; dropped as a slow reader (it will resume)")]
-    private static partial void LogSlowReader(ILogger logger, string connectionId, double seconds);
-
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Sending to connection {ConnectionId} failed: {Error}")]
-    private static partial void LogPumpFailed(ILogger logger, string connectionId, string error);
 }

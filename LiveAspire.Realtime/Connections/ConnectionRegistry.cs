@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LiveAspire.Realtime.Delivery;
 
 namespace LiveAspire.Realtime.Connections;
 

@@ -1,8 +1,3 @@
-using LiveAspire.Contracts.Realtime;
-using LiveAspire.Realtime.Hubs;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
-
 namespace LiveAspire.Realtime.Connections;
 
 /// <summary>
@@ -12,13 +7,11 @@ namespace LiveAspire.Realtime.Connections;
 /// </summary>
 public sealed partial class GracefulShutdown(
     ConnectionRegistry registry,
-    IHubContext<LiveHub, ILiveClient> hub,
+    IHubClients<ILiveClient> clients,
     IOptions<ShutdownOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<GracefulShutdown> logger) : IHostedService
 {
-    public const string Reason = "shutdown";
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // SignalR closes every connection from an ApplicationStopping callback (registered when the hub was mapped).
@@ -41,7 +34,7 @@ public sealed partial class GracefulShutdown(
         LogAsking(logger, open);
         try
         {
-            await hub.Clients.All.Reconnect(Reason).WaitAsync(options.Value.NotifyTimeout, cancellationToken);
+            await clients.All.Reconnect(ReconnectReasons.Shutdown).WaitAsync(options.Value.NotifyTimeout, cancellationToken);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {

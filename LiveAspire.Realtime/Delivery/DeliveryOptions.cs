@@ -4,7 +4,7 @@ namespace LiveAspire.Realtime.Delivery;
 public sealed class DeliveryOptions
 {
     /// <summary>Envelopes that may wait for one connection before it is disconnected as too slow. Count.</summary>
-    public int OutboxCapacity { get; set; } = 4096;
+    public int SendQueueCapacity { get; set; } = 4096;
 
     /// <summary>Most envelopes sent in one <c>Events</c> frame. Count.</summary>
     public int MaxEnvelopesPerFrame { get; set; } = 256;

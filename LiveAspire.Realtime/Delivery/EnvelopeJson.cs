@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LiveAspire.Contracts.Realtime;
 
 namespace LiveAspire.Realtime.Delivery;
 

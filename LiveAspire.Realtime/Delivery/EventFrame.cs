@@ -1,5 +1,4 @@
-using LiveAspire.Contracts.Realtime;
-using Microsoft.AspNetCore.SignalR;
+using LiveAspire.Realtime.Telemetry;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace LiveAspire.Realtime.Delivery;
@@ -43,7 +42,7 @@ public sealed class EventFrame
     /// <summary>For a <see cref="EventClass.Latest"/> frame: the type a newer frame of the same room replaces.</summary>
     public string? LatestType { get; }
 
-    /// <summary>The envelopes, for an outbox that must split the frame (shedding chat, keeping tips).</summary>
+    /// <summary>The envelopes, for a send queue that must split the frame (shedding chat, keeping tips).</summary>
     public IReadOnlyList<EventEnvelope> Envelopes { get; }
 
     /// <summary>True when at least one envelope is droppable (numbered chat).</summary>

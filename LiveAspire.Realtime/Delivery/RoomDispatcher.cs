@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using LiveAspire.Contracts.Realtime;
+using LiveAspire.Realtime.Telemetry;
 using LiveAspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.SignalR.Protocol;
-using Microsoft.Extensions.Options;
 
 namespace LiveAspire.Realtime.Delivery;
 

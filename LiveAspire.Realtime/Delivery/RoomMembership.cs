@@ -1,6 +1,3 @@
-using LiveAspire.Contracts.Realtime;
-using LiveAspire.Realtime.Connections;
-
 namespace LiveAspire.Realtime.Delivery;
 
 /// <summary>
@@ -45,7 +42,7 @@ public sealed class RoomMembership(LiveConnection connection, string room)
                 if (envelope.Epoch == Epoch && envelope.Seq == LastSeq + 1)
                 {
                     LastSeq = envelope.Seq;
-                    Connection.Outbox.EnqueueReplayed(envelope);
+                    Connection.SendQueue.EnqueueReplayed(envelope);
                 }
             }
         }
@@ -94,7 +91,7 @@ public sealed class RoomMembership(LiveConnection connection, string room)
             if (_live && run.Epoch == Epoch && run.FirstSeq == LastSeq + 1)
             {
                 LastSeq = run.LastSeq;
-                Connection.Outbox.Enqueue(run.Frame);
+                Connection.SendQueue.Enqueue(run.Frame);
                 return false;
             }
             var gap = false;
@@ -111,7 +108,7 @@ public sealed class RoomMembership(LiveConnection connection, string room)
     {
         if (!IsClosed)
         {
-            Connection.Outbox.Enqueue(frame);
+            Connection.SendQueue.Enqueue(frame);
         }
     }
 
@@ -155,7 +152,7 @@ public sealed class RoomMembership(LiveConnection connection, string room)
             }
             IsClosed = true;
             _buffer.Clear();
-            Connection.Outbox.Enqueue(ConnectionOutbox.GapMarker(Room, Epoch ?? "", LastSeq + 1, missingTo));
+            Connection.SendQueue.Enqueue(SendQueue.GapMarker(Room, Epoch ?? "", LastSeq + 1, missingTo));
         }
     }
 
@@ -193,6 +190,6 @@ public sealed class RoomMembership(LiveConnection connection, string room)
     private void Send(EventEnvelope envelope)
     {
         LastSeq = envelope.Seq;
-        Connection.Outbox.Enqueue(envelope);
+        Connection.SendQueue.Enqueue(envelope);
     }
 }

@@ -1,4 +1,3 @@
-using LiveAspire.Contracts.Realtime;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace LiveAspire.Realtime.Delivery;

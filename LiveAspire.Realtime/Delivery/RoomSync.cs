@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using LiveAspire.Contracts.Realtime;
-using LiveAspire.ServiceDefaults.Faults;
+using LiveAspire.Realtime.Telemetry;
 using LiveAspire.Rooms;
-using LiveAspire.Realtime.Connections;
+using LiveAspire.ServiceDefaults.Faults;
 using LiveAspire.ServiceDefaults.Telemetry;
 
 namespace LiveAspire.Realtime.Delivery;
@@ -48,7 +47,7 @@ public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, Fau
             rooms.Remove(previous); // a rejoin replaces the old position (closed: it enqueues nothing more)
         }
         // The client resumes from its own position: droppable events of this room are accepted again.
-        connection.Outbox.Unshed(room);
+        connection.SendQueue.Unshed(room);
         connection.Rooms[room] = membership;
         try
         {
@@ -77,17 +76,17 @@ public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, Fau
 
             await faults.HitAsync(FaultHookNames.ResumeBetweenReplayAndLive, room, cancellationToken);
             await GoLiveAsync(membership, cancellationToken);
-            var hold = faults.HitAsync(FaultHookNames.OutboxHold, $"{room} user:{connection.UserId}", connection.HubConnection.ConnectionAborted);
+            var hold = faults.HitAsync(FaultHookNames.SendQueueHold, $"{room} user:{connection.UserId}", connection.HubConnection.ConnectionAborted);
             if (!hold.IsCompleted)
             {
-                connection.Outbox.HoldUntil(hold.AsTask());
+                connection.SendQueue.HoldUntil(hold.AsTask());
             }
             return result;
         }
         catch (RoomStoreUnavailableException)
         {
             Leave(connection, room, membership);
-            return new ResumeResult(false, null, 0, RoomStoreUnavailableException.Code);
+            return new ResumeResult(false, null, 0, HubErrorCodes.RedisUnavailable);
         }
         catch
         {

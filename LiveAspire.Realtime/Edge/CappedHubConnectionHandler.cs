@@ -1,34 +1,31 @@
-using LiveAspire.Contracts.Realtime;
-using LiveAspire.Realtime.Hubs;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Connections.Features;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
-using Microsoft.Extensions.Options;
 
 namespace LiveAspire.Realtime.Edge;
 
 /// <summary>
-/// SignalR's connection handler for <see cref="LiveHub"/> (registered in its place), which first counts the
+/// SignalR's connection handler for a hub (registered in its place by the hub), which first counts the
 /// connection in the caps unless the request that carries it already does (<see cref="HeldConnectionSlots"/>). That
 /// is long polling: its connection outlives every poll and ends only on DELETE, on the server's close, or once the
 /// client has not polled for SignalR's disconnect timeout; this method runs for exactly that life, from the first
 /// poll. A connection over a cap here (negotiated while there was room) has its handshake answered with
 /// <c>too_many_connections</c> and ends before the hub sees it.
 /// </summary>
-public sealed partial class CappedHubConnectionHandler(
+public sealed partial class CappedHubConnectionHandler<THub>(
     ConnectionSlots slots,
     IOptions<EdgeOptions> edge,
-    ILogger<CappedHubConnectionHandler> logger,
-    HubLifetimeManager<LiveHub> lifetimeManager,
+    ILogger<CappedHubConnectionHandler<THub>> logger,
+    HubLifetimeManager<THub> lifetimeManager,
     IHubProtocolResolver protocolResolver,
     IOptions<HubOptions> globalHubOptions,
-    IOptions<HubOptions<LiveHub>> hubOptions,
+    IOptions<HubOptions<THub>> hubOptions,
     ILoggerFactory loggerFactory,
     IUserIdProvider userIdProvider,
     IServiceScopeFactory serviceScopeFactory)
-    : HubConnectionHandler<LiveHub>(lifetimeManager, protocolResolver, globalHubOptions, hubOptions, loggerFactory, userIdProvider, serviceScopeFactory)
+    : HubConnectionHandler<THub>(lifetimeManager, protocolResolver, globalHubOptions, hubOptions, loggerFactory, userIdProvider, serviceScopeFactory)
+    where THub : Hub
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using LiveAspire.Contracts.Auth;
-using Microsoft.Extensions.Options;
 
 namespace LiveAspire.Realtime.Edge;
 

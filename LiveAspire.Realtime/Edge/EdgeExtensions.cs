@@ -1,8 +1,6 @@
 using System.Net;
 using LiveAspire.ServiceDefaults.Hosting;
-using LiveAspire.Realtime.Hubs;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LiveAspire.Realtime.Edge;
@@ -13,9 +11,16 @@ public static class EdgeExtensions
     /// <summary>The CORS policy of the hub path: the allowed origins, with credentials.</summary>
     public const string CorsPolicy = "edge";
 
-    public static IServiceCollection AddEdge(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// The edge's options, checks and limits, and SignalR itself with the JSON protocol only: browsers and every client
+    /// here speak it, and a room's events are serialized once per room run into a shared frame (one protocol, one
+    /// frame). Throws <c>ConfigurationException</c> when <c>Edge:ApplicationMaxBufferBytes</c> is below
+    /// <c>Edge:MaxMessageBytes</c>.
+    /// </summary>
+    public static TBuilder AddEdge<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var section = configuration.GetSection(EdgeOptions.SectionName);
+        var services = builder.Services;
+        var section = builder.Configuration.GetSection(EdgeOptions.SectionName);
         var edge = section.Get<EdgeOptions>() ?? new EdgeOptions();
         if (edge.ApplicationMaxBufferBytes < edge.MaxMessageBytes)
         {
@@ -53,11 +58,9 @@ public static class EdgeExtensions
             o.MaximumParallelInvocationsPerClient = 1;
             o.AddFilter<InvocationLimiter>();
         });
-        // In place of SignalR's own (MapHub resolves the handler from here): it counts long-polling connections.
-        services.AddSingleton<HubConnectionHandler<LiveHub>, CappedHubConnectionHandler>();
         services.RemoveAll<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol>();
         services.AddSingleton<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol, StrictJsonHubProtocol>();
-        return services;
+        return builder;
     }
 
     /// <summary>Refusal while stopping, forwarded headers and the Origin check, then CORS: before authentication.</summary>
@@ -71,7 +74,7 @@ public static class EdgeExtensions
         return app;
     }
 
-    /// <summary>Connection caps: after authentication (they count per user). Long polling is counted by <see cref="CappedHubConnectionHandler"/>.</summary>
+    /// <summary>Connection caps: after authentication (they count per user). Long polling is counted by <see cref="CappedHubConnectionHandler{THub}"/>.</summary>
     public static WebApplication UseEdgeAfterAuthentication(this WebApplication app)
     {
         var edge = app.Services.GetRequiredService<EdgeMiddleware>();

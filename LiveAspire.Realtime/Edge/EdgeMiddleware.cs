@@ -1,5 +1,3 @@
-using LiveAspire.Contracts.Realtime;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace LiveAspire.Realtime.Edge;
@@ -55,7 +53,7 @@ public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionSlots
     /// Per-user and per-address caps, after authentication. A WebSocket or Server-Sent Events request holds its
     /// connection for as long as it lasts and is counted for that long (over a cap: 429 with <c>Retry-After</c>); a
     /// negotiate request starts nothing and is only checked, so a client over a cap learns it before choosing a
-    /// transport. A long-polling connection outlives each of its requests: <see cref="CappedHubConnectionHandler"/>
+    /// transport. A long-polling connection outlives each of its requests: <see cref="CappedHubConnectionHandler{THub}"/>
     /// counts it for its whole life instead.
     /// </summary>
     public async Task CheckCapsAsync(HttpContext context, RequestDelegate next)

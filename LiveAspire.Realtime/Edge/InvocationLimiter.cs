@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using LiveAspire.Contracts.Auth;
-using LiveAspire.Contracts.Realtime;
-using LiveAspire.Realtime.Hubs;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
 
 namespace LiveAspire.Realtime.Edge;
 
@@ -16,7 +12,7 @@ namespace LiveAspire.Realtime.Edge;
 /// connection is told <c>Error("invocation_flood", ...)</c> and closed.
 /// </summary>
 public sealed partial class InvocationLimiter(IOptions<EdgeOptions> options, TimeProvider time,
-    IHubContext<LiveHub, ILiveClient> hub, ILogger<InvocationLimiter> logger) : IHubFilter
+    IHubClients<ILiveClient> clients, ILogger<InvocationLimiter> logger) : IHubFilter
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, UserBucket> _users = new(StringComparer.Ordinal);
@@ -47,7 +43,7 @@ public sealed partial class InvocationLimiter(IOptions<EdgeOptions> options, Tim
             strikes.Count++;
             abusive = strikes.Count == options.Value.MaxRateLimitStrikes + 1;
         }
-        var client = hub.Clients.Client(context.ConnectionId);
+        var client = clients.Client(context.ConnectionId);
         if (abusive)
         {
             LogFlood(logger, context.ConnectionId);

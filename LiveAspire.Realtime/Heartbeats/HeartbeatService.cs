@@ -1,8 +1,6 @@
-using LiveAspire.Contracts.Realtime;
 using LiveAspire.Realtime.Connections;
-using LiveAspire.Realtime.Hubs;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
+using LiveAspire.Realtime.Delivery;
+using LiveAspire.Realtime.Telemetry;
 
 namespace LiveAspire.Realtime.Heartbeats;
 
@@ -31,7 +29,7 @@ public sealed class HeartbeatOptions
 /// </summary>
 public sealed class HeartbeatService(
     ConnectionRegistry registry,
-    IHubContext<LiveHub, ILiveClient> hub,
+    IHubClients<ILiveClient> clients,
     IOptions<HeartbeatOptions> options,
     TimeProvider time) : BackgroundService
 {
@@ -74,7 +72,7 @@ public sealed class HeartbeatService(
                         continue;
                     }
                     var rtt = connection.LastRttMs;
-                    _ = hub.Clients.Client(connection.ConnectionId).Heartbeat(now, rtt, rtt is { } r ? Rate(r) : null);
+                    _ = clients.Client(connection.ConnectionId).Heartbeat(now, rtt, rtt is { } r ? Rate(r) : null);
                 }
                 slice = (slice + 1) % slices;
             }

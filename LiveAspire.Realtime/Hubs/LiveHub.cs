@@ -1,34 +1,18 @@
-using LiveAspire.Contracts.Realtime;
-using LiveAspire.ServiceDefaults.Hosting;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
-using LiveAspire.Realtime.Heartbeats;
-using LiveAspire.Realtime.Presence;
-using LiveAspire.Realtime.Rooms;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
 
 namespace LiveAspire.Realtime.Hubs;
 
 /// <summary>
-/// The one hub every client connects to (one socket per browser tab). Split into a partial file per feature;
-/// methods stay thin and call into the feature's services. Server-to-client calls go through <see cref="ILiveClient"/>.
-/// Every caller is authenticated (a validated, unrevoked token); identity comes from the token only.
+/// The one hub every client connects to (one socket per browser tab). This file opens and closes connections; each
+/// feature's hub methods are a partial of this class in the feature's folder (<c>Delivery/LiveHub.Delivery.cs</c>,
+/// <c>Presence/LiveHub.Presence.cs</c>, ...), thin, taking the feature's service as a parameter (<c>[FromServices]</c>,
+/// never seen by clients) and calling it. Server-to-client calls go through <see cref="ILiveClient"/>. Every caller is
+/// authenticated (a validated, unrevoked token); identity comes from the token only.
 /// </summary>
 [Authorize]
-public sealed partial class LiveHub(
-    ServiceInstance instance,
-    TimeProvider time,
-    ConnectionLifecycle lifecycle,
-    ConnectionRegistry registry,
-    RoomSync sync,
-    RoomAccess access,
-    IOptions<DeliveryOptions> delivery,
-    HeartbeatService heartbeats,
-    PresenceTracker presence,
-    TypingRelay typingRelay,
-    IOptions<PresenceOptions> presenceOptions) : Hub<ILiveClient>
+public sealed partial class LiveHub(ConnectionLifecycle lifecycle, ConnectionRegistry registry) : Hub<ILiveClient>
 {
     /// <summary>Where the hub is mapped.</summary>
     public const string Path = LiveHubContract.Path;
@@ -45,6 +29,7 @@ public sealed partial class LiveHub(
         return Task.CompletedTask;
     }
 
+    /// <summary>The caller's connection; <c>connection_closed</c> once it is closing.</summary>
     private LiveConnection Connection =>
         registry.Get(Context.ConnectionId) ?? throw new HubException($"{HubErrorCodes.ConnectionClosed}: the connection is closing");
 }

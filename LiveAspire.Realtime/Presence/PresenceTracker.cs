@@ -1,11 +1,9 @@
 using System.Text.Json;
-using LiveAspire.Contracts.Realtime;
-using LiveAspire.ServiceDefaults.Hosting;
-using LiveAspire.Rooms.Redis;
-using LiveAspire.Rooms;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
-using Microsoft.Extensions.Options;
+using LiveAspire.Rooms;
+using LiveAspire.Rooms.Redis;
+using LiveAspire.ServiceDefaults.Hosting;
 using StackExchange.Redis;
 
 namespace LiveAspire.Realtime.Presence;
@@ -64,8 +62,36 @@ public sealed partial class PresenceTracker(
         }
     }
 
+    /// <summary>The hub's <c>GetPresence</c>: which of the given users are online (a connection on any replica); at
+    /// most <c>Presence:MaxPresenceIds</c> canonical user ids.</summary>
+    public async Task<Dictionary<string, bool>> GetPresenceAsync(string[] userIds)
+    {
+        var max = options.Value.MaxPresenceIds;
+        if (userIds is null || userIds.Length == 0 || userIds.Length > max)
+        {
+            throw new HubException($"{HubErrorCodes.InvalidArgument}: name 1 to {max} user ids");
+        }
+        var ids = new List<Guid>(userIds.Length);
+        foreach (var text in userIds.Distinct(StringComparer.Ordinal))
+        {
+            if (!Guid.TryParseExact(text, "D", out var id) || text != id.ToString("D"))
+            {
+                throw new HubException($"{HubErrorCodes.InvalidArgument}: user ids are lower-case UUIDs");
+            }
+            ids.Add(id);
+        }
+        try
+        {
+            return await GetOnlineAsync(ids);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            throw new HubException($"{HubErrorCodes.RedisUnavailable}: presence is unavailable; retry");
+        }
+    }
+
     /// <summary>Which of the given users have a connection on any replica (an unexpired lease).</summary>
-    public async Task<Dictionary<string, bool>> GetOnlineAsync(IReadOnlyList<Guid> userIds)
+    private async Task<Dictionary<string, bool>> GetOnlineAsync(IReadOnlyList<Guid> userIds)
     {
         var db = redis.GetDatabase();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -1,10 +1,7 @@
 using System.Text.Json;
-using LiveAspire.Contracts.Realtime;
-using LiveAspire.Rooms.Redis;
-using LiveAspire.Rooms;
-using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
-using Microsoft.Extensions.Options;
+using LiveAspire.Rooms;
+using LiveAspire.Rooms.Redis;
 using StackExchange.Redis;
 
 namespace LiveAspire.Realtime.Presence;
@@ -14,7 +11,7 @@ namespace LiveAspire.Realtime.Presence;
 /// a few seconds later, and must not take a seq, fill the hot window or be replayed on resume): the sending replica
 /// publishes a small JSON message on one Redis pub/sub channel (<see cref="RedisKeys.TypingChannel"/>) that every
 /// replica subscribes to at start, and each replica hands an envelope with <c>seq</c> 0 and an empty epoch straight to
-/// the outboxes of its local members of that room. Lost while Redis reconnects, which is acceptable for a hint.
+/// the send queues of its local members of that room. Lost while Redis reconnects, which is acceptable for a hint.
 /// StackExchange.Redis runs the subscription's handler on the thread pool in no set order; one connection's
 /// indicators are at least <c>Presence:TypingMinIntervalMilliseconds</c> (300 ms) apart, far more than two handlers
 /// overtake each other by.
@@ -22,15 +19,39 @@ namespace LiveAspire.Realtime.Presence;
 public sealed partial class TypingRelay(
     IConnectionMultiplexer redis,
     LocalRooms rooms,
+    IRoomReadAccess access,
     TimeProvider time,
     IOptions<PresenceOptions> options,
     ILogger<TypingRelay> logger) : BackgroundService
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The hub's <c>Typing</c>: tells the other member of a <c>dm:</c> room that this user is typing (<c>data</c>:
+    /// optional <c>{typing: false}</c> when stopped; anything else in it, such as a claimed sender, is ignored).</summary>
+    public async Task TypingAsync(LiveConnection connection, string room, JsonElement? data, CancellationToken cancellationToken)
+    {
+        if (!RoomName.TryParse(room, out var name) || name.Kind != RoomKind.DirectMessage)
+        {
+            throw new HubException($"{HubErrorCodes.RoomInvalid}: typing indicators go to dm: rooms");
+        }
+        if (connection.UserId is not { } user || !await access.CanReadAsync(connection, name, cancellationToken))
+        {
+            throw new HubException($"{HubErrorCodes.RoomForbidden}: only a member of the conversation may type in it");
+        }
+        var typing = !(data is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("typing", out var t) && t.ValueKind == JsonValueKind.False);
+        try
+        {
+            await SendAsync(connection, user, name, typing);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or RoomStoreUnavailableException)
+        {
+            throw new HubException($"{HubErrorCodes.RedisUnavailable}: retry");
+        }
+    }
+
     /// <summary>Sends the indicator of <paramref name="connection"/>'s user (the token's identity, never the payload's)
     /// to the room's other connections. Returns false when dropped by the rate limit.</summary>
-    public async Task<bool> SendAsync(LiveConnection connection, Guid userId, RoomName room, bool typing)
+    private async Task<bool> SendAsync(LiveConnection connection, Guid userId, RoomName room, bool typing)
     {
         var now = time.GetTimestamp();
         var last = Interlocked.Read(ref connection.LastTypingTimestamp);
@@ -91,7 +112,7 @@ public sealed partial class TypingRelay(
         {
             if (!member.IsClosed && member.Connection.ConnectionId != message.From)
             {
-                member.Connection.Outbox.Enqueue(envelope);
+                member.Connection.SendQueue.Enqueue(envelope);
             }
         }
     }

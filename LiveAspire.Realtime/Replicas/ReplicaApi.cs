@@ -1,4 +1,3 @@
-using LiveAspire.Contracts.Realtime;
 using LiveAspire.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,3 @@
-using StackExchange.Redis;
-
 namespace LiveAspire.Rooms.Redis;
 
 /// <summary>

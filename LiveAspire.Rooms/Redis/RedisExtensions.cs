@@ -2,7 +2,6 @@ using LiveAspire.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Hosting;
-using StackExchange.Redis;
 
 namespace LiveAspire.Rooms.Redis;
 

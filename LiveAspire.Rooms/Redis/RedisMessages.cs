@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using StackExchange.Redis;
 
 namespace LiveAspire.Rooms.Redis;
 

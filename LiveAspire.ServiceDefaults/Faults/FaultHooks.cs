@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace LiveAspire.ServiceDefaults.Faults;
 
@@ -94,9 +92,9 @@ public static class FaultHookNames
     /// <summary>Realtime, in resume: the replay was sent, live events are still being buffered.</summary>
     public const string ResumeBetweenReplayAndLive = "resume-between-replay-and-live";
 
-    /// <summary>Realtime, when a connection has joined a room: its outbox pump writes nothing until the hook is released,
-    /// as if the client had stopped reading (context: <c>{room} user:{userId}</c>). Use with <c>wait</c>.</summary>
-    public const string OutboxHold = "outbox-hold";
+    /// <summary>Realtime, when a connection has joined a room: its send queue's pump writes nothing until the hook is
+    /// released, as if the client had stopped reading (context: <c>{room} user:{userId}</c>). Use with <c>wait</c>.</summary>
+    public const string SendQueueHold = "send-queue-hold";
 
     /// <summary>Worker, outbox relay: a batch is published but not yet marked published (context: the batch's rooms).</summary>
     public const string OutboxAfterCommit = "outbox-after-commit";

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace LiveAspire.ServiceDefaults.Hosting;
 
 /// <summary>Reports a <see cref="StartupException"/> as a single log line and gives the process exit code.</summary>

@@ -1,5 +1,4 @@
 using LiveAspire.ServiceDefaults.Logging;
-using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.Hosting;
 

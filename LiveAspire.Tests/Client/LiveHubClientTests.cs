@@ -191,7 +191,7 @@ public sealed class LiveHubClientTests : IAsyncLifetime
         HoldEventsUntilTheConnectionCloses(client);
 
         await _server.Hub.Clients.Client(first).Error("rate_limited", "slow down", 100).WaitAsync(Deadline);
-        await _server.Hub.Clients.Client(first).Reconnect("slow_consumer").WaitAsync(Deadline);
+        await _server.Hub.Clients.Client(first).Reconnect(ReconnectReasons.SlowConsumer).WaitAsync(Deadline);
         _server.AbortHubConnection(first);
 
         await reconnected;

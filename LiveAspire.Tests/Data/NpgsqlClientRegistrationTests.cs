@@ -20,7 +20,7 @@ public sealed class NpgsqlClientRegistrationTests
     {
         var builder = BareHost.CreateBuilder(new() { ["ConnectionStrings:livedb"] = "Host=127.0.0.1;Port=1;Username=unused;Password=unused;Database=livedb" });
 
-        builder.AddApiServices();
+        builder.AddApiDatabase();
         using var host = builder.Build();
 
         Assert.Equal(["PostgreSql"], host.HealthCheckNames());

@@ -1,4 +1,3 @@
-using LiveAspire.ServiceDefaults.Hosting;
 using Npgsql;
 
 namespace LiveAspire.Worker.Outbox;

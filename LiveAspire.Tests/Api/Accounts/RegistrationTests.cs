@@ -7,7 +7,7 @@ namespace LiveAspire.Tests.Api.Accounts;
 public sealed class RegistrationTests(ApiFixture api)
 {
     [Fact]
-    public async Task RegisteredUserVerifiesTheEmailFromTheDevOutboxLogsInAndSeesThemselves()
+    public async Task RegisteredUserVerifiesTheEmailFromTheDevMailboxLogsInAndSeesThemselves()
     {
         using var http = api.CreateClient();
         var account = TestAccount.New();

@@ -21,8 +21,8 @@ public class AppHostFixture(IMessageSink diagnostics) : SystemFixture(diagnostic
         ["Edge__SlowReaderTimeout"] = "00:00:03",
     };
 
-    /// <summary>Envelopes one connection's outbox holds in the test system (<c>Delivery:OutboxCapacity</c>).</summary>
-    public const int OutboxCapacity = 300;
+    /// <summary>Envelopes one connection's send queue holds in the test system (<c>Delivery:SendQueueCapacity</c>).</summary>
+    public const int SendQueueCapacity = 300;
 
     protected override async Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string[] args)
     {
@@ -43,7 +43,7 @@ public class AppHostFixture(IMessageSink diagnostics) : SystemFixture(diagnostic
         // multi-client test, next to the immediate path of single-member rooms.
         realtime.WithEnvironment("Delivery__CoalesceMinMembers", "2");
         // A per-connection queue small enough for the slow-client test to fill quickly (default 4096).
-        realtime.WithEnvironment("Delivery__OutboxCapacity", OutboxCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        realtime.WithEnvironment("Delivery__SendQueueCapacity", SendQueueCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
         ConfigureModel(builder);
         return builder;
     }

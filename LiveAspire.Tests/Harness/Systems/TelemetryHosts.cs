@@ -27,13 +27,13 @@ namespace LiveAspire.Tests.Harness.Systems;
 /// registrations (AddServiceDefaults and each service's Add*Services) against real Redis and PostgreSQL, each host's
 /// tracer and meter providers exporting into the same in-memory lists. Initialising it drives every path that has a
 /// span or an instrument of ours: a join, a publish and its dispatch, an ephemeral publish, a catch-up, a chat client
-/// shed and a reliable one overflowed (the <c>outbox-hold</c> hook), heartbeats, a revocation, an outbox relay, the
+/// shed and a reliable one overflowed (the <c>send-queue-hold</c> hook), heartbeats, a revocation, an outbox relay, the
 /// schema migration, a login and a refresh, and a page render while Api cannot be reached.
 /// </summary>
 public sealed class TelemetryHosts(Xunit.Abstractions.IMessageSink diagnostics) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
-    private const int OutboxCapacity = 32;
+    private const int SendQueueCapacity = 32;
 
     private readonly ApiFixture _stores = new(diagnostics);
     private readonly List<WebApplication> _hosts = [];
@@ -50,7 +50,7 @@ public sealed class TelemetryHosts(Xunit.Abstractions.IMessageSink diagnostics) 
         var realtime = await InProcessHost.StartRealtimeAsync(InProcessHost.Settings(_stores, "realtime-telemetry", new()
         {
             ["Heartbeat:Interval"] = "00:00:01",
-            ["Delivery:OutboxCapacity"] = $"{OutboxCapacity}",
+            ["Delivery:SendQueueCapacity"] = $"{SendQueueCapacity}",
             ["FaultHooks:Directory"] = _faults,
         }), Export);
         _hosts.Add(realtime);
@@ -114,10 +114,10 @@ public sealed class TelemetryHosts(Xunit.Abstractions.IMessageSink diagnostics) 
         realtime.Services.GetRequiredService<RoomSync>().ResyncAll();
         await Eventually.UntilAsync(() => watcher.Client.LastRttMs is not null, "a heartbeat's round trip", Deadline);
 
-        // A client that stopped reading: its chat is shed, and reliable events alone overflow its outbox.
+        // A client that stopped reading: its chat is shed, and reliable events alone overflow its send queue.
         await using var chatVictim = await HeldAsync(ConnectAsync, users[1], "chat.message", publisher);
         await using var tipVictim = await HeldAsync(ConnectAsync, users[2], "tip.received", publisher);
-        await File.WriteAllTextAsync(Path.Combine(_faults, $"{FaultHookNames.OutboxHold}.release"), "");
+        await File.WriteAllTextAsync(Path.Combine(_faults, $"{FaultHookNames.SendQueueHold}.release"), "");
 
         // A revocation closes the watcher's connection.
         await realtime.Services.GetRequiredService<IRevocationPublisher>().PublishAsync(new RevocationNotice(users[0], 1000, "test"));
@@ -127,10 +127,10 @@ public sealed class TelemetryHosts(Xunit.Abstractions.IMessageSink diagnostics) 
     private async Task<CollectingClient> HeldAsync(Func<Guid, Task<CollectingClient>> connect, Guid user, string type, IRoomPublisher publisher)
     {
         var room = TestRooms.NewStreamRoom();
-        await File.WriteAllTextAsync(Path.Combine(_faults, $"{FaultHookNames.OutboxHold}.arm"), $"wait\ncontext={room} user:{user}");
+        await File.WriteAllTextAsync(Path.Combine(_faults, $"{FaultHookNames.SendQueueHold}.arm"), $"wait\ncontext={room} user:{user}");
         var victim = await connect(user);
         await victim.Client.JoinAsync([room]).WaitAsync(Deadline);
-        for (var n = 0; n < OutboxCapacity + 8; n++)
+        for (var n = 0; n < SendQueueCapacity + 8; n++)
         {
             await publisher.PublishAsync(room, type, Json(new { n }));
         }
@@ -155,9 +155,7 @@ public sealed class TelemetryHosts(Xunit.Abstractions.IMessageSink diagnostics) 
     {
         var api = Add(InProcessHost.Build(InProcessHost.Settings(_stores, "api-telemetry", new() { ["Auth:SigningKeyPem"] = _stores.SigningKeyPem }), b =>
         {
-            b.AddLiveAspireAuthentication();
             b.AddApiServices();
-            b.AddAccounts();
             Export(b);
         }));
         // Listening before the first measurement (the host would start it only when it runs).

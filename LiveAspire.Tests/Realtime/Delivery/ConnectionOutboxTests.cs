@@ -6,10 +6,10 @@ using Microsoft.AspNetCore.SignalR.Protocol;
 namespace LiveAspire.Tests.Realtime.Delivery;
 
 /// <summary>
-/// The per-connection outbox on its own (docs/architecture.md section 3, "Event classes"; docs/realtime.md, "Delivery
+/// The per-connection send queue on its own (docs/architecture.md section 3, "Event classes"; docs/realtime.md, "Delivery
 /// performance"): order, coalescing, and what happens to each class of event when a client cannot keep up.
 /// </summary>
-public sealed class ConnectionOutboxTests
+public sealed class SendQueueTests
 {
     private const string Room = "stream:0195f1d2-0000-7000-8000-000000000001";
     private const string OtherRoom = "stream:0195f1d2-0000-7000-8000-000000000002";
@@ -28,11 +28,11 @@ public sealed class ConnectionOutboxTests
             JsonSerializer.SerializeToElement(new PresenceCount(users, users)))]);
 
     /// <summary>Everything queued, in order: a frame as its envelopes, single envelopes as they are.</summary>
-    private static List<EventEnvelope> Drain(ConnectionOutbox outbox)
+    private static List<EventEnvelope> Drain(SendQueue queue)
     {
         var all = new List<EventEnvelope>();
         var run = new List<EventEnvelope>();
-        while (outbox.TryTake(run, out var frame))
+        while (queue.TryTake(run, out var frame))
         {
             all.AddRange(frame is null ? run : Envelopes(frame));
             run.Clear();
@@ -70,39 +70,39 @@ public sealed class ConnectionOutboxTests
     [Fact]
     public void ItemsLeaveInEnqueueOrderAndWaitingSingleEnvelopesGoOutTogether()
     {
-        var outbox = new ConnectionOutbox(capacity: 100, maxBatch: 2);
-        outbox.Enqueue(Envelope("chat.message", 1));
-        outbox.Enqueue(Envelope("chat.message", 2));
-        outbox.Enqueue(Envelope("chat.message", 3));
-        outbox.Enqueue(Frame("chat.message", 4, 5));
-        outbox.Enqueue(Envelope("chat.message", 6));
+        var queue = new SendQueue(capacity: 100, maxBatch: 2);
+        queue.Enqueue(Envelope("chat.message", 1));
+        queue.Enqueue(Envelope("chat.message", 2));
+        queue.Enqueue(Envelope("chat.message", 3));
+        queue.Enqueue(Frame("chat.message", 4, 5));
+        queue.Enqueue(Envelope("chat.message", 6));
 
         var run = new List<EventEnvelope>();
-        Assert.True(outbox.TryTake(run, out var frame));
+        Assert.True(queue.TryTake(run, out var frame));
         Assert.Null(frame);
         Assert.Equal([1L, 2L], run.Select(e => e.Seq)); // at most maxBatch per frame
         run.Clear();
-        Assert.True(outbox.TryTake(run, out frame));
+        Assert.True(queue.TryTake(run, out frame));
         Assert.Equal([3L], run.Select(e => e.Seq)); // a run stops at a shared frame
         run.Clear();
-        Assert.True(outbox.TryTake(run, out frame));
+        Assert.True(queue.TryTake(run, out frame));
         Assert.Equal((4L, 5L), (frame!.FirstSeq, frame.LastSeq));
         Assert.Empty(run);
-        Assert.Equal([6L], Drain(outbox).Select(e => e.Seq));
-        Assert.False(outbox.TryTake(run, out _));
+        Assert.Equal([6L], Drain(queue).Select(e => e.Seq));
+        Assert.False(queue.TryTake(run, out _));
     }
 
     [Fact]
     public void ANewerCounterReplacesTheOneStillWaitingForTheSameRoom()
     {
-        var outbox = new ConnectionOutbox(capacity: 100, maxBatch: 100);
-        outbox.Enqueue(Count(1));
-        outbox.Enqueue(Frame("chat.message", 1, 1));
-        outbox.Enqueue(Count(1, OtherRoom));
-        outbox.Enqueue(Count(2));
-        outbox.Enqueue(Count(3));
+        var queue = new SendQueue(capacity: 100, maxBatch: 100);
+        queue.Enqueue(Count(1));
+        queue.Enqueue(Frame("chat.message", 1, 1));
+        queue.Enqueue(Count(1, OtherRoom));
+        queue.Enqueue(Count(2));
+        queue.Enqueue(Count(3));
 
-        var sent = Drain(outbox);
+        var sent = Drain(queue);
 
         Assert.Equal(["count-3", $"{Room}:1:chat.message", "count-1"], sent.Select(e => e.Id));
         Assert.Equal(OtherRoom, sent[2].Room);
@@ -111,23 +111,23 @@ public sealed class ConnectionOutboxTests
     [Fact]
     public void WhenFullWaitingChatIsDroppedForAGapMarkerWhileTipsAreKept()
     {
-        var outbox = new ConnectionOutbox(capacity: 10, maxBatch: 100);
+        var queue = new SendQueue(capacity: 10, maxBatch: 100);
         var shed = 0;
-        outbox.Shed += n => shed += n;
+        queue.Shed += n => shed += n;
         var overflowed = false;
-        outbox.Overflowed += () => overflowed = true;
-        Assert.True(outbox.Enqueue(Frame("chat.message", 1, 3)));
-        Assert.True(outbox.Enqueue(Frame("tip.received", 4, 4)));
-        Assert.True(outbox.Enqueue(Frame("chat.message", 5, 8)));
-        Assert.True(outbox.Enqueue(Count(7)));
-        Assert.True(outbox.Enqueue(Frame("chat.message", 1, 1, OtherRoom)));
+        queue.Overflowed += () => overflowed = true;
+        Assert.True(queue.Enqueue(Frame("chat.message", 1, 3)));
+        Assert.True(queue.Enqueue(Frame("tip.received", 4, 4)));
+        Assert.True(queue.Enqueue(Frame("chat.message", 5, 8)));
+        Assert.True(queue.Enqueue(Count(7)));
+        Assert.True(queue.Enqueue(Frame("chat.message", 1, 1, OtherRoom)));
 
         // 10 waiting; two more chat messages do not fit: the chat (and the counter) waiting is shed.
-        Assert.True(outbox.Enqueue(Frame("chat.message", 9, 10)));
-        Assert.True(outbox.Enqueue(Frame("tip.received", 11, 11)));
-        Assert.True(outbox.Enqueue(Frame("chat.message", 12, 12))); // the room is shed until the client resumes it
+        Assert.True(queue.Enqueue(Frame("chat.message", 9, 10)));
+        Assert.True(queue.Enqueue(Frame("tip.received", 11, 11)));
+        Assert.True(queue.Enqueue(Frame("chat.message", 12, 12))); // the room is shed until the client resumes it
 
-        var sent = Drain(outbox);
+        var sent = Drain(queue);
         Assert.False(overflowed);
         Assert.Equal(7 + 1 + 2 + 1 + 1, shed); // 7 chat + 1 counter of the first room, 1 chat of the other, then 2 and 1 more
         Assert.Equal(
@@ -137,26 +137,26 @@ public sealed class ConnectionOutboxTests
         Assert.Equal((1L, 8L), (gap.GetProperty("from").GetInt64(), gap.GetProperty("to").GetInt64())); // what was waiting
 
         // Once the client resumes the room, its chat is accepted again.
-        outbox.Unshed(Room);
-        Assert.True(outbox.Enqueue(Envelope("chat.message", 1)));
-        Assert.Equal([1L], Drain(outbox).Select(e => e.Seq));
+        queue.Unshed(Room);
+        Assert.True(queue.Enqueue(Envelope("chat.message", 1)));
+        Assert.Equal([1L], Drain(queue).Select(e => e.Seq));
     }
 
     [Fact]
     public void WhenFullAFrameMixingChatAndATipIsSplitTheTipKeptAndTheChatDropped()
     {
-        var outbox = new ConnectionOutbox(capacity: 10, maxBatch: 100);
+        var queue = new SendQueue(capacity: 10, maxBatch: 100);
         var overflowed = false;
-        outbox.Overflowed += () => overflowed = true;
+        queue.Overflowed += () => overflowed = true;
         // A busy room's window: chat and a tip coalesced into one shared frame, which as a whole is reliable.
-        Assert.True(outbox.Enqueue(EventFrame.Create(Protocol,
+        Assert.True(queue.Enqueue(EventFrame.Create(Protocol,
             [Envelope("chat.message", 1), Envelope("chat.message", 2), Envelope("tip.received", 3), Envelope("chat.message", 4)])));
-        Assert.True(outbox.Enqueue(Frame("chat.message", 5, 10)));
+        Assert.True(queue.Enqueue(Frame("chat.message", 5, 10)));
 
-        Assert.True(outbox.Enqueue(Frame("tip.received", 11, 11))); // does not fit: the chat goes, both tips stay
+        Assert.True(queue.Enqueue(Frame("tip.received", 11, 11))); // does not fit: the chat goes, both tips stay
 
         Assert.False(overflowed);
-        var sent = Drain(outbox);
+        var sent = Drain(queue);
         Assert.Equal([(EventTypes.RoomGap, 0L), ("tip.received", 3L), ("tip.received", 11L)], sent.Select(e => (e.Type, e.Seq)));
         Assert.Equal((1L, 10L), (sent[0].Data.GetProperty("from").GetInt64(), sent[0].Data.GetProperty("to").GetInt64()));
     }
@@ -164,36 +164,36 @@ public sealed class ConnectionOutboxTests
     [Fact]
     public async Task WhenReliableEventsAloneFillItTheOwnerIsToldOnceAndWhatWasQueuedIsStillSent()
     {
-        var outbox = new ConnectionOutbox(capacity: 3, maxBatch: 100);
+        var queue = new SendQueue(capacity: 3, maxBatch: 100);
         var overflows = 0;
-        outbox.Overflowed += () => overflows++;
-        Assert.True(outbox.Enqueue(Frame("tip.received", 1, 3)));
+        queue.Overflowed += () => overflows++;
+        Assert.True(queue.Enqueue(Frame("tip.received", 1, 3)));
 
-        Assert.False(outbox.Enqueue(Frame("tip.received", 4, 4)));
-        Assert.False(outbox.Enqueue(Frame("tip.received", 5, 5)));
+        Assert.False(queue.Enqueue(Frame("tip.received", 4, 4)));
+        Assert.False(queue.Enqueue(Frame("tip.received", 5, 5)));
 
         Assert.Equal(1, overflows);
-        Assert.True(await outbox.WaitAsync());
-        Assert.Equal([1L, 2L, 3L], Drain(outbox).Select(e => e.Seq)); // never dropped: the client resumes after 3
-        Assert.False(await outbox.WaitAsync().AsTask().WaitAsync(Deadline));
+        Assert.True(await queue.WaitAsync());
+        Assert.Equal([1L, 2L, 3L], Drain(queue).Select(e => e.Seq)); // never dropped: the client resumes after 3
+        Assert.False(await queue.WaitAsync().AsTask().WaitAsync(Deadline));
     }
 
     [Fact]
     public async Task AWaitingPumpWakesWhenSomethingIsQueuedAndEndsWhenItIsClosed()
     {
-        var outbox = new ConnectionOutbox(capacity: 10, maxBatch: 10);
-        var waiting = outbox.WaitAsync().AsTask();
+        var queue = new SendQueue(capacity: 10, maxBatch: 10);
+        var waiting = queue.WaitAsync().AsTask();
         Assert.False(waiting.IsCompleted);
 
-        outbox.Enqueue(Envelope("chat.message", 1));
+        queue.Enqueue(Envelope("chat.message", 1));
 
         Assert.True(await waiting.WaitAsync(Deadline));
-        Assert.Single(Drain(outbox));
-        var second = outbox.WaitAsync().AsTask();
-        outbox.Complete();
+        Assert.Single(Drain(queue));
+        var second = queue.WaitAsync().AsTask();
+        queue.Complete();
         Assert.True(await second.WaitAsync(Deadline)); // woken; nothing left, so the next wait ends the pump
-        Assert.False(await outbox.WaitAsync());
-        Assert.False(outbox.Enqueue(Envelope("chat.message", 2)));
+        Assert.False(await queue.WaitAsync());
+        Assert.False(queue.Enqueue(Envelope("chat.message", 2)));
     }
 }
 

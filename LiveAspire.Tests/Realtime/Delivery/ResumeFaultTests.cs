@@ -128,7 +128,7 @@ public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(s
             {
                 // On the replica that stops, through the proxy: told to reconnect, they land on the other one.
                 var client = await ConnectThroughProxyAsync(leaving);
-                client.Client.ReconnectRequested += reason => { if (reason == "shutdown") { Interlocked.Increment(ref asked); } };
+                client.Client.ReconnectRequested += reason => { if (reason == ReconnectReasons.Shutdown) { Interlocked.Increment(ref asked); } };
                 await client.Client.JoinAsync([room]);
                 clients.Add(client);
             }

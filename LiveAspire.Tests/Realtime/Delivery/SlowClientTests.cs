@@ -3,10 +3,10 @@ using LiveAspire.ServiceDefaults.Faults;
 namespace LiveAspire.Tests.Realtime.Delivery;
 
 /// <summary>
-/// The per-class policy end to end (docs/architecture.md section 3, "Event classes"), with a client whose outbox is held by
-/// the <c>outbox-hold</c> fault hook as if it had stopped reading: in a busy chat room its waiting chat is dropped for
+/// The per-class policy end to end (docs/architecture.md section 3, "Event classes"), with a client whose send queue is held by
+/// the <c>send-queue-hold</c> fault hook as if it had stopped reading: in a busy chat room its waiting chat is dropped for
 /// a <c>room.gap</c>, it is not disconnected, resumes the room and ends up with every event, tips included, in order,
-/// once; when reliable events alone fill its outbox it is told to reconnect and misses none. The room's other
+/// once; when reliable events alone fill its send queue it is told to reconnect and misses none. The room's other
 /// members never notice either way.
 /// </summary>
 [Collection(SystemCollection.Name)]
@@ -14,14 +14,14 @@ public sealed class SlowClientTests(AppHostFixture system) : RealtimeTestBase(sy
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    private string HookFile(string suffix) => Path.Combine(System.FaultDirectory, $"{FaultHookNames.OutboxHold}.{suffix}");
+    private string HookFile(string suffix) => Path.Combine(System.FaultDirectory, $"{FaultHookNames.SendQueueHold}.{suffix}");
 
     [Fact]
     public async Task AClientThatFallsBehindInAChatRoomIsShedToAGapGetsEveryTipAndRecoversTheChatByResume()
     {
-        // More than the victim's outbox holds, chat with two tips in it.
-        var total = AppHostFixture.OutboxCapacity + 100;
-        long[] tips = [AppHostFixture.OutboxCapacity / 2, AppHostFixture.OutboxCapacity + 50];
+        // More than the victim's send queue holds, chat with two tips in it.
+        var total = AppHostFixture.SendQueueCapacity + 100;
+        long[] tips = [AppHostFixture.SendQueueCapacity / 2, AppHostFixture.SendQueueCapacity + 50];
 
         await WithHeldVictimAsync(total, seq => tips.Contains(seq) ? "tip.received" : "chat.message", async (room, victim) =>
         {
@@ -39,8 +39,8 @@ public sealed class SlowClientTests(AppHostFixture system) : RealtimeTestBase(sy
     [Fact]
     public async Task AClientThatFallsBehindOnReliableEventsIsToldToReconnectAndMissesNone()
     {
-        // More reliable events than the victim's outbox holds: none may be dropped, so it must be sent away to resume.
-        var total = AppHostFixture.OutboxCapacity + 10;
+        // More reliable events than the victim's send queue holds: none may be dropped, so it must be sent away to resume.
+        var total = AppHostFixture.SendQueueCapacity + 10;
 
         await WithHeldVictimAsync(total, _ => "tip.received", async (room, victim) =>
         {
@@ -55,7 +55,7 @@ public sealed class SlowClientTests(AppHostFixture system) : RealtimeTestBase(sy
     }
 
     /// <summary>
-    /// A control client and a victim in a new stream room on replica 0, the victim's outbox held; then
+    /// A control client and a victim in a new stream room on replica 0, the victim's send queue held; then
     /// <paramref name="total"/> events of <paramref name="typeOf"/>(seq) published, and the control seen receiving all
     /// of them (the room never waits for the victim) before <paramref name="then"/> releases the victim and checks it.
     /// </summary>
@@ -69,7 +69,7 @@ public sealed class SlowClientTests(AppHostFixture system) : RealtimeTestBase(sy
         try
         {
             await using var victim = await ConnectAsync(Replica(0), victimUser);
-            await victim.Client.JoinAsync([room]); // returns with the victim's outbox held: it "stopped reading"
+            await victim.Client.JoinAsync([room]); // returns with the victim's send queue held: it "stopped reading"
             for (var seq = 1L; seq <= total; seq++)
             {
                 var published = await Rooms.Publisher.PublishAsync(room, typeOf(seq), JsonSerializer.SerializeToElement(new { n = seq }));

@@ -1,15 +1,12 @@
-using LiveAspire.Access;
 using System.Text.Json;
-using System.Threading.Channels;
+using LiveAspire.Access;
 using LiveAspire.Contracts.Auth;
-using LiveAspire.Contracts.Realtime;
-using LiveAspire.Rooms.Redis;
 using LiveAspire.Realtime.Connections;
-using LiveAspire.Realtime.Hubs;
-using Microsoft.AspNetCore.SignalR;
+using LiveAspire.Realtime.Telemetry;
+using LiveAspire.Rooms.Redis;
 using StackExchange.Redis;
 
-namespace LiveAspire.Realtime.Sessions;
+namespace LiveAspire.Realtime.Access;
 
 /// <summary>
 /// Closes a user's open connections on this replica when Api revokes their sessions (log out everywhere, a ban, a
@@ -19,7 +16,7 @@ namespace LiveAspire.Realtime.Sessions;
 public sealed partial class RevocationListener(
     IConnectionMultiplexer redis,
     ConnectionRegistry registry,
-    IHubContext<LiveHub, ILiveClient> hub,
+    IHubClients<ILiveClient> clients,
     ILogger<RevocationListener> logger) : BackgroundService
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -59,7 +56,7 @@ public sealed partial class RevocationListener(
         {
             try
             {
-                await hub.Clients.Client(connection.ConnectionId).Revoked(notice.Reason).WaitAsync(TimeSpan.FromSeconds(2));
+                await clients.Client(connection.ConnectionId).Revoked(notice.Reason).WaitAsync(TimeSpan.FromSeconds(2));
             }
             catch (Exception e) when (e is TimeoutException or IOException or OperationCanceledException)
             {

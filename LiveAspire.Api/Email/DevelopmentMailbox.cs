@@ -1,12 +1,10 @@
-using Npgsql;
-
 namespace LiveAspire.Api.Email;
 
 /// <summary>
-/// Development and Testing: "sends" by inserting into <c>dev_mail_outbox</c>, which <c>GET /api/dev/mail</c> reads.
-/// Mail bodies hold live tokens, so this is never registered in other environments.
+/// The development mailbox (Development and Testing): "sends" by inserting into the table <c>dev_mail_outbox</c>, which
+/// <c>GET /api/dev/mail</c> reads. Mail bodies hold live tokens, so this is never registered in other environments.
 /// </summary>
-public sealed class DevelopmentMailOutbox(NpgsqlDataSource dataSource) : IEmailSender
+public sealed class DevelopmentMailbox(NpgsqlDataSource dataSource) : IEmailSender
 {
     public async Task SendAsync(string to, string subject, string body, CancellationToken cancellationToken = default)
     {

@@ -1,16 +1,13 @@
 using System.Collections.Concurrent;
-using LiveAspire.Contracts.Realtime;
-using LiveAspire.Realtime.Delivery;
-using Microsoft.AspNetCore.SignalR;
 
-namespace LiveAspire.Realtime.Connections;
+namespace LiveAspire.Realtime.Delivery;
 
 /// <summary>
 /// One client connection on this replica: who it is (from the validated token), the rooms it is in, and its
-/// outbox. Everything here is per connection and so per replica by nature; shared state lives in Redis.
+/// send queue. Everything here is per connection and so per replica by nature; shared state lives in Redis.
 /// </summary>
 public sealed class LiveConnection(string connectionId, Guid? userId, Guid? overlayChannelId, int sessionVersion,
-    HubCallerContext context, HubConnectionContext hubConnection, ConnectionOutbox outbox)
+    HubCallerContext context, HubConnectionContext hubConnection, SendQueue sendQueue)
 {
     public string ConnectionId { get; } = connectionId;
 
@@ -23,9 +20,9 @@ public sealed class LiveConnection(string connectionId, Guid? userId, Guid? over
     /// <summary>The <c>sv</c> of the token the connection was opened with; revocation compares against it.</summary>
     public int SessionVersion { get; } = sessionVersion;
 
-    public ConnectionOutbox Outbox { get; } = outbox;
+    public SendQueue SendQueue { get; } = sendQueue;
 
-    /// <summary>SignalR's side of the connection: the outbox pump writes pre-serialized frames to it.</summary>
+    /// <summary>SignalR's side of the connection: the send queue's pump writes pre-serialized frames to it.</summary>
     public HubConnectionContext HubConnection { get; } = hubConnection;
 
     /// <summary>Round-trip time of the last answered heartbeat, ms (null until one is answered).</summary>

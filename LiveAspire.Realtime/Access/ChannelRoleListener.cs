@@ -1,16 +1,13 @@
-using LiveAspire.Access;
 using System.Text.Json;
+using LiveAspire.Access;
 using LiveAspire.Contracts.Channels;
-using LiveAspire.Contracts.Realtime;
-using LiveAspire.Rooms.Redis;
-using LiveAspire.Rooms;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
-using LiveAspire.Realtime.Hubs;
-using Microsoft.AspNetCore.SignalR;
+using LiveAspire.Rooms;
+using LiveAspire.Rooms.Redis;
 using StackExchange.Redis;
 
-namespace LiveAspire.Realtime.Rooms;
+namespace LiveAspire.Realtime.Access;
 
 /// <summary>
 /// Per-channel role changes take effect on open connections (docs/architecture.md section 4) without revoking sessions: a
@@ -22,7 +19,7 @@ public sealed partial class ChannelRoleListener(
     ConnectionRegistry registry,
     RoomAccess access,
     RoomSync sync,
-    IHubContext<LiveHub, ILiveClient> hub,
+    IHubClients<ILiveClient> clients,
     ILogger<ChannelRoleListener> logger) : BackgroundService
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -64,7 +61,7 @@ public sealed partial class ChannelRoleListener(
                     continue;
                 }
                 sync.Leave(connection, room);
-                await hub.Clients.Client(connection.ConnectionId)
+                await clients.Client(connection.ConnectionId)
                     .Error(HubErrorCodes.RoomForbidden, $"You may no longer read {room}.", null);
                 LogRemoved(logger, connection.ConnectionId, room);
             }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Threading.Tasks.Sources;
-using LiveAspire.Contracts.Realtime;
 
 namespace LiveAspire.Realtime.Delivery;
 
@@ -14,12 +13,12 @@ namespace LiveAspire.Realtime.Delivery;
 /// droppable (chat) items waiting for the client are dropped and replaced by a <c>room.gap</c> marker for each room
 /// concerned, and later droppable items of that room are dropped until the client resumes it (it gets them by
 /// replay); a <see cref="EventClass.Latest"/> item (a counter) replaces a waiting one of the same room and type at any
-/// time; reliable items (tips, alerts, stream state) are never dropped: when they alone fill the outbox the owner is
+/// time; reliable items (tips, alerts, stream state) are never dropped: when they alone fill the queue the owner is
 /// told (<see cref="Overflowed"/>) and asks the client to reconnect, and it resumes from its last seq.
 /// </para>
-/// Waiting allocates nothing (the outbox is its own awaitable), and an idle outbox holds no buffer.
+/// Waiting allocates nothing (the queue is its own awaitable), and an idle queue holds no buffer.
 /// </summary>
-public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSource<bool>
+public sealed class SendQueue(int capacity, int maxBatch) : IValueTaskSource<bool>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -33,13 +32,13 @@ public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSou
     private bool _waiting;
     private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
 
-    /// <summary>Raised once when reliable items alone fill the outbox: the owner tells the client to reconnect.</summary>
+    /// <summary>Raised once when reliable items alone fill the queue: the owner tells the client to reconnect.</summary>
     public event Action? Overflowed;
 
     /// <summary>Raised (outside the lock) with the number of envelopes dropped whenever droppable items are shed.</summary>
     public event Action<int>? Shed;
 
-    /// <summary>Queues one envelope (a gap marker, a typing hint). False once the outbox is closed.</summary>
+    /// <summary>Queues one envelope (a gap marker, a typing hint). False once the queue is closed.</summary>
     public bool Enqueue(EventEnvelope envelope) => Enqueue(new Outgoing(null, envelope));
 
     /// <summary>
@@ -49,7 +48,7 @@ public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSou
     /// </summary>
     public bool EnqueueReplayed(EventEnvelope envelope) => Enqueue(new Outgoing(null, envelope), replay: true);
 
-    /// <summary>Testing only (fault hook <c>outbox-hold</c>): the pump writes nothing until <paramref name="release"/>
+    /// <summary>Testing only (fault hook <c>send-queue-hold</c>): the pump writes nothing until <paramref name="release"/>
     /// completes, as a client that stopped reading would make it.</summary>
     public void HoldUntil(Task release) => Hold = release;
 
@@ -59,7 +58,7 @@ public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSou
     /// <summary>Forgets a hold that is over.</summary>
     public void ReleaseHold() => Hold = null;
 
-    /// <summary>Queues a shared frame. False once the outbox is closed.</summary>
+    /// <summary>Queues a shared frame. False once the queue is closed.</summary>
     public bool Enqueue(EventFrame frame) => Enqueue(new Outgoing(frame, null));
 
     /// <summary>The client is resuming <paramref name="room"/> (a new membership replaces the old one): its droppable
@@ -72,7 +71,7 @@ public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSou
         }
     }
 
-    /// <summary>Closes the outbox: what is queued is still sent, then <see cref="WaitAsync"/> answers false.</summary>
+    /// <summary>Closes the queue: what is queued is still sent, then <see cref="WaitAsync"/> answers false.</summary>
     public void Complete()
     {
         bool wake;
@@ -87,7 +86,7 @@ public sealed class ConnectionOutbox(int capacity, int maxBatch) : IValueTaskSou
         }
     }
 
-    /// <summary>Waits until something is queued (true) or the outbox is closed and empty (false). One caller at a time.</summary>
+    /// <summary>Waits until something is queued (true) or the queue is closed and empty (false). One caller at a time.</summary>
     public ValueTask<bool> WaitAsync()
     {
         lock (_lock)

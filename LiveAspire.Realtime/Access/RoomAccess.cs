@@ -1,14 +1,14 @@
 using LiveAspire.Access;
+using LiveAspire.Realtime.Delivery;
 using LiveAspire.Rooms;
-using LiveAspire.Realtime.Connections;
 
-namespace LiveAspire.Realtime.Rooms;
+namespace LiveAspire.Realtime.Access;
 
 /// <summary>
 /// Who may read which room: the one place that decides, on join, on resume, and again when a user's channel roles
 /// change. Per-channel roles are looked up (cached in Redis, invalidated on change), never taken from the token.
 /// </summary>
-public sealed class RoomAccess(IChannelRoleStore roles)
+public sealed class RoomAccess(IChannelRoleStore roles) : IRoomReadAccess
 {
     public async ValueTask<bool> CanReadAsync(LiveConnection connection, RoomName room, CancellationToken cancellationToken = default)
     {

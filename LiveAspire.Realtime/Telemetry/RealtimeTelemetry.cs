@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace LiveAspire.Realtime;
+namespace LiveAspire.Realtime.Telemetry;
 
 /// <summary>
 /// Realtime's own <see cref="ActivitySource"/> and <see cref="Meter"/>, both named <c>LiveAspire.Realtime</c>
@@ -37,9 +37,9 @@ public static class RealtimeTelemetry
     public static readonly Counter<long> Shed = Meter.CreateCounter<long>("liveaspire.realtime.delivery.shed",
         "{event}", "Droppable (chat) envelopes dropped for slow clients; they resume the room");
 
-    /// <summary>Connections told to reconnect because reliable events alone filled their outbox.</summary>
+    /// <summary>Connections told to reconnect because reliable events alone filled their send queue.</summary>
     public static readonly Counter<long> Overflows = Meter.CreateCounter<long>("liveaspire.realtime.delivery.overflows",
-        "{connection}", "Connections whose outbox filled with reliable events; told to reconnect and resume");
+        "{connection}", "Connections whose send queue filled with reliable events; told to reconnect and resume");
 
     /// <summary>Members that stopped being live and read what they missed back from the window (a seq jump, or Redis
     /// reconnected); each is one read of the window.</summary>

@@ -1,0 +1,19 @@
+using LiveAspire.Realtime.Delivery;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LiveAspire.Realtime.Hubs;
+
+// Delivery's hub methods (docs/protocol.md): joining, resuming and leaving rooms.
+public sealed partial class LiveHub
+{
+    /// <summary>Joins or rejoins rooms at the given positions (null: live only); one answer per room.</summary>
+    public Task<Dictionary<string, ResumeResult>> Resume(Dictionary<string, RoomPosition?> rooms, [FromServices] RoomJoins joins)
+        => joins.ResumeAsync(Connection, rooms, Context.ConnectionAborted);
+
+    /// <summary>The stream-room form of <see cref="Resume"/>: <c>stream:{streamId}</c> from (epoch, lastSeq), or live only.</summary>
+    public Task<ResumeResult> JoinStream(string streamId, long? lastSeq, string? epoch, [FromServices] RoomJoins joins)
+        => joins.JoinStreamAsync(Connection, streamId, lastSeq, epoch, Context.ConnectionAborted);
+
+    /// <summary>Stops this connection's delivery from a room.</summary>
+    public void Leave(string room, [FromServices] RoomJoins joins) => joins.Leave(Connection, room);
+}
