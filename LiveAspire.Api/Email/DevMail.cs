@@ -1,6 +1,6 @@
 namespace LiveAspire.Api.Email;
 
-/// <summary>A mail kept by the development mailbox (table <c>dev_mail_outbox</c>).</summary>
+/// <summary>A mail kept by the development mailbox (table <c>dev_mailbox</c>).</summary>
 public sealed class DevMail
 {
     public long Id { get; set; }
@@ -16,11 +16,11 @@ public sealed class DevMailConfiguration : IEntityTypeConfiguration<DevMail>
 {
     public void Configure(EntityTypeBuilder<DevMail> mail)
     {
-        mail.ToTable("dev_mail_outbox");
+        mail.ToTable("dev_mailbox");
         mail.HasKey(m => m.Id);
         mail.Property(m => m.Id).HasColumnName("id").UseIdentityAlwaysColumn();
         mail.Property(m => m.To).HasColumnName("to_address").UseCollation("C");
-        mail.HasIndex(m => new { m.To, m.Id }).IsDescending(false, true).HasDatabaseName("dev_mail_outbox_to");
+        mail.HasIndex(m => new { m.To, m.Id }).IsDescending(false, true).HasDatabaseName("dev_mailbox_to");
         mail.Property(m => m.Subject).HasColumnName("subject");
         mail.Property(m => m.Body).HasColumnName("body");
         mail.Property(m => m.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
