@@ -1,4 +1,3 @@
-using LiveAspire.ServiceDefaults.Hosting;
 using LiveAspire.Web.ApiClient;
 
 namespace LiveAspire.Web;

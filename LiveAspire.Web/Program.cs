@@ -1,4 +1,3 @@
-using LiveAspire.ServiceDefaults.Hosting;
 using LiveAspire.Web;
 using LiveAspire.Web.Components;
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace LiveAspire.Bench;
 
 /// <summary>Shared counters: a 1 ms latency histogram (0..120 s) filled lock-free by every receive loop.</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using LiveAspire.Bench;
 
 // LiveAspire.Bench: see bench/README.md. Usage:

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using LiveAspire.Rooms;
 
 namespace LiveAspire.Bench;

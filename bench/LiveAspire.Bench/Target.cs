@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LiveAspire.Api.Accounts;
 using LiveAspire.Api.Seeding;
 using LiveAspire.AppHost.Reporting;

@@ -1,0 +1,3 @@
+// The namespaces most files of this project use; a file names only the ones particular to it.
+global using System.Diagnostics;
+global using System.Text.Json;
