@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LiveAspire.Access;
 using LiveAspire.Contracts.Channels;
 using LiveAspire.Realtime.Connections;
@@ -22,30 +21,23 @@ public sealed partial class ChannelRoleListener(
     IHubClients<ILiveClient> clients,
     ILogger<ChannelRoleListener> logger) : BackgroundService
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var changes = await RedisMessages.SubscribeAsync(redis, AccessKeys.ChannelRolesChannel);
-        try
+        await foreach (var change in RedisMessages.ReadJsonAsync<ChannelRoleChanged>(redis, AccessKeys.ChannelRolesChannel,
+            error => LogRecheckFailed(logger, error), stoppingToken))
         {
-            await foreach (var text in changes.ReadAllAsync(stoppingToken))
+            try
             {
-                try
-                {
-                    if (JsonSerializer.Deserialize<ChannelRoleChanged>(text, Json) is { } change)
-                    {
-                        await RecheckAsync(change, stoppingToken);
-                    }
-                }
-                catch (Exception e) when (e is JsonException or RoomStoreUnavailableException or Npgsql.NpgsqlException)
-                {
-                    LogRecheckFailed(logger, e.Message);
-                }
+                await RecheckAsync(change, stoppingToken);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            catch (Exception e) when (e is RoomStoreUnavailableException or Npgsql.NpgsqlException)
+            {
+                LogRecheckFailed(logger, e.Message);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 

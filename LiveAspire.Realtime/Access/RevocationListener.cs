@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LiveAspire.Access;
 using LiveAspire.Contracts.Auth;
 using LiveAspire.Realtime.Connections;
@@ -19,39 +18,17 @@ public sealed partial class RevocationListener(
     IHubClients<ILiveClient> clients,
     ILogger<RevocationListener> logger) : BackgroundService
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var notices = await RedisMessages.SubscribeAsync(redis, AccessKeys.RevocationsChannel);
-        try
+        await foreach (var notice in RedisMessages.ReadJsonAsync<RevocationNotice>(redis, AccessKeys.RevocationsChannel,
+            error => LogBadNotice(logger, error), stoppingToken))
         {
-            await foreach (var text in notices.ReadAllAsync(stoppingToken))
-            {
-                await HandleAsync(text);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            await HandleAsync(notice);
         }
     }
 
-    private async Task HandleAsync(string text)
+    private async Task HandleAsync(RevocationNotice notice)
     {
-        RevocationNotice? notice;
-        try
-        {
-            notice = JsonSerializer.Deserialize<RevocationNotice>(text, Json);
-        }
-        catch (JsonException e)
-        {
-            LogBadNotice(logger, e.Message);
-            return;
-        }
-        if (notice is null)
-        {
-            return;
-        }
         foreach (var connection in registry.OfUser(notice.UserId).Where(c => c.SessionVersion < notice.SessionVersion))
         {
             try

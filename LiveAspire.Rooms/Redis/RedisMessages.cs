@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Threading.Channels;
 
 namespace LiveAspire.Rooms.Redis;
@@ -28,5 +30,54 @@ public static class RedisMessages
             // Recorded; sent when the connection comes back (see above).
         }
         return queue.Reader;
+    }
+
+    /// <summary>
+    /// Subscribes (as <see cref="SubscribeAsync"/>) and yields each message read as camelCase JSON of type
+    /// <typeparamref name="T"/>, until <paramref name="cancellationToken"/> is cancelled (then it ends, without
+    /// throwing). A message that is not such JSON is skipped and its error passed to <paramref name="unreadable"/>.
+    /// </summary>
+    public static async IAsyncEnumerable<T> ReadJsonAsync<T>(IConnectionMultiplexer redis, string channel, Action<string> unreadable,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : class
+    {
+        var texts = await SubscribeAsync(redis, channel);
+        while (await WaitToReadAsync(texts, cancellationToken))
+        {
+            while (texts.TryRead(out var text))
+            {
+                if (Parse<T>(text, unreadable) is { } message)
+                {
+                    yield return message;
+                }
+            }
+        }
+    }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static T? Parse<T>(string text, Action<string> unreadable) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text, Json);
+        }
+        catch (JsonException e)
+        {
+            unreadable(e.Message);
+            return null;
+        }
+    }
+
+    private static async Task<bool> WaitToReadAsync(ChannelReader<string> reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.WaitToReadAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 }
