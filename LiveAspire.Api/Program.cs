@@ -1,6 +1,6 @@
 using LiveAspire.Api;
 using LiveAspire.Api.Seeding;
-using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Hosting;
 
 try
 {

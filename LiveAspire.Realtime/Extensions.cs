@@ -9,8 +9,7 @@ using LiveAspire.Realtime.Hubs;
 using LiveAspire.Realtime.Presence;
 using LiveAspire.Rooms;
 using LiveAspire.Rooms.Redis;
-using LiveAspire.ServiceDefaults.Faults;
-using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Hosting;
 
 namespace LiveAspire.Realtime;
 

@@ -1,4 +1,4 @@
-using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Hosting;
 using LiveAspire.Realtime;
 using LiveAspire.Realtime.Edge;
 using LiveAspire.Realtime.Hubs;

@@ -1,7 +1,7 @@
+using LiveAspire.Contracts.Telemetry;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using LiveAspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace LiveAspire.Rooms;

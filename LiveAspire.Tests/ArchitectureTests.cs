@@ -7,7 +7,8 @@ namespace LiveAspire.Tests;
 /// <summary>
 /// The dependency picture of docs/architecture.md, checked on the compiled assemblies: Realtime's folders (one
 /// namespace each) depend on each other one way only, and exactly as the "Inside Realtime" diagram draws them; Web
-/// carries no database, Redis or rooms assembly, not even one that is referenced and unused.
+/// carries no database, Redis or rooms assembly, not even one that is referenced and unused; Rooms knows Redis,
+/// Contracts and Hosting only.
 /// </summary>
 public sealed partial class ArchitectureTests
 {
@@ -41,6 +42,18 @@ public sealed partial class ArchitectureTests
             + string.Join(", ", drawn.Except(actual).Order()) + "]; in the code but not drawn: ["
             + string.Join(", ", actual.Except(drawn).Order().Select(e => $"{e} ({graph.Example(e)})")) + "]; the code's, drawn:\n"
             + string.Join("\n", graph.Edges.Select(e => $"    {Node(e.Key)} --> {string.Join(" & ", e.Value.Keys.Select(Node))}")));
+    }
+
+    [Fact]
+    public void RoomsKnowsRedisContractsAndHostingOnly()
+    {
+        var references = Assembly.Load("LiveAspire.Rooms").GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        Assert.Equal(["LiveAspire.Contracts", "LiveAspire.Hosting"],
+            references.Where(n => n.StartsWith("LiveAspire.", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Contains("StackExchange.Redis", references);
+        Assert.DoesNotContain(references, n => n.StartsWith("Npgsql", StringComparison.Ordinal)
+            || n.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) || n.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,2 +1,2 @@
 // The namespaces most files of this project use; a file names only the ones particular to it.
-global using LiveAspire.ServiceDefaults.Hosting;
+global using LiveAspire.Hosting;

@@ -1,4 +1,4 @@
-using LiveAspire.ServiceDefaults.Faults;
+using LiveAspire.Hosting;
 using LiveAspire.Data;
 using LiveAspire.Rooms.Redis;
 using LiveAspire.Rooms;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

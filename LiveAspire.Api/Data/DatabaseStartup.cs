@@ -1,5 +1,6 @@
+using LiveAspire.Contracts.Telemetry;
 using LiveAspire.Data.Schema;
-using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Hosting;
 using LiveAspire.ServiceDefaults.Telemetry;
 
 namespace LiveAspire.Api.Data;

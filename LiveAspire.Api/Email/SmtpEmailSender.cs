@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Mail;
-using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Hosting;
 
 namespace LiveAspire.Api.Email;
 

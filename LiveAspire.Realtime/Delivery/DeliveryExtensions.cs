@@ -1,4 +1,4 @@
-using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Hosting;
 
 namespace LiveAspire.Realtime.Delivery;
 

@@ -1,3 +1,4 @@
+using LiveAspire.Contracts.Telemetry;
 using System.Diagnostics;
 using System.Text.Json;
 using LiveAspire.Realtime.Telemetry;

@@ -1,7 +1,8 @@
+using LiveAspire.Contracts.Telemetry;
 using System.Diagnostics;
 using LiveAspire.Realtime.Telemetry;
 using LiveAspire.Rooms;
-using LiveAspire.ServiceDefaults.Faults;
+using LiveAspire.Hosting;
 using LiveAspire.ServiceDefaults.Telemetry;
 
 namespace LiveAspire.Realtime.Delivery;

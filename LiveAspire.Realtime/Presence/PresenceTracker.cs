@@ -3,7 +3,7 @@ using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Rooms;
 using LiveAspire.Rooms.Redis;
-using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Hosting;
 using StackExchange.Redis;
 
 namespace LiveAspire.Realtime.Presence;

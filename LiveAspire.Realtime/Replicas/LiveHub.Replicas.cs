@@ -1,4 +1,4 @@
-using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Hosting;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LiveAspire.Realtime.Hubs;

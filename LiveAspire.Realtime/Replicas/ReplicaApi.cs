@@ -1,4 +1,4 @@
-using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LiveAspire.Realtime.Replicas;

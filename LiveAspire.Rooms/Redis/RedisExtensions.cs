@@ -1,4 +1,4 @@
-using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Hosting;

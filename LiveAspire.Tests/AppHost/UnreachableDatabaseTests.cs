@@ -1,6 +1,6 @@
 using Aspire.Hosting.Testing;
 using LiveAspire.AppHost.Reporting;
-using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveAspire.Tests.AppHost;

@@ -1,5 +1,6 @@
+using LiveAspire.Contracts.Telemetry;
 using System.Text.Json;
-using LiveAspire.ServiceDefaults.Faults;
+using LiveAspire.Hosting;
 using LiveAspire.Data.Outbox;
 using LiveAspire.Rooms;
 using LiveAspire.ServiceDefaults.Telemetry;

@@ -3,7 +3,7 @@ using LiveAspire.Api;
 using LiveAspire.Api.Accounts;
 using LiveAspire.Api.Data;
 using LiveAspire.Contracts.Auth;
-using LiveAspire.ServiceDefaults.Faults;
+using LiveAspire.Hosting;
 using LiveAspire.Data.Outbox;
 using LiveAspire.Rooms;
 using LiveAspire.Access;

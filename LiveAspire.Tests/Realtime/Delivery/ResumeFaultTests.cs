@@ -1,5 +1,5 @@
 using LiveAspire.Contracts.Realtime;
-using LiveAspire.ServiceDefaults.Faults;
+using LiveAspire.Hosting;
 using LiveAspire.Rooms;
 
 namespace LiveAspire.Tests.Realtime.Delivery;

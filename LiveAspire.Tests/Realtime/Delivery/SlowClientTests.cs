@@ -1,4 +1,4 @@
-using LiveAspire.ServiceDefaults.Faults;
+using LiveAspire.Hosting;
 
 namespace LiveAspire.Tests.Realtime.Delivery;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace LiveAspire.ServiceDefaults.Hosting;
+namespace LiveAspire.Hosting;
 
 /// <summary>
 /// Which replica this process is. Aspire (and our AppHost) passes it as <c>service.instance.id</c> in

@@ -1,4 +1,4 @@
-namespace LiveAspire.ServiceDefaults.Hosting;
+namespace LiveAspire.Hosting;
 
 /// <summary>Reports a <see cref="StartupException"/> as a single log line and gives the process exit code.</summary>
 public static partial class StartupFailure

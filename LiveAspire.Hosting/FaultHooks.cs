@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 
-namespace LiveAspire.ServiceDefaults.Faults;
+namespace LiveAspire.Hosting;
 
 /// <summary>
 /// Named points where tests make a process pause or crash, to hit exact failure windows (docs/architecture.md section 6).

@@ -1,4 +1,4 @@
-namespace LiveAspire.ServiceDefaults.Hosting;
+namespace LiveAspire.Hosting;
 
 /// <summary>
 /// Reads the settings a service cannot run without, in Aspire's conventions, and throws

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
-using LiveAspire.ServiceDefaults.Hosting;
+using LiveAspire.Hosting;
 
-namespace LiveAspire.Tests.ServiceDefaults.Hosting;
+namespace LiveAspire.Tests.Hosting;
 
 public class ServiceInstanceTests
 {

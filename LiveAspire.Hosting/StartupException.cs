@@ -1,4 +1,4 @@
-namespace LiveAspire.ServiceDefaults.Hosting;
+namespace LiveAspire.Hosting;
 
 /// <summary>
 /// A reason the process cannot start that an operator fixes without reading code (a missing or malformed

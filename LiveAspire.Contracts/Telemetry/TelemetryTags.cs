@@ -1,4 +1,4 @@
-namespace LiveAspire.ServiceDefaults.Telemetry;
+namespace LiveAspire.Contracts.Telemetry;
 
 /// <summary>
 /// Attribute names on LiveAspire's own spans (docs/telemetry.md), in one place so every service tags a room the same
