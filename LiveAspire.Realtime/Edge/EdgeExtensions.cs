@@ -36,8 +36,10 @@ public static class EdgeExtensions
 
         services.Configure<ForwardedHeadersOptions>(o =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
             // Only the configured proxies are believed; the defaults (loopback) are cleared so that nothing else is.
+            // With no proxy configured the header is not read at all: the middleware checks the peer only while one of
+            // its lists is non-empty, so empty lists would make it believe every peer.
+            o.ForwardedHeaders = edge.KnownProxies.Length > 0 ? ForwardedHeaders.XForwardedFor : ForwardedHeaders.None;
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
             foreach (var proxy in edge.KnownProxies)
