@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace LiveAspire.Api.Email;
 
 public static class DevMailApi
@@ -7,7 +9,9 @@ public static class DevMailApi
 
     /// <summary>
     /// Maps <c>GET /api/dev/mail?to=</c>, only in Development and Testing: the mailbox holds live verification and
-    /// reset tokens, so no other environment may expose it (nor even has the table filled).
+    /// reset tokens, so no other environment may expose it (nor even has the table filled). Even there it answers
+    /// only callers on this machine (a loopback peer address); anyone else gets 404 <c>not_found</c>, as if it did
+    /// not exist, so a development Api reachable from a network does not hand out other users' reset tokens.
     /// </summary>
     public static IEndpointRouteBuilder MapDevMailApi(this IEndpointRouteBuilder api)
     {
@@ -15,7 +19,11 @@ public static class DevMailApi
         if (environment.IsDevelopment() || environment.IsEnvironment(EmailExtensions.TestingEnvironment))
         {
             api.MapGroup("/dev/mail").WithTags("Development").AllowAnonymous()
-                .MapGet("", GetDevMail).WithName(nameof(GetDevMail));
+                .MapGet("", GetDevMail).WithName(nameof(GetDevMail))
+                .AddEndpointFilter(async (context, next) =>
+                    context.HttpContext.Connection.RemoteIpAddress is { } peer && IPAddress.IsLoopback(peer)
+                        ? await next(context)
+                        : ApiProblems.Problem(StatusCodes.Status404NotFound, ApiErrorCodes.NotFound, "Not found."));
         }
         return api;
     }
