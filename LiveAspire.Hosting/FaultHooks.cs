@@ -11,7 +11,8 @@ namespace LiveAspire.Hosting;
 /// <item>a file <c>{FaultHooks:Directory}/{name}.arm</c> holding an action, which a test creates and deletes while
 /// the process runs (so one running system serves several tests).</item>
 /// </list>
-/// Actions: <c>crash</c> (the process dies at once, as a kill would), <c>pause:{ms}</c>, or <c>wait</c> (pause until
+/// Actions: <c>crash</c> (the process dies at once, as a kill would; a file-armed crash removes its <c>.arm</c> file
+/// first, so it fires once), <c>pause:{ms}</c>, or <c>wait</c> (pause until
 /// the file <c>{name}.release</c> appears, at most 60 s). A second line <c>context={text}</c> limits the hook to hits
 /// whose context contains that text. When a hook fires it writes <c>{name}.reached</c> (the context) so a test
 /// knows the process is standing at that point.
@@ -35,6 +36,9 @@ public sealed partial class FaultHooks(IHostEnvironment environment, IConfigurat
         switch (arm.Action)
         {
             case "crash":
+                // One crash per arming: the armed file is taken away first, so the process that takes over (a standby
+                // relay reaching the same point for the same rows) does not crash too before the test disarms it.
+                Disarm(name);
                 // As abrupt as a kill: no finally blocks, no graceful shutdown, no flush.
                 Environment.FailFast($"fault hook {name}");
                 break;
@@ -69,6 +73,21 @@ public sealed partial class FaultHooks(IHostEnvironment environment, IConfigurat
         var lines = text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var context = lines.Skip(1).FirstOrDefault(l => l.StartsWith("context=", StringComparison.Ordinal))?["context=".Length..];
         return (lines[0], context);
+    }
+
+    private void Disarm(string name)
+    {
+        if (configuration["FaultHooks:Directory"] is { Length: > 0 } directory)
+        {
+            try
+            {
+                File.Delete(Path.Combine(directory, $"{name}.arm"));
+            }
+            catch (IOException)
+            {
+                // Best effort: the test deletes it too.
+            }
+        }
     }
 
     private async Task WaitForReleaseAsync(string name, CancellationToken cancellationToken)
