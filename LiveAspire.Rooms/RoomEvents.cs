@@ -8,8 +8,10 @@ namespace LiveAspire.Rooms;
 /// <summary>
 /// What every room store checks and builds alike: the arguments of a publish, new ids and epochs, and the envelope
 /// texts. A numbered envelope is built character for character as <see cref="RoomScripts.Publish"/> builds it.
+/// The argument checks are public so that whatever stores an event for later publishing (the outbox) refuses exactly
+/// what a publish would.
 /// </summary>
-internal static class RoomEvents
+public static class RoomEvents
 {
     public const int MaxIdLength = 64;
 
@@ -49,10 +51,10 @@ internal static class RoomEvents
     public static string Data(JsonElement data, int maxDataBytes) => CheckSize(data.GetRawText(), maxDataBytes);
 
     /// <summary>A fresh epoch: unique across Redis restarts (time-ordered GUID, shortened).</summary>
-    public static string NewEpoch() => Guid.CreateVersion7().ToString("N")[..16];
+    internal static string NewEpoch() => Guid.CreateVersion7().ToString("N")[..16];
 
     /// <summary>An ephemeral envelope (<c>seq</c> 0, empty epoch) and its id; refused when the whole text has more than <paramref name="maxDataBytes"/> characters.</summary>
-    public static (string Id, string Json) Ephemeral(string room, string type, JsonElement data, int maxDataBytes)
+    internal static (string Id, string Json) Ephemeral(string room, string type, JsonElement data, int maxDataBytes)
     {
         var envelope = new EventEnvelope(Guid.CreateVersion7().ToString("N"), type, room, LiveHubContract.EphemeralSeq, "",
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), data);
@@ -63,7 +65,7 @@ internal static class RoomEvents
     /// A numbered envelope's text as the publish script writes it: fields in the order id, type, room, seq, epoch, ts,
     /// data; strings escaped as Redis's cjson escapes them; <paramref name="data"/> inserted as it is.
     /// </summary>
-    public static string Numbered(string id, string type, string room, long seq, string epoch, long ts, string data)
+    internal static string Numbered(string id, string type, string room, long seq, string epoch, long ts, string data)
     {
         var text = new StringBuilder(data.Length + 160);
         text.Append("{\"id\":");
@@ -78,7 +80,8 @@ internal static class RoomEvents
         return text.ToString();
     }
 
-    private static string CheckSize(string json, int maxDataBytes) => json.Length <= maxDataBytes
+    /// <summary>Returns <paramref name="json"/>, refused when it has more than <paramref name="maxDataBytes"/> characters.</summary>
+    public static string CheckSize(string json, int maxDataBytes) => json.Length <= maxDataBytes
         ? json
         : throw new ArgumentException($"Event data is larger than {maxDataBytes} bytes.", "data");
 

@@ -118,7 +118,7 @@ public sealed partial class RoomPublisher(IConnectionMultiplexer redis, IOptions
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$")]
-    public static partial Regex EventType();
+    internal static partial Regex EventType();
 }
 
 /// <summary>Runs room commands, turning "Redis is not there" into the one documented retryable error.</summary>

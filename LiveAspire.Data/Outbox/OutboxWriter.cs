@@ -53,25 +53,10 @@ public sealed class OutboxWriter(IOptions<OutboxOptions> outbox, IOptions<RoomOp
     // otherwise stop its whole partition (the relay never skips a row).
     private OutboxMessage Create(string room, string type, object data, string? id)
     {
-        if (!RoomName.TryParse(room, out _))
-        {
-            throw new ArgumentException($"'{room}' is not a room name.", nameof(room));
-        }
-        if (!RoomPublisher.EventType().IsMatch(type))
-        {
-            throw new ArgumentException($"'{type}' is not a dot-named event type (e.g. chat.message).", nameof(type));
-        }
-        id ??= Guid.CreateVersion7().ToString("N");
-        if (id.Length is 0 or > 64)
-        {
-            throw new ArgumentException("An event id has 1 to 64 characters.", nameof(id));
-        }
+        RoomEvents.CheckRoomAndType(room, type);
+        id = RoomEvents.Id(id);
         ArgumentNullException.ThrowIfNull(data);
-        var json = JsonSerializer.Serialize(data, data.GetType(), JsonSerializerOptions.Web);
-        if (json.Length > rooms.Value.MaxDataBytes)
-        {
-            throw new ArgumentException($"Event data is larger than {rooms.Value.MaxDataBytes} bytes.", nameof(data));
-        }
+        var json = RoomEvents.CheckSize(JsonSerializer.Serialize(data, data.GetType(), JsonSerializerOptions.Web), rooms.Value.MaxDataBytes);
         return new OutboxMessage
         {
             EventId = id,
