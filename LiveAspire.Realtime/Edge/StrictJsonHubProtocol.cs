@@ -1,17 +1,28 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace LiveAspire.Realtime.Edge;
 
 /// <summary>
-/// SignalR's JSON hub protocol, except that a complete frame of an unknown message type closes the connection.
-/// The stock parser skips such a frame but then reports "no message", and the server waits for more bytes before
-/// it looks at the frames behind it: one unknown frame would silently stall the connection.
+/// SignalR's JSON hub protocol, except that a record it would misread closes the connection:
+/// <list type="bullet">
+/// <item>a complete frame of an unknown message type: the stock parser skips such a frame but then reports "no
+/// message", and the server waits for more bytes before it looks at the frames behind it, so one unknown frame
+/// would silently stall the connection;</item>
+/// <item>a record holding more than one JSON value (<c>{...}{...}</c>, or bytes after the object): the stock parser
+/// reads the first value and drops the rest, so a record whose separator went missing would silently swallow the
+/// invocation behind it, which then never gets its completion.</item>
+/// </list>
+/// Records are at most <c>Edge:MaxMessageBytes</c> and a client's invocations are rate limited, so reading each
+/// one twice costs little (docs/realtime.md, "Hostile frames").
 /// </summary>
 public sealed class StrictJsonHubProtocol(IOptions<JsonHubProtocolOptions> options) : IHubProtocol
 {
+    private const byte RecordSeparator = 0x1e;
+
     private readonly JsonHubProtocol _inner = new(options);
 
     public string Name => _inner.Name;
@@ -22,6 +33,10 @@ public sealed class StrictJsonHubProtocol(IOptions<JsonHubProtocolOptions> optio
 
     public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [NotNullWhen(true)] out HubMessage? message)
     {
+        if (input.PositionOf(RecordSeparator) is { } end)
+        {
+            EnsureOneValue(input.Slice(0, end));
+        }
         var before = input.Length;
         if (_inner.TryParseMessage(ref input, binder, out message))
         {
@@ -32,6 +47,25 @@ public sealed class StrictJsonHubProtocol(IOptions<JsonHubProtocolOptions> optio
             throw new InvalidDataException("Unknown hub message type.");
         }
         return false;
+    }
+
+    /// <summary>Throws unless <paramref name="record"/> is a single JSON value (surrounding white space aside).</summary>
+    private static void EnsureOneValue(ReadOnlySequence<byte> record)
+    {
+        var reader = new Utf8JsonReader(record, isFinalBlock: true, state: default);
+        try
+        {
+            // An empty record is left to the inner parser, which closes with its own message. Anything after the
+            // first value makes Read throw (multiple values are not allowed) or, should it not, return true.
+            if (reader.Read() && reader.TrySkip() && reader.Read())
+            {
+                throw new InvalidDataException("A record must hold exactly one JSON value.");
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException("A record must hold exactly one JSON value.", e);
+        }
     }
 
     public void WriteMessage(HubMessage message, IBufferWriter<byte> output) => _inner.WriteMessage(message, output);

@@ -30,6 +30,9 @@ public sealed class RawHubSocket : IAsyncDisposable
     /// <summary>Completes when the server closed the socket (a close frame, or the connection ended).</summary>
     public Task Closed => _closed.Task;
 
+    /// <summary>The status of the server's close frame; null while open or when the connection ended without one.</summary>
+    public WebSocketCloseStatus? CloseStatus { get; private set; }
+
     public static async Task<RawHubSocket> ConnectAsync(Uri baseUrl, string token, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
@@ -72,6 +75,10 @@ public sealed class RawHubSocket : IAsyncDisposable
     public Task SendTextAsync(string text, CancellationToken cancellationToken) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken);
 
+    /// <summary>Sends <paramref name="bytes"/> as one WebSocket message of <paramref name="type"/>, valid UTF-8 or not.</summary>
+    public Task SendBytesAsync(byte[] bytes, WebSocketMessageType type, CancellationToken cancellationToken) =>
+        _socket.SendAsync(bytes, type, true, cancellationToken);
+
     public Task SendAsync(object message, CancellationToken cancellationToken) =>
         SendTextAsync(HubFraming.Serialize(message), cancellationToken);
 
@@ -106,6 +113,7 @@ public sealed class RawHubSocket : IAsyncDisposable
                 var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
+                    CloseStatus = result.CloseStatus;
                     break;
                 }
                 foreach (var record in records.Add(Encoding.UTF8.GetString(buffer, 0, result.Count)))
