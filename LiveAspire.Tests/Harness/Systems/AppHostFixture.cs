@@ -155,20 +155,31 @@ public abstract class SystemFixture(IMessageSink diagnostics) : IAsyncLifetime
     /// dashboard shows it), for tests that read the logs.
     /// </summary>
     public async Task<IReadOnlyList<string>> LogLinesAsync(CancellationToken cancellationToken = default)
+        => [.. (await LogLinesByInstanceAsync(cancellationToken)).Values.SelectMany(l => l)];
+
+    /// <summary>
+    /// Each instance's console output (stdout and stderr) so far, by resource id (<c>api-xyz</c>, <c>realtime-abc</c>):
+    /// the lines Aspire's orchestrator captured from the process, as the process wrote them. Nothing between the
+    /// process and these lines rewrites them (the AppHost has no log filter; the only redaction is the service's own
+    /// console formatter), so a secret a service writes is here verbatim.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> LogLinesByInstanceAsync(CancellationToken cancellationToken = default)
     {
         var logs = App.Services.GetRequiredService<ResourceLoggerService>();
-        var lines = new List<string>();
+        var byInstance = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var part in State.Parts)
         {
             foreach (var instance in State.InstancesOf(part.Name))
             {
+                var lines = new List<string>();
                 await foreach (var batch in logs.GetAllAsync(instance.ResourceId).WithCancellation(cancellationToken))
                 {
                     lines.AddRange(batch.Select(l => l.Content));
                 }
+                byInstance[instance.ResourceId] = lines;
             }
         }
-        return lines;
+        return byInstance;
     }
 
     /// <summary>
