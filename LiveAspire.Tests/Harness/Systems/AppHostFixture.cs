@@ -17,6 +17,9 @@ public class AppHostFixture(IMessageSink diagnostics) : SystemFixture(diagnostic
     public static readonly IReadOnlyDictionary<string, string> EdgeSettings = new Dictionary<string, string>
     {
         ["Edge__MaxConnectionsPerUser"] = "5",
+        // Low enough for a test to reach (default 1000), far above what the other tests hold from one address at once.
+        // Forwarded headers keep their default (no known proxy): DefaultForwardedHeadersTests runs against it.
+        ["Edge__MaxConnectionsPerIp"] = "30",
         ["Edge__HandshakeTimeout"] = "00:00:02",
         ["Edge__SlowReaderTimeout"] = "00:00:03",
     };
