@@ -133,8 +133,7 @@ public sealed class HostileFrameTests(AppHostFixture system) : RealtimeTestBase(
             .Select(x => $"{x.c.Name}: expected \"{x.c.Expected}\", got \"{x.Item2}\" then \"{x.Item3}\"").ToList();
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
         // The replica lets go of a closed connection's state asynchronously: wait (bounded) for the heap to come back.
-        long after = 0;
-        await Eventually.UntilAsync(async () => (after = await CollectAsync()) - before <= HeapSlackBytes,
+        await Eventually.UntilAsync(async () => await CollectAsync() - before <= HeapSlackBytes,
             "the replica's heap after a forced collection to come back within 5 MB of its level before the corpus", Deadline);
     }
 
