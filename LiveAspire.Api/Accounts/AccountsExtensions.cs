@@ -71,8 +71,8 @@ public static class AccountsExtensions
             }
             options.OnRejected = async (rejected, cancellationToken) =>
             {
-                // A fixed window's refusal carries the time to wait; should a lease ever lack it, the policy's whole
-                // window is an honest upper bound, so every 429 has a Retry-After.
+                // A fixed window's refusal carries a wait (its window's length); should a lease ever lack it, the
+                // policy's window is an honest upper bound all the same, so every 429 has a Retry-After.
                 if (!rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
                 {
                     var policy = rejected.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
