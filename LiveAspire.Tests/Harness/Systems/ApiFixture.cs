@@ -37,6 +37,8 @@ public sealed class ApiFixture(Xunit.Abstractions.IMessageSink diagnostics) : Pa
             .WithEnvironment("RateLimits__Login__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment("RateLimits__Register__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment("RateLimits__PasswordReset__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            // A minute, like the others, instead of an hour: the whole suite's resets from 127.0.0.1 share one budget.
+            .WithEnvironment("RateLimits__PasswordReset__Window", "00:01:00")
             .WithEnvironment("RateLimits__Refresh__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment("RateLimits__OverlayToken__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
