@@ -6,8 +6,16 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddServiceDefaults();
     builder.AddWebServices();
+    if (builder.Environment.IsEnvironment("Testing"))
+    {
+        // The test systems run the build output in Testing, where ASP.NET Core does not load the static web assets
+        // manifest as it does in Development: the compressed variants (under obj/) were missing, and a browser asking
+        // for gzip got an empty app.css without a content type, which nosniff rightly refuses to apply.
+        builder.WebHost.UseStaticWebAssets();
+    }
 
     var app = builder.Build();
+    app.UseWebSecurityHeaders();
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
     app.UseAntiforgery();
     app.MapDefaultEndpoints();

@@ -1,3 +1,6 @@
+using LiveAspire.Rooms;
+using StackExchange.Redis;
+
 namespace LiveAspire.Api.Accounts;
 
 public static class AccountsApi
@@ -9,11 +12,12 @@ public static class AccountsApi
         var group = api.MapGroup("/auth").WithTags("Accounts");
         group.MapPost("/register", Register).WithName(nameof(Register)).RequireRateLimiting(AccountsExtensions.RegisterRateLimit);
         group.MapPost("/login", Login).WithName(nameof(Login)).RequireRateLimiting(AccountsExtensions.LoginRateLimit);
-        group.MapPost("/refresh", Refresh).WithName(nameof(Refresh));
+        group.MapPost("/refresh", Refresh).WithName(nameof(Refresh)).RequireRateLimiting(AccountsExtensions.RefreshRateLimit);
         group.MapPost("/logout", Logout).WithName(nameof(Logout)).RequireAuthorization();
         group.MapPost("/logout-all", LogoutAll).WithName(nameof(LogoutAll)).RequireAuthorization();
         group.MapPost("/verify-email", VerifyEmail).WithName(nameof(VerifyEmail));
-        group.MapPost("/password-reset", RequestPasswordReset).WithName(nameof(RequestPasswordReset));
+        group.MapPost("/password-reset", RequestPasswordReset).WithName(nameof(RequestPasswordReset))
+            .RequireRateLimiting(AccountsExtensions.PasswordResetRateLimit);
         group.MapPost("/password-reset/confirm", ConfirmPasswordReset).WithName(nameof(ConfirmPasswordReset));
         return group;
     }
@@ -111,13 +115,31 @@ public static class AccountsApi
             : ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiErrorCodes.EmailTokenInvalid, "The token is unknown, used or expired.");
     }
 
-    public static async Task<Results<Accepted, ValidationProblem>> RequestPasswordReset(
-        PasswordResetRequest request, AccountService accounts, CancellationToken cancellationToken)
+    public static async Task<Results<Accepted, ValidationProblem, ProblemHttpResult>> RequestPasswordReset(
+        PasswordResetRequest request, HttpContext context, PasswordResetLimiter limiter, AccountService accounts, CancellationToken cancellationToken)
     {
         var email = AccountRules.NormalizeEmail(request.Email);
         if (email is null)
         {
             return ApiProblems.Validation("email", "email must be an email address.");
+        }
+        // Counted before the account is looked up, for every address: a known address and an unknown one run out
+        // of budget alike, so a 429 tells nothing either.
+        TimeSpan? retryAfter;
+        try
+        {
+            retryAfter = await limiter.TryAcquireAsync(email, cancellationToken);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            // Without the count no mail goes out: an outage must not lift the limit.
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The password reset cannot be counted right now; retry shortly.",
+                extensions: new Dictionary<string, object?> { [ApiProblems.CodeExtension] = ApiErrorCodes.RedisUnavailable, ["retryAfterMs"] = RoomStoreUnavailableException.RetryAfterMs });
+        }
+        if (retryAfter is { } wait)
+        {
+            return AccountsExtensions.RateLimited(context, wait,
+                "Too many password reset requests for this address; retry after the number of seconds in Retry-After.");
         }
         // The same answer whether or not the account exists: this endpoint must not reveal who is registered.
         await accounts.RequestPasswordResetAsync(email, cancellationToken);

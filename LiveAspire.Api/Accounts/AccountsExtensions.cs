@@ -13,6 +13,9 @@ public static class AccountsExtensions
     public const string AdminPolicy = "admin";
     public const string LoginRateLimit = "login";
     public const string RegisterRateLimit = "register";
+    public const string PasswordResetRateLimit = "password-reset";
+    public const string RefreshRateLimit = "refresh";
+    public const string OverlayTokenRateLimit = "overlay-token";
 
     /// <summary>
     /// Accounts, tokens and sessions: the token issuer (throws <c>ConfigurationException</c> when
@@ -32,6 +35,8 @@ public static class AccountsExtensions
         builder.Services.AddSingleton<SessionService>();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddSingleton<UserAdministration>();
+        builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection(RateLimitOptions.SectionName));
+        builder.Services.AddSingleton<PasswordResetLimiter>();
         builder.AddEmail();
 
         // The default policy (plain RequireAuthorization()) admits user tokens only: an overlay token (claim tuse)
@@ -49,30 +54,43 @@ public static class AccountsExtensions
     private static void AddAuthRateLimits(this IHostApplicationBuilder builder)
     {
         var limits = builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        var perClientIp = new Dictionary<string, FixedWindowLimit>
+        {
+            [LoginRateLimit] = limits.Login,
+            [RegisterRateLimit] = limits.Register,
+            [PasswordResetRateLimit] = limits.PasswordReset,
+            [RefreshRateLimit] = limits.Refresh,
+            [OverlayTokenRateLimit] = limits.OverlayToken,
+        };
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(LoginRateLimit, context => PerClientIp(context, LoginRateLimit, limits.Login));
-            options.AddPolicy(RegisterRateLimit, context => PerClientIp(context, RegisterRateLimit, limits.Register));
+            foreach (var (policy, limit) in perClientIp)
+            {
+                options.AddPolicy(policy, context => PerClientIp(context, policy, limit));
+            }
             options.OnRejected = async (rejected, cancellationToken) =>
             {
-                var response = rejected.HttpContext.Response;
-                if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                // A fixed window's refusal carries a wait (its window's length); should a lease ever lack it, the
+                // policy's window is an honest upper bound all the same, so every 429 has a Retry-After.
+                if (!rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
                 {
-                    response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                    var policy = rejected.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
+                    retryAfter = policy is not null && perClientIp.TryGetValue(policy, out var limit) ? limit.Window : TimeSpan.FromMinutes(1);
                 }
-                await rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = rejected.HttpContext,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many requests from this address; retry after the number of seconds in Retry-After.",
-                        Extensions = { [ApiProblems.CodeExtension] = ApiErrorCodes.RateLimited },
-                    },
-                });
+                await RateLimited(rejected.HttpContext, retryAfter, "Too many requests from this address; retry after the number of seconds in Retry-After.")
+                    .ExecuteAsync(rejected.HttpContext);
             };
         });
+    }
+
+    /// <summary>
+    /// 429 <c>rate_limited</c> with <c>Retry-After</c> in whole seconds (at least 1), as every limit of the Api answers.
+    /// </summary>
+    public static ProblemHttpResult RateLimited(HttpContext context, TimeSpan retryAfter, string title)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, ApiErrorCodes.RateLimited, title);
     }
 
     // Keyed by the connection's address: behind a reverse proxy, configure forwarded headers first (docs/accounts.md).
@@ -82,11 +100,13 @@ public static class AccountsExtensions
             _ => new FixedWindowRateLimiterOptions { PermitLimit = limit.PermitLimit, Window = limit.Window, QueueLimit = 0 });
 
     /// <summary>
-    /// The middleware order the account endpoints rely on: errors become problem details with a <c>code</c>, status
-    /// pages wrap authentication so its bare 401/403 get a body too, then authentication, authorization, rate limits.
+    /// The middleware order the account endpoints rely on: the security headers outside everything (errors get them
+    /// too), errors become problem details with a <c>code</c>, status pages wrap authentication so its bare 401/403 get
+    /// a body too, then authentication, authorization, rate limits.
     /// </summary>
     public static WebApplication UseApiPipeline(this WebApplication app)
     {
+        app.UseApiSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -27,7 +27,11 @@ public sealed class AuthOptions
     public string? InitialAdminPassword { get; set; }
 }
 
-/// <summary>Per-client-IP limits on the endpoints that guess passwords or create accounts (section <c>RateLimits</c>).</summary>
+/// <summary>
+/// Limits on the endpoints that guess secrets, create accounts or send mail (section <c>RateLimits</c>). All are per
+/// client address and per Api replica except <see cref="PasswordResetPerAccount"/>, which is per address asked for and
+/// holds across replicas (counted in Redis). docs/accounts.md, "Rate limits".
+/// </summary>
 public sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimits";
@@ -37,12 +41,27 @@ public sealed class RateLimitOptions
 
     /// <summary><c>POST /api/auth/register</c>. Default 5 requests per 10 minutes.</summary>
     public FixedWindowLimit Register { get; set; } = new() { PermitLimit = 5, Window = TimeSpan.FromMinutes(10) };
+
+    /// <summary><c>POST /api/auth/password-reset</c> per client address. Default 10 requests per hour.</summary>
+    public FixedWindowLimit PasswordReset { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromHours(1) };
+
+    /// <summary>
+    /// <c>POST /api/auth/password-reset</c> per email address asked for (normalised), whether or not an account has it,
+    /// from any client address and replica. Default 3 requests per hour: at most 3 mails an hour to one inbox.
+    /// </summary>
+    public FixedWindowLimit PasswordResetPerAccount { get; set; } = new() { PermitLimit = 3, Window = TimeSpan.FromHours(1) };
+
+    /// <summary><c>POST /api/auth/refresh</c>. Default 60 requests per minute (a device refreshes every 15 minutes).</summary>
+    public FixedWindowLimit Refresh { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary><c>POST /api/overlay/token</c>. Default 30 requests per minute (an overlay exchanges every 15 minutes).</summary>
+    public FixedWindowLimit OverlayToken { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
 }
 
 /// <summary>A fixed-window budget.</summary>
 public sealed class FixedWindowLimit
 {
-    /// <summary>Requests allowed per window and client IP.</summary>
+    /// <summary>Requests allowed per window and key (the client address, or the email address asked for).</summary>
     public int PermitLimit { get; set; }
 
     /// <summary>Window length; the budget resets at its end.</summary>

@@ -18,8 +18,9 @@ public static class OverlayKeysApi
         keys.MapPost("/{keyId:guid}/rotate", RotateOverlayKey).WithName(nameof(RotateOverlayKey));
         keys.MapPost("/{keyId:guid}/revoke", RevokeOverlayKey).WithName(nameof(RevokeOverlayKey));
 
-        // Anonymous by design: the key is the credential (256 random bits, so guessing is not a concern).
-        var token = api.MapGroup("/overlay").WithTags("Overlay").AllowAnonymous();
+        // Anonymous by design: the key is the credential (256 random bits). Guessing is hopeless, yet each try costs a
+        // query, so the exchange is limited per client address all the same.
+        var token = api.MapGroup("/overlay").WithTags("Overlay").AllowAnonymous().RequireRateLimiting(AccountsExtensions.OverlayTokenRateLimit);
         token.MapPost("/token", ExchangeOverlayKey).WithName(nameof(ExchangeOverlayKey));
         return keys;
     }

@@ -14,7 +14,11 @@ public sealed class ApiFixture(Xunit.Abstractions.IMessageSink diagnostics) : Pa
     /// <summary>The first admin's password; also a log canary.</summary>
     public const string AdminPassword = "initial-admin-canary-5c1e0b7d";
 
-    /// <summary>Login and register requests allowed per client address and minute: raised so the suite never trips them.</summary>
+    /// <summary>
+    /// Requests allowed per client address and window on each per-address limit (login, register, password reset,
+    /// refresh, overlay-token exchange): raised so the suite never trips them. The per-account reset budget keeps its
+    /// default (3 an hour): every test resets its own account.
+    /// </summary>
     public const int RateLimitPermits = 100;
 
     public RevocationListener Revocations { get; } = new();
@@ -31,7 +35,12 @@ public sealed class ApiFixture(Xunit.Abstractions.IMessageSink diagnostics) : Pa
             .WithEnvironment("Auth__PublicKeyPem", publicKey)
             .WithEnvironment("Auth__InitialAdminPassword", AdminPassword)
             .WithEnvironment("RateLimits__Login__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithEnvironment("RateLimits__Register__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            .WithEnvironment("RateLimits__Register__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("RateLimits__PasswordReset__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            // A minute, like the others, instead of an hour: the whole suite's resets from 127.0.0.1 share one budget.
+            .WithEnvironment("RateLimits__PasswordReset__Window", "00:01:00")
+            .WithEnvironment("RateLimits__Refresh__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("RateLimits__OverlayToken__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public new async Task InitializeAsync()
