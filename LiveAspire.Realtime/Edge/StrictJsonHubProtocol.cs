@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.ExceptionServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
@@ -8,7 +9,10 @@ namespace LiveAspire.Realtime.Edge;
 /// <summary>
 /// SignalR's JSON hub protocol, except that a complete frame of an unknown message type closes the connection.
 /// The stock parser skips such a frame but then reports "no message", and the server waits for more bytes before
-/// it looks at the frames behind it: one unknown frame would silently stall the connection.
+/// it looks at the frames behind it: one unknown frame would silently stall the connection. And an invocation whose
+/// arguments cannot be bound (wrong count, wrong JSON types, an unknown method) fails with a documented code: SignalR
+/// answers a binding failure before any hub method or filter runs, with its generic "Failed to invoke 'X' due to an
+/// error on the server." and no code, unless the failure is a <see cref="HubException"/>, whose message it appends.
 /// </summary>
 public sealed class StrictJsonHubProtocol(IOptions<JsonHubProtocolOptions> options) : IHubProtocol
 {
@@ -25,6 +29,15 @@ public sealed class StrictJsonHubProtocol(IOptions<JsonHubProtocolOptions> optio
         var before = input.Length;
         if (_inner.TryParseMessage(ref input, binder, out message))
         {
+            if (message is InvocationBindingFailureMessage failure)
+            {
+                // The dispatcher's own "Method does not exist." is a HubException; anything else is the arguments.
+                var reason = failure.BindingFailure.SourceException is HubException
+                    ? "no hub method has this name"
+                    : "the arguments do not match the method's parameters (their number or JSON types)";
+                message = new InvocationBindingFailureMessage(failure.InvocationId, failure.Target,
+                    ExceptionDispatchInfo.Capture(new HubException($"{HubErrorCodes.InvalidArgument}: {reason}")));
+            }
             return true;
         }
         if (input.Length != before)
