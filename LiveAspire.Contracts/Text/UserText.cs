@@ -16,7 +16,7 @@ public static class UserText
 {
     /// <summary>
     /// False in a process without ICU (<c>InvariantGlobalization</c>), where <see cref="string.Normalize()"/> returns its
-    /// input unchanged: <see cref="TryNormalizeName"/> then throws rather than let look-alikes through.
+    /// input unchanged: <see cref="TryNormalizeName"/> then throws on a non-ASCII name rather than let look-alikes through.
     /// </summary>
     public static bool CanNormalize { get; } = "\u212A\uFF41".Normalize(NormalizationForm.FormKC) == "Ka";
 
@@ -29,16 +29,18 @@ public static class UserText
     public static bool TryNormalizeName(string? name, [NotNullWhen(true)] out string? normalized)
     {
         normalized = null;
-        if (!CanNormalize)
-        {
-            throw new InvalidOperationException("NFKC normalisation needs ICU; this process runs with InvariantGlobalization.");
-        }
         // Normalize throws on a lone surrogate, hence the check first.
         if (name is null || !HasOnly(name, static c => !IsRefusedInNames(c)))
         {
             return false;
         }
-        var folded = name.Normalize(NormalizationForm.FormKC).Trim();
+        // ASCII is its own NFKC form, so a process without ICU (the seeder in the load tool) still checks ASCII names.
+        var ascii = Ascii.IsValid(name);
+        if (!ascii && !CanNormalize)
+        {
+            throw new InvalidOperationException("NFKC normalisation needs ICU; this process runs with InvariantGlobalization.");
+        }
+        var folded = (ascii ? name : name.Normalize(NormalizationForm.FormKC)).Trim();
         if (!HasOnly(folded, static c => !IsRefusedInNames(c)))
         {
             return false;
