@@ -1,4 +1,6 @@
 using LiveAspire.Api.Email;
+using LiveAspire.Contracts.Text;
+using LiveAspire.Hosting;
 using LiveAspire.Api.Emotes;
 using LiveAspire.Api.Follows;
 using LiveAspire.Api.Moderators;
@@ -19,10 +21,15 @@ public static class Extensions
     /// <summary>
     /// Registers the Api: token validation, the database, then each feature's services. Throws
     /// <c>ConfigurationException</c> when a setting they need is missing (<c>ConnectionStrings:livedb</c>,
-    /// <c>ConnectionStrings:redis</c>, <c>Auth:SigningKeyPem</c>).
+    /// <c>ConnectionStrings:redis</c>, <c>Auth:SigningKeyPem</c>), and <c>StartupException</c> without ICU (names could not be normalised).
     /// </summary>
     public static TBuilder AddApiServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        if (!UserText.CanNormalize)
+        {
+            // Refuse to start rather than store names that were never normalised (docs/accounts.md, "Names people see").
+            throw new StartupException("Api needs ICU to NFKC-normalise names: run it without InvariantGlobalization (libicu installed).");
+        }
         builder.AddLiveAspireAuthentication();
         builder.AddApiDatabase();
         builder.Services.AddOpenApi();

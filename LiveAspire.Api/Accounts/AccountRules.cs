@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LiveAspire.Contracts.Text;
 
 namespace LiveAspire.Api.Accounts;
 
@@ -16,30 +17,61 @@ public static partial class AccountRules
     public const int MaxEmailLength = 254;
     public const int MaxBanReasonLength = 500;
 
-    /// <summary>Lower-case form, or null when <paramref name="username"/> breaks the rule.</summary>
-    public static string? NormalizeUsername(string? username)
+    /// <summary>
+    /// The username as it is kept and shown (its NFKC form, <see cref="UserText.TryNormalizeName"/>) and its
+    /// lower-case key; null when it breaks the rule. The rule is checked on the NFKC form, so the Kelvin sign
+    /// (U+212A) or fullwidth letters become their ASCII letters, while a dotless i or any other non-ASCII letter
+    /// is refused. Both parts are ASCII, so .NET's and PostgreSQL's <c>lower()</c> agree on them
+    /// (<c>users_username_format</c>).
+    /// </summary>
+    public static (string Display, string Normalized)? ParseUsername(string? username)
     {
-        // .NET's `$` also matches before a final "\n" (PostgreSQL's does not), hence the extra check.
-        var normalized = username?.ToLowerInvariant();
-        return normalized is not null && !normalized.EndsWith('\n') && Username().IsMatch(normalized) ? normalized : null;
+        // .NET's `$` also matches before a final "\n" (PostgreSQL's does not); a name with one is refused by the
+        // name rule already.
+        if (!UserText.TryNormalizeName(username, out var display) || !DisplayUsername().IsMatch(display))
+        {
+            return null;
+        }
+        return (display, display.ToLowerInvariant());
     }
 
-    /// <summary>Trimmed, lower-case address, or null when it is not a plausible address.</summary>
+    /// <summary>Lower-case key of <paramref name="username"/> (<see cref="ParseUsername"/>), or null when it breaks the rule.</summary>
+    public static string? NormalizeUsername(string? username) => ParseUsername(username)?.Normalized;
+
+    /// <summary>
+    /// Trimmed, lower-case address, or null when it is not a plausible address: also when it has a lone surrogate,
+    /// a control, format or unassigned character (<see cref="UserText.IsCleanIdentifier"/>), which no mail system
+    /// delivers to and PostgreSQL cannot store (NUL).
+    /// </summary>
     public static string? NormalizeEmail(string? email)
     {
         var normalized = email?.Trim().ToLowerInvariant();
-        return normalized is { Length: > 0 and <= MaxEmailLength } && Email().IsMatch(normalized) ? normalized : null;
+        return normalized is { Length: > 0 and <= MaxEmailLength } && UserText.IsCleanIdentifier(normalized) && Email().IsMatch(normalized)
+            ? normalized : null;
     }
 
+    /// <summary>
+    /// Length and not only spaces. A password is never normalised (it is hashed exactly as typed) but must be text: a
+    /// lone surrogate has no UTF-8 form, and two such passwords would hash alike.
+    /// </summary>
     public static bool IsValidPassword(string? password)
-        => password is { Length: >= MinPasswordLength and <= MaxPasswordLength } && !string.IsNullOrWhiteSpace(password);
+        => password is { Length: >= MinPasswordLength and <= MaxPasswordLength } && !string.IsNullOrWhiteSpace(password)
+           && !UserText.HasLoneSurrogate(password);
+
+    /// <summary>A ban reason: 1 to <see cref="MaxBanReasonLength"/> characters of storable text (<see cref="UserText.IsStorableText"/>), trimmed; null otherwise.</summary>
+    public static string? NormalizeBanReason(string? reason)
+    {
+        var trimmed = reason?.Trim();
+        return trimmed is { Length: > 0 and <= MaxBanReasonLength } && UserText.IsStorableText(trimmed) ? trimmed : null;
+    }
 
     public static bool IsValidDeviceId(string? deviceId) => deviceId is not null && DeviceId().IsMatch(deviceId);
 
     public static string PasswordRule => $"password must be {MinPasswordLength} to {MaxPasswordLength} characters and not only spaces.";
 
-    [GeneratedRegex(UsernamePattern)]
-    private static partial Regex Username();
+    // The shown form is ASCII too (not only its lower case): U+0130 lower-cases to "i" in .NET but not in PostgreSQL.
+    [GeneratedRegex(@"\A[A-Za-z0-9_]{3,32}\z")]
+    private static partial Regex DisplayUsername();
 
     // Deliberately loose (one @, no spaces, a dot in the domain): the verification mail is the real test.
     [GeneratedRegex(@"\A[^@\s]+@[^@\s]+\.[^@\s]+\z")]

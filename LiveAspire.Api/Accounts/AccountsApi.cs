@@ -1,3 +1,4 @@
+using LiveAspire.Contracts.Text;
 using LiveAspire.Rooms;
 using StackExchange.Redis;
 
@@ -26,10 +27,10 @@ public static class AccountsApi
         RegisterRequest request, AccountService accounts, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var username = AccountRules.NormalizeUsername(request.Username);
+        var username = AccountRules.ParseUsername(request.Username);
         if (username is null)
         {
-            errors["username"] = ["username must be 3 to 32 characters of letters, digits and _."];
+            errors["username"] = ["username must be 3 to 32 characters of letters, digits and _ (after NFKC normalisation)."];
         }
         var email = AccountRules.NormalizeEmail(request.Email);
         if (email is null)
@@ -44,7 +45,7 @@ public static class AccountsApi
         {
             return ApiProblems.Validation(errors);
         }
-        var (userId, error) = await accounts.RegisterAsync(request.Username!, username!, email!, request.Password!, cancellationToken);
+        var (userId, error) = await accounts.RegisterAsync(username!.Value.Display, username.Value.Normalized, email!, request.Password!, cancellationToken);
         return error switch
         {
             null => TypedResults.Created("/api/me", new RegisterResponse(userId)),
@@ -57,13 +58,13 @@ public static class AccountsApi
         LoginRequest request, SessionService sessions, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Login) || request.Login.Length > AccountRules.MaxEmailLength)
+        if (string.IsNullOrWhiteSpace(request.Login) || request.Login.Length > AccountRules.MaxEmailLength || UserText.HasLoneSurrogate(request.Login))
         {
             errors["login"] = ["login must be a username or an email address."];
         }
-        if (string.IsNullOrEmpty(request.Password) || request.Password.Length > AccountRules.MaxPasswordLength)
+        if (string.IsNullOrEmpty(request.Password) || request.Password.Length > AccountRules.MaxPasswordLength || UserText.HasLoneSurrogate(request.Password))
         {
-            errors["password"] = ["password is required."];
+            errors["password"] = ["password is required (valid UTF-16 text)."];
         }
         if (!AccountRules.IsValidDeviceId(request.DeviceId))
         {

@@ -14,15 +14,15 @@ public static class AdminUsersApi
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Ban(
         Guid id, BanRequest request, ClaimsPrincipal admin, UserAdministration users, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > AccountRules.MaxBanReasonLength)
+        if (AccountRules.NormalizeBanReason(request.Reason) is not { } reason)
         {
-            return ApiProblems.Validation("reason", $"reason must be 1 to {AccountRules.MaxBanReasonLength} characters.");
+            return ApiProblems.Validation("reason", $"reason must be 1 to {AccountRules.MaxBanReasonLength} characters without control characters.");
         }
         if (id == admin.UserId())
         {
             return NotSelf();
         }
-        return Done(await users.BanAsync(id, request.Reason.Trim(), cancellationToken));
+        return Done(await users.BanAsync(id, reason, cancellationToken));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Unban(Guid id, UserAdministration users, CancellationToken cancellationToken)

@@ -62,9 +62,9 @@ public static class ChannelsApi
         var channel = new Channel
         {
             Slug = request.Slug ?? "",
-            DisplayName = ChannelRules.Text("displayName", request.DisplayName, ChannelRules.MaxDisplayName, true, errors) ?? "",
-            Title = ChannelRules.Text("title", request.Title, ChannelRules.MaxTitle, false, errors) ?? "",
-            Category = ChannelRules.Text("category", request.Category, ChannelRules.MaxCategory, false, errors) ?? "",
+            DisplayName = ChannelRules.Name("displayName", request.DisplayName, ChannelRules.MaxDisplayName, true, errors) ?? "",
+            Title = ChannelRules.Name("title", request.Title, ChannelRules.MaxTitle, false, errors) ?? "",
+            Category = ChannelRules.Name("category", request.Category, ChannelRules.MaxCategory, false, errors) ?? "",
             Description = ChannelRules.Text("description", request.Description, ChannelRules.MaxDescription, false, errors) ?? "",
             AvatarUrl = ChannelRules.AvatarUrl(request.AvatarUrl, errors),
             Settings = ChannelRules.Settings(request.Settings, errors) ?? "{}",
@@ -97,9 +97,9 @@ public static class ChannelsApi
         Guid id, UpdateChannelRequest request, ClaimsPrincipal user, LiveDbContext db, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var displayName = ChannelRules.Text("displayName", request.DisplayName, ChannelRules.MaxDisplayName, request.DisplayName is not null, errors);
-        var title = ChannelRules.Text("title", request.Title, ChannelRules.MaxTitle, false, errors);
-        var category = ChannelRules.Text("category", request.Category, ChannelRules.MaxCategory, false, errors);
+        var displayName = ChannelRules.Name("displayName", request.DisplayName, ChannelRules.MaxDisplayName, request.DisplayName is not null, errors);
+        var title = ChannelRules.Name("title", request.Title, ChannelRules.MaxTitle, false, errors);
+        var category = ChannelRules.Name("category", request.Category, ChannelRules.MaxCategory, false, errors);
         var description = ChannelRules.Text("description", request.Description, ChannelRules.MaxDescription, false, errors);
         var avatarUrl = ChannelRules.AvatarUrl(request.AvatarUrl, errors);
         var settings = ChannelRules.Settings(request.Settings, errors);

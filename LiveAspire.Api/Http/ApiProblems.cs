@@ -18,7 +18,7 @@ public static class ApiProblems
 
     /// <summary>
     /// Gives every problem response a <c>code</c>, including those the framework writes itself (401 and 403 from
-    /// authentication, 404, 405, 429, 500), derived from the status when the producer set none.
+    /// authentication, 404, 405, 415, 429, 500), derived from the status when the producer set none.
     /// </summary>
     public static void AddCode(ProblemDetailsContext context)
     {
@@ -33,6 +33,7 @@ public static class ApiProblems
             StatusCodes.Status403Forbidden => ApiErrorCodes.Forbidden,
             StatusCodes.Status404NotFound => ApiErrorCodes.NotFound,
             StatusCodes.Status405MethodNotAllowed => ApiErrorCodes.MethodNotAllowed,
+            StatusCodes.Status415UnsupportedMediaType => ApiErrorCodes.UnsupportedMediaType,
             StatusCodes.Status429TooManyRequests => ApiErrorCodes.RateLimited,
             _ => ApiErrorCodes.InternalError,
         };

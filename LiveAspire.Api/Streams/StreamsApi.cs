@@ -60,8 +60,8 @@ public static class StreamsApi
         Guid id, StartStreamRequest? request, ClaimsPrincipal user, LiveDbContext db, IOutboxWriter outbox, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var title = ChannelRules.Text("title", request?.Title, ChannelRules.MaxTitle, false, errors);
-        var category = ChannelRules.Text("category", request?.Category, ChannelRules.MaxCategory, false, errors);
+        var title = ChannelRules.Name("title", request?.Title, ChannelRules.MaxTitle, false, errors);
+        var category = ChannelRules.Name("category", request?.Category, ChannelRules.MaxCategory, false, errors);
         if (errors.Count > 0)
         {
             return ApiProblems.Validation(errors);
@@ -112,8 +112,8 @@ public static class StreamsApi
         Guid id, UpdateStreamRequest request, ClaimsPrincipal user, LiveDbContext db, IOutboxWriter outbox, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var title = ChannelRules.Text("title", request.Title, ChannelRules.MaxTitle, false, errors);
-        var category = ChannelRules.Text("category", request.Category, ChannelRules.MaxCategory, false, errors);
+        var title = ChannelRules.Name("title", request.Title, ChannelRules.MaxTitle, false, errors);
+        var category = ChannelRules.Name("category", request.Category, ChannelRules.MaxCategory, false, errors);
         if (title is null && category is null && errors.Count == 0)
         {
             errors["title"] = ["Give title, category or both."];

@@ -84,6 +84,9 @@ public static class ApiErrorCodes
     /// <summary>405: the endpoint exists but not with this HTTP method.</summary>
     public const string MethodNotAllowed = "method_not_allowed";
 
+    /// <summary>415: the body's content type is not one this endpoint reads (JSON endpoints read <c>application/json</c>).</summary>
+    public const string UnsupportedMediaType = "unsupported_media_type";
+
     /// <summary>429: too many requests from this client; wait <c>Retry-After</c> seconds.</summary>
     public const string RateLimited = "rate_limited";
 

@@ -55,6 +55,10 @@ public sealed class RoomJoins(RoomSync sync, IRoomReadAccess access, IOptions<De
         {
             throw new HubException($"{HubErrorCodes.InvalidArgument}: name the room to leave");
         }
+        if (!RoomName.TryParse(room, out _))
+        {
+            throw new HubException($"{HubErrorCodes.RoomInvalid}: not a room name in canonical form");
+        }
         sync.Leave(connection, room);
     }
 

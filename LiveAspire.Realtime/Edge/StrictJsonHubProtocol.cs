@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -7,14 +8,19 @@ using Microsoft.AspNetCore.SignalR.Protocol;
 namespace LiveAspire.Realtime.Edge;
 
 /// <summary>
-/// SignalR's JSON hub protocol, except that a record it would misread closes the connection:
+/// SignalR's JSON hub protocol, except that a record it would misread closes the connection, and a call it cannot
+/// bind gets a documented code:
 /// <list type="bullet">
 /// <item>a complete frame of an unknown message type: the stock parser skips such a frame but then reports "no
 /// message", and the server waits for more bytes before it looks at the frames behind it, so one unknown frame
 /// would silently stall the connection;</item>
 /// <item>a record holding more than one JSON value (<c>{...}{...}</c>, or bytes after the object): the stock parser
 /// reads the first value and drops the rest, so a record whose separator went missing would silently swallow the
-/// invocation behind it, which then never gets its completion.</item>
+/// invocation behind it, which then never gets its completion;</item>
+/// <item>an invocation whose arguments cannot be bound (wrong count, wrong JSON types, an unknown method) fails with
+/// <c>invalid_argument</c>: SignalR answers a binding failure before any hub method or filter runs, with its generic
+/// "Failed to invoke 'X' due to an error on the server." and no code, unless the failure is a
+/// <see cref="HubException"/>, whose message it appends.</item>
 /// </list>
 /// Records are at most <c>Edge:MaxMessageBytes</c> and a client's invocations are rate limited, so reading each
 /// one twice costs little (docs/realtime.md, "Hostile frames").
@@ -40,6 +46,15 @@ public sealed class StrictJsonHubProtocol(IOptions<JsonHubProtocolOptions> optio
         var before = input.Length;
         if (_inner.TryParseMessage(ref input, binder, out message))
         {
+            if (message is InvocationBindingFailureMessage failure)
+            {
+                // The dispatcher's own "Method does not exist." is a HubException; anything else is the arguments.
+                var reason = failure.BindingFailure.SourceException is HubException
+                    ? "no hub method has this name"
+                    : "the arguments do not match the method's parameters (their number or JSON types)";
+                message = new InvocationBindingFailureMessage(failure.InvocationId, failure.Target,
+                    ExceptionDispatchInfo.Capture(new HubException($"{HubErrorCodes.InvalidArgument}: {reason}")));
+            }
             return true;
         }
         if (input.Length != before)

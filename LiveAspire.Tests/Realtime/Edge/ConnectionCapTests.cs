@@ -159,7 +159,7 @@ public sealed class ConnectionCapTests(EdgeSystemFixture system)
     /// refused with a status: its handshake is answered with the error instead (docs/errors.md).
     /// </summary>
     private static void AssertRefusedAtTheCap(Refusal refusal) =>
-        Assert.Contains(Contracts.Realtime.HubErrorCodes.TooManyConnections, refusal.HandshakeError ?? "");
+        Assert.Contains(LiveAspire.Contracts.Realtime.HubErrorCodes.TooManyConnections, refusal.HandshakeError ?? "");
 
     /// <summary>The connections a test opened, disposed (abruptly) at its end.</summary>
     private sealed class HeldConnections : List<OpenHubConnection>, IAsyncDisposable
