@@ -9,10 +9,10 @@ namespace LiveAspire.Rooms.Redis;
 /// <item><b>Bound.</b> A call waits at most <see cref="RedisClientDefaults.RequestTimeoutMs"/> for its reply, then
 /// throws <see cref="TimeoutException"/>. The client's own AsyncTimeout (3 s, checked on a once-a-second heartbeat)
 /// would let a paused or partitioned Redis, whose socket stays open, hold a request for up to 4 s.</item>
-/// <item><b>Fail fast after a timeout.</b> For <see cref="RedisClientDefaults.RequestTimeoutMs"/> after a call timed
-/// out, a new call throws at once without being sent: a request that needs Redis twice (the session cache, then the
-/// publish) fails within one bound, not two, and a stalled Redis does not collect a queue of commands. Then calls are
-/// sent again (the next one tells whether Redis is back); any reply ends the fail-fast period at once.</item>
+/// <item><b>Fail fast while Redis does not answer.</b> Once a call timed out, new calls throw at once without being
+/// sent, except one trial call per <see cref="RedisClientDefaults.RequestTimeoutMs"/>, which tells whether Redis is
+/// back; any reply ends this at once. So a request that needs Redis twice (the session cache, then the publish) fails
+/// within one bound, not two, and a stalled Redis does not collect a queue of commands.</item>
 /// </list>
 /// A given-up call may still reach Redis later: a publish is retried with the same envelope id.
 /// </summary>
@@ -22,17 +22,19 @@ public static class RedisRequests
     private static readonly ConditionalWeakTable<object, Stall> Stalls = [];
 
     /// <summary>Runs <paramref name="command"/> within the bound (or less: <paramref name="bound"/>); throws
-    /// <see cref="TimeoutException"/> when Redis did not answer in time or has just not answered another call.</summary>
+    /// <see cref="TimeoutException"/> when Redis did not answer in time or is not answering other calls.</summary>
     public static async Task<T> RunAsync<T>(IConnectionMultiplexer redis, Func<Task<T>> command, TimeSpan? bound = null)
     {
         var stall = Stalls.GetValue(redis, static _ => new Stall());
-        if (stall.IsFailingFast)
+        var trial = false;
+        if (stall.IsStalled && !(trial = stall.TryStartTrial()))
         {
-            throw new TimeoutException("Redis did not answer a call a moment ago; not waiting for it again yet.");
+            throw new TimeoutException("Redis is not answering; not waiting for it again yet.");
         }
-        var call = command();
+        Task<T>? call = null;
         try
         {
+            call = command();
             var result = await call.WaitAsync(bound is { } b && b < Bound ? (b > TimeSpan.Zero ? b : TimeSpan.Zero) : Bound);
             stall.Answered();
             return result;
@@ -41,9 +43,16 @@ public static class RedisRequests
         {
             stall.TimedOut();
             // Given up on, not cancelled: its own failure later (the client's timeout) is observed here.
-            _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+            _ = call?.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
+        }
+        finally
+        {
+            if (trial)
+            {
+                stall.EndTrial(); // answered, timed out, or failed otherwise (disconnected): the next call may try
+            }
         }
     }
 
@@ -57,12 +66,32 @@ public static class RedisRequests
 
     private sealed class Stall
     {
-        private long _failFastUntil;
+        private long _stalledSince = -1, _lastTrial;
+        private int _trial;
 
-        public bool IsFailingFast => Environment.TickCount64 < Volatile.Read(ref _failFastUntil);
+        public bool IsStalled => Volatile.Read(ref _stalledSince) >= 0;
 
-        public void TimedOut() => Volatile.Write(ref _failFastUntil, Environment.TickCount64 + RedisClientDefaults.RequestTimeoutMs);
+        /// <summary>True for one caller at a time, at most once per bound: the call that tests whether Redis is back.</summary>
+        public bool TryStartTrial()
+        {
+            var now = Environment.TickCount64;
+            if (now - Volatile.Read(ref _lastTrial) < RedisClientDefaults.RequestTimeoutMs || Interlocked.CompareExchange(ref _trial, 1, 0) != 0)
+            {
+                return false;
+            }
+            Volatile.Write(ref _lastTrial, now);
+            return true;
+        }
 
-        public void Answered() => Volatile.Write(ref _failFastUntil, 0);
+        public void EndTrial() => Volatile.Write(ref _trial, 0);
+
+        public void TimedOut()
+        {
+            var now = Environment.TickCount64;
+            Interlocked.CompareExchange(ref _stalledSince, now, -1);
+            Volatile.Write(ref _lastTrial, now);
+        }
+
+        public void Answered() => Volatile.Write(ref _stalledSince, -1);
     }
 }

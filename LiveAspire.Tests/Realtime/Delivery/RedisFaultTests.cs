@@ -25,7 +25,7 @@ public sealed class RedisFaultTests(AppHostFixture system) : RealtimeTestBase(sy
     public async Task RedisPausedForTenSecondsFailsPublishesAndHubCallsFastTellsEachClientOnceAndThenEveryClientHasEveryEvent()
     {
         var room = TestRooms.NewStreamRoom();
-        var joinedDuringPause = TestRooms.NewStreamRoom();
+        var joinedDuringPause = TestRooms.NewStreamRoom(); // its join fails; the client asks again by itself (LiveHubClientTests)
         var users = await SystemTokens.NewUsersAsync(System, 2);
         await using var a = await ConnectAsync(Replica(0), users[0]);
         await using var b = await ConnectAsync(Replica(1), users[1]);
@@ -113,20 +113,6 @@ public sealed class RedisFaultTests(AppHostFixture system) : RealtimeTestBase(sy
             await client.WaitForSeqAsync(room, last, TimeSpan.FromSeconds(60));
             LiveClients.AssertExactly(client.In(room), 1, last);
         }
-
-        // The room whose join failed during the pause: the client asked again by itself and is in it now.
-        var later = await Eventually.GetAsync(async () =>
-        {
-            try
-            {
-                return (await Rooms.PublishAsync(joinedDuringPause, 1)).Seq;
-            }
-            catch (RoomStoreUnavailableException)
-            {
-                return 0;
-            }
-        }, seq => seq > 0, "a publish into the room joined during the pause");
-        await b.WaitForSeqAsync(joinedDuringPause, later, TimeSpan.FromSeconds(30));
 
         // One Error per client for the whole outage, with a retry hint.
         foreach (var client in clients)
