@@ -1,3 +1,4 @@
+using LiveAspire.Rooms.Redis;
 using Microsoft.Extensions.Logging;
 
 namespace LiveAspire.Access;
@@ -8,9 +9,10 @@ namespace LiveAspire.Access;
 /// <see cref="RedisTimeout"/>, every read goes to PostgreSQL (slower, never wrong). Each store brings how its answer
 /// is kept in Redis (a hash, a string, a versioned write) through the two delegates.
 /// </summary>
-public sealed partial class ReadThroughCache(IConnectionMultiplexer redis, ILogger<ReadThroughCache> logger)
+public sealed partial class ReadThroughCache(IConnectionMultiplexer redis, ILogger<ReadThroughCache> logger, NpgsqlDataSource? livedb = null)
 {
-    /// <summary>Tighter than the client's own bound (RedisClientDefaults): a cache slower than this is treated as down for this call.</summary>
+    /// <summary>Tighter than the client's own bound (RedisClientDefaults): a cache slower than this is treated as down for
+    /// this call, and for a moment after it for every call on the request path (<see cref="RedisRequests"/>).</summary>
     public static readonly TimeSpan RedisTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>A cache read's outcome: <paramref name="Found"/> false is a miss.</summary>
@@ -21,7 +23,7 @@ public sealed partial class ReadThroughCache(IConnectionMultiplexer redis, ILogg
 
     /// <summary>
     /// Returns the answer for <paramref name="key"/>: from <paramref name="readCache"/> when it finds one, else from
-    /// <paramref name="readDatabase"/>, which is then written back with <paramref name="fillCache"/> (skipped when
+    /// <paramref name="readDatabase"/> (tried again on a fresh connection after a transient failure: the pool's connections a restart broke), which is then written back with <paramref name="fillCache"/> (skipped when
     /// Redis failed on the read: it is down or slow, so do not wait for it twice). Throws only what the database throws.
     /// </summary>
     /// <param name="cache">The lookup's name in the log line written when Redis fails (e.g. <c>session</c>).</param>
@@ -35,7 +37,7 @@ public sealed partial class ReadThroughCache(IConnectionMultiplexer redis, ILogg
         try
         {
             database = redis.GetDatabase();
-            var cached = await readCache(database, key).WaitAsync(RedisTimeout, cancellationToken);
+            var cached = await RedisRequests.RunAsync(redis, () => readCache(database, key), RedisTimeout).WaitAsync(cancellationToken);
             if (cached.Found)
             {
                 return cached.Value;
@@ -47,12 +49,25 @@ public sealed partial class ReadThroughCache(IConnectionMultiplexer redis, ILogg
             database = null;
         }
 
-        var value = await readDatabase(cancellationToken);
+        T value;
+        try
+        {
+            value = await readDatabase(cancellationToken);
+        }
+        catch (NpgsqlException ex) when (ex.IsTransient)
+        {
+            // After a PostgreSQL restart every idle pooled connection is dead, and the pool learns it only by using
+            // each one: empty the pool and read once more on a fresh connection (a read is safe to repeat), so a
+            // restart does not cost one failed request per dead connection. A database that is really down throws again.
+            LogDatabaseRetry(logger, cache, ex.Message);
+            livedb?.Clear();
+            value = await readDatabase(cancellationToken);
+        }
         if (database is not null)
         {
             try
             {
-                await fillCache(database, key, value).WaitAsync(RedisTimeout, cancellationToken);
+                await RedisRequests.RunAsync(redis, () => fillCache(database, key, value), RedisTimeout).WaitAsync(cancellationToken);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
@@ -61,6 +76,9 @@ public sealed partial class ReadThroughCache(IConnectionMultiplexer redis, ILogg
         }
         return value;
     }
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Reading the {Cache} from PostgreSQL failed ({Reason}); trying once more")]
+    private static partial void LogDatabaseRetry(ILogger logger, string cache, string reason);
 
     [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "The {Cache} cache is unavailable ({Reason}); reading PostgreSQL")]
     private static partial void LogCacheUnavailable(ILogger logger, string cache, string reason);

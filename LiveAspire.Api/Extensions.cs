@@ -81,6 +81,8 @@ public static class Extensions
             // The data source's PostgreSql check already probes this pool; a second check would query it again.
             settings.DisableHealthChecks = true;
         });
+        // PostgreSQL stopped or restarting: 503 database_unavailable rather than 500 (docs/errors.md).
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddSingleton(services => new SchemaMigrator(services.GetRequiredService<ILogger<SchemaMigrator>>()));
         return builder;
     }

@@ -100,19 +100,29 @@ public sealed partial class LiveHubClient
     private void ApplyResults(IReadOnlyDictionary<string, ResumeResult> results)
     {
         var resets = new List<RoomReset>();
+        var retries = new List<string>();
         lock (_gate)
         {
             foreach (var (room, result) in results)
             {
-                if (_rooms.Apply(room, result) is { } reset)
+                if (_rooms.Apply(room, result, out var retry) is { } reset)
                 {
                     resets.Add(reset);
                 }
+                if (retry)
+                {
+                    retries.Add(room);
+                }
             }
+        }
+        foreach (var room in retries)
+        {
+            Log.RoomRetry(_logger, room, results[room].Error!, (int)_options.RoomRetryDelay.TotalMilliseconds);
+            _ = ResumeLaterAsync(room);
         }
         foreach (var (room, result) in results)
         {
-            if (result.Error is { } code)
+            if (result.Error is { } code && !retries.Contains(room))
             {
                 Log.RoomRefused(_logger, room, code);
                 Raise(RoomRefused, h => h(room, code), nameof(RoomRefused));
@@ -123,6 +133,47 @@ public sealed partial class LiveHubClient
             Counters.Increment(ref Counters.RoomResetsField);
             Log.RoomReset(_logger, reset.Room, reset.Epoch, reset.Seq);
             Raise(RoomReset, h => h(reset), nameof(RoomReset));
+        }
+    }
+
+    /// <summary>Asks again, after <see cref="LiveHubClientOptions.RoomRetryDelay"/>, for a room the server could not join
+    /// for now, until it answers for the room (another <c>redis_unavailable</c> schedules the next try itself), the room
+    /// is left, the connection is lost (the reconnect resumes every joined room) or the client stops.</summary>
+    private async Task ResumeLaterAsync(string room)
+    {
+        while (true)
+        {
+            RoomPosition? position;
+            try
+            {
+                await Task.Delay(_options.RoomRetryDelay, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            lock (_gate)
+            {
+                if (!_rooms.IsJoined(room))
+                {
+                    return;
+                }
+                position = _rooms.PositionOf(room);
+            }
+            try
+            {
+                await ResumeAsync(new Dictionary<string, RoomPosition?> { [room] = position }, _stopping.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is LiveHubConnectionException or OperationCanceledException)
+            {
+                Log.ResumeFailed(_logger, e.Message);
+                return;
+            }
+            catch (Exception e) when (e is LiveHubInvocationException or TimeoutException)
+            {
+                Log.ResumeFailed(_logger, e.Message); // the server failed the call itself: ask again
+            }
         }
     }
 

@@ -83,7 +83,8 @@ public sealed partial class LiveHubClient : IAsyncDisposable
     /// <summary>A room could not be recovered (<c>recovered:false</c>): reload it, then keep reading <see cref="Events"/>.</summary>
     public event Action<RoomReset>? RoomReset;
 
-    /// <summary>The server refused a room (code such as <c>room_forbidden</c>); the room is no longer tracked.</summary>
+    /// <summary>The server refused a room (code such as <c>room_forbidden</c>); the room is no longer tracked. Not raised
+    /// for <c>redis_unavailable</c>: that room stays joined and is asked again after <see cref="LiveHubClientOptions.RoomRetryDelay"/>.</summary>
     public event Action<string, string>? RoomRefused;
 
     /// <summary>The server sent <c>Reconnect(reason)</c>; the client is reconnecting already.</summary>

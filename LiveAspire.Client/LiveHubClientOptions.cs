@@ -36,6 +36,11 @@ public sealed class LiveHubClientOptions
     /// <summary>Upper bound of the reconnect delay. Default 30 s.</summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long the client waits before it asks again for a room the server could not join because Redis was
+    /// unavailable (<c>redis_unavailable</c>, retryable: the room stays joined and is asked again until it succeeds,
+    /// the room is left or the client stops). Default 1 s.</summary>
+    public TimeSpan RoomRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How many delivered envelope ids are remembered for dedupe (oldest forgotten first). Default 10,000.</summary>
     public int DedupeCapacity { get; set; } = 10_000;
 

@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3109, Level = LogLevel.Warning, Message = "Room {Room} refused: {Code}")]
     public static partial void RoomRefused(ILogger logger, string room, string code);
 
+    [LoggerMessage(EventId = 3111, Level = LogLevel.Warning, Message = "Room {Room} not joined for now ({Code}); asking again in {DelayMs} ms")]
+    public static partial void RoomRetry(ILogger logger, string room, string code, int delayMs);
+
     [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Resume failed: {Error}")]
     public static partial void ResumeFailed(ILogger logger, string error);
 

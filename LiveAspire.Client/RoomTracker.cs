@@ -89,6 +89,9 @@ internal sealed class RoomTracker(int dedupeCapacity)
         return true;
     }
 
+    /// <summary>True while the room is joined (not left).</summary>
+    public bool IsJoined(string room) => _rooms.TryGetValue(room, out var state) && !state.Left;
+
     public RoomPosition? PositionOf(string room) => _rooms.TryGetValue(room, out var state) ? state.Position : null;
 
     /// <summary>Marks rooms as joined (again); an explicit position replaces the tracked one.</summary>
@@ -137,16 +140,28 @@ internal sealed class RoomTracker(int dedupeCapacity)
         }
     }
 
-    /// <summary>Applies a room's resume answer; returns the reset to announce when the room was not recovered.</summary>
-    public RoomReset? Apply(string name, ResumeResult result)
+    /// <summary>
+    /// Applies a room's resume answer; returns the reset to announce when the room was not recovered.
+    /// <paramref name="retry"/> is true when the server could not join the room for now (<c>redis_unavailable</c>):
+    /// the room stays joined, at its position and in flight, and the caller asks again after a back-off. Any other
+    /// error is a refusal and the room is left.
+    /// </summary>
+    public RoomReset? Apply(string name, ResumeResult result, out bool retry)
     {
+        retry = false;
         if (!_rooms.TryGetValue(name, out var room))
         {
             return null;
         }
         room.ResumeInFlight = false;
-        if (result.Error is not null)
+        if (result.Error is { } error)
         {
+            if (error == HubErrorCodes.RedisUnavailable && !room.Left)
+            {
+                room.ResumeInFlight = true;
+                retry = true;
+                return null;
+            }
             room.Left = true;
             return null;
         }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using LiveAspire.Rooms.Redis;
 
 namespace LiveAspire.Rooms;
 
@@ -92,7 +93,7 @@ public sealed partial class RoomPublisher(IConnectionMultiplexer redis, IOptions
         using var activity = StartPublish(RoomTelemetry.PublishEphemeralSpan, room, type);
         try
         {
-            await RoomRedis.RunAsync(() => redis.GetSubscriber().PublishAsync(RedisChannel.Literal(RoomKeys.Channel(room)), json));
+            await RoomRedis.RunAsync(redis, () => redis.GetSubscriber().PublishAsync(RedisChannel.Literal(RoomKeys.Channel(room)), json));
         }
         catch (RoomStoreUnavailableException)
         {
@@ -124,17 +125,23 @@ public sealed partial class RoomPublisher(IConnectionMultiplexer redis, IOptions
 /// <summary>Runs room commands, turning "Redis is not there" into the one documented retryable error.</summary>
 internal static class RoomRedis
 {
+    private static readonly TimeSpan RequestBound = TimeSpan.FromMilliseconds(RedisClientDefaults.RequestTimeoutMs);
+
     public static async Task<RedisResult[]> EvaluateAsync(IConnectionMultiplexer redis, SemaphoreSlim? window, string script,
         string room, RedisValue[] values, CancellationToken cancellationToken)
     {
-        if (window is not null)
+        // The bound covers the wait for a place in the window too: while Redis stalls, the places are held by calls
+        // that wait for it, and a call queued behind them must give up as soon as they do.
+        var waited = Stopwatch.StartNew();
+        if (window is not null && !await window.WaitAsync(RequestBound, cancellationToken))
         {
-            await window.WaitAsync(cancellationToken);
+            throw new RoomStoreUnavailableException("Redis did not answer in time (every publish slot is waiting for it).");
         }
         try
         {
             RedisKey[] keys = [RoomKeys.Meta(room), RoomKeys.Events(room), RoomKeys.Ids(room), RoomKeys.IdOrder(room)];
-            return (RedisResult[])(await RunAsync(() => redis.GetDatabase().ScriptEvaluateAsync(script, keys, values)))!;
+            return (RedisResult[])(await RunAsync(redis, () => redis.GetDatabase().ScriptEvaluateAsync(script, keys, values),
+                RequestBound - waited.Elapsed))!;
         }
         finally
         {
@@ -143,15 +150,19 @@ internal static class RoomRedis
     }
 
     /// <summary>
-    /// No timeout wrapper of our own: the client's pinned settings (RedisClientDefaults) are the bound. While the
-    /// connection is down the call throws at once (BacklogPolicy.FailFast, nothing is queued in memory); when Redis
-    /// does not answer it throws after AsyncTimeout.
+    /// Within the request path's bound (<see cref="RedisRequests"/>): while the connection is down the call throws at
+    /// once (BacklogPolicy.FailFast, nothing is queued in memory); when Redis does not answer (stalled, paused, a
+    /// half-open socket) it gives up after <see cref="RedisClientDefaults.RequestTimeoutMs"/>.
     /// </summary>
-    public static async Task<T> RunAsync<T>(Func<Task<T>> command)
+    public static async Task<T> RunAsync<T>(IConnectionMultiplexer redis, Func<Task<T>> command, TimeSpan? bound = null)
     {
         try
         {
-            return await command();
+            return await RedisRequests.RunAsync(redis, command, bound);
+        }
+        catch (TimeoutException e)
+        {
+            throw new RoomStoreUnavailableException("Redis did not answer in time.", e);
         }
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
         {

@@ -93,6 +93,9 @@ public static class ApiErrorCodes
     /// <summary>500: an unexpected server error (logged with the trace id).</summary>
     public const string InternalError = "internal_error";
 
+    /// <summary>503: PostgreSQL cannot be reached (stopped, restarting); nothing was written, retry after <c>retryAfterMs</c>.</summary>
+    public const string DatabaseUnavailable = "database_unavailable";
+
     /// <summary>503: Redis cannot be reached, so the room publish did not happen; retry after <c>retryAfterMs</c>.</summary>
     public const string RedisUnavailable = "redis_unavailable";
 }

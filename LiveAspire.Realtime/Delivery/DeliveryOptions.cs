@@ -29,4 +29,9 @@ public sealed class DeliveryOptions
 
     /// <summary>Most rooms one connection may be in at once. Count.</summary>
     public int MaxRoomsPerConnection { get; set; } = 100;
+
+    /// <summary>How often the replica checks that Redis answers (a PING bounded by 1 s): a paused or partitioned Redis
+    /// keeps its socket open, and this is how long at most it goes unnoticed before every connected client gets
+    /// <c>Error(redis_unavailable)</c> (plus the 1 s bound). Milliseconds.</summary>
+    public int RedisProbeMilliseconds { get; set; } = 500;
 }

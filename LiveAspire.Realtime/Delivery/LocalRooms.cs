@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using LiveAspire.Rooms;
+using LiveAspire.Rooms.Redis;
 using StackExchange.Redis;
 
 namespace LiveAspire.Realtime.Delivery;
@@ -127,9 +128,10 @@ public sealed class LocalRooms(IConnectionMultiplexer redis)
             {
                 await previous; // never throws
             }
-            // While Redis is down this throws at once (BacklogPolicy.FailFast); a join needs the server-side
-            // subscription now, not the one the client would make on reconnect, so the join fails (redis_unavailable).
-            var queue = await redis.GetSubscriber().SubscribeAsync(SubscriptionChannel(room));
+            // While Redis is down this throws at once (BacklogPolicy.FailFast), while it stalls after the request
+            // path's bound (RedisRequests); a join needs the server-side subscription now, not the one the client
+            // would make on reconnect, so the join fails (redis_unavailable).
+            var queue = await RedisRequests.RunAsync(redis, () => redis.GetSubscriber().SubscribeAsync(SubscriptionChannel(room)));
             queue.OnMessage(message => _incoming.Writer.TryWrite((room, message.Message!)));
             local.Queue = queue;
             local.Subscribed.TrySetResult();

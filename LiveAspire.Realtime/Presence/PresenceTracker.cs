@@ -82,7 +82,8 @@ public sealed partial class PresenceTracker(
         }
         try
         {
-            return await GetOnlineAsync(ids);
+            // The request path's bound (a paused Redis answers nothing): the caller hears redis_unavailable, not a hung call.
+            return await RedisRequests.RunAsync(redis, () => GetOnlineAsync(ids));
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {

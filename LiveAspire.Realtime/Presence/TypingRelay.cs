@@ -65,8 +65,9 @@ public sealed partial class TypingRelay(
         }
         var message = new TypingMessage(room.ToString(), userId, typing, Guid.CreateVersion7().ToString("N"),
             time.GetUtcNow().ToUnixTimeMilliseconds(), connection.ConnectionId);
-        // While Redis is down this throws at once (BacklogPolicy.FailFast): the hub answers redis_unavailable.
-        await redis.GetSubscriber().PublishAsync(Channel, JsonSerializer.Serialize(message, Json));
+        // While Redis is down this throws at once (BacklogPolicy.FailFast), while it stalls after the request path's
+        // bound (a TimeoutException): the hub answers redis_unavailable either way.
+        await RedisRequests.RunAsync(redis, () => redis.GetSubscriber().PublishAsync(Channel, JsonSerializer.Serialize(message, Json)));
         return true;
     }
 

@@ -16,6 +16,14 @@ public static class RedisClientDefaults
     /// </summary>
     public const int CommandTimeoutMs = 3000;
 
+    /// <summary>
+    /// Longest wait for a room command on a request's path (a publish, a history read, a presence read), in
+    /// milliseconds; then it fails as <c>redis_unavailable</c>. Tighter than <see cref="CommandTimeoutMs"/>, which the
+    /// client checks only on its once-a-second heartbeat: a paused or partitioned Redis answers an Api publish or a hub
+    /// call within 2 s, never a hung request (docs/realtime.md, "Redis paused").
+    /// </summary>
+    public const int RequestTimeoutMs = 1000;
+
     /// <summary>Applies the pinned settings; Aspire's <c>AddRedisClient</c> calls it after reading configuration.</summary>
     public static void Apply(ConfigurationOptions options)
     {

@@ -352,4 +352,29 @@ public sealed class LiveHubClientTests : IAsyncLifetime
         await reconnected;
         Assert.Equal(["stream:1"], Assert.Single(_server.Script.ResumesOn(await _server.ConnectionAsync(2))).Keys);
     }
+
+    [Fact]
+    public async Task ARoomRefusedWithRedisUnavailableStaysJoinedAndIsAskedAgainUntilTheServerJoinsIt()
+    {
+        // Redis is unavailable for the first two answers, then the server joins the room.
+        var answers = new System.Collections.Concurrent.ConcurrentQueue<ResumeResult>(
+            [new(false, null, 0, HubErrorCodes.RedisUnavailable), new(false, null, 0, HubErrorCodes.RedisUnavailable)]);
+        _server.Script.OnResume = (_, rooms) => Task.FromResult(rooms.ToDictionary(r => r.Key,
+            _ => answers.TryDequeue(out var answer) ? answer : new ResumeResult(true, "e1", 2)));
+        var refused = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var client = _server.Client(configure: o => o.RoomRetryDelay = TimeSpan.FromMilliseconds(100));
+        client.RoomRefused += (_, code) => refused.Enqueue(code);
+        await client.ConnectAsync().WaitAsync(Deadline);
+
+        var first = await client.JoinAsync(["stream:1"]).WaitAsync(Deadline);
+
+        Assert.Equal(HubErrorCodes.RedisUnavailable, first["stream:1"].Error);
+        await Eventually.UntilAsync(() => _server.Script.ResumesOn(_server.Script.LatestConnectionId).Count() == 3,
+            "the client to ask for the room again until it is joined");
+        await _server.PushToLatestAsync(Envelope("stream:1", 3));
+        Assert.Equal([3L], (await client.ReadAsync(1)).Select(e => e.Seq));
+        Assert.Equal(new RoomPosition(3, "e1"), client.Positions["stream:1"]);
+        Assert.Empty(refused); // retryable: not a refusal
+        Assert.Equal(3, _server.Script.ResumesOn(_server.Script.LatestConnectionId).Count()); // and not asked again once joined
+    }
 }

@@ -201,6 +201,41 @@ public abstract class SystemFixture(IMessageSink diagnostics) : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Restarts Redis without its data, as a server that came back on an empty disk would: stops it (SIGTERM, which
+    /// also writes its snapshot and append-only file), deletes its data folder (the AppHost's <c>{state}/redis/data</c>),
+    /// starts it again and waits until it is healthy. Everything is gone: every room's history, sequence and epoch,
+    /// every cached session and presence entry. The services keep running and reconnect by themselves.
+    /// </summary>
+    public async Task RestartRedisEmptyAsync(string resource = "redis")
+    {
+        var redis = Part(resource);
+        try
+        {
+            await redis.StopAsync();
+            var data = new DirectoryInfo(Path.Combine(StateDirectory, resource, "data"));
+            Xunit.Assert.True(data.Exists, $"{data.FullName} is where the AppHost keeps {resource}'s data");
+            foreach (var entry in data.EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo folder)
+                {
+                    folder.Delete(recursive: true);
+                }
+                else
+                {
+                    entry.Delete();
+                }
+            }
+        }
+        finally
+        {
+            if (redis.Pid is null)
+            {
+                await redis.StartAsync();
+            }
+        }
+    }
+
     /// <summary>A replica's own address, bypassing the proxy (to pin a client to one replica).</summary>
     public Uri Replica(string resource, int index) => Part(resource, index).Url!;
 

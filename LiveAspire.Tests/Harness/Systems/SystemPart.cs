@@ -12,7 +12,7 @@ namespace LiveAspire.Tests.Harness.Systems;
 /// </summary>
 public sealed partial class SystemPart(DistributedApplication app, SystemState state, string resource, string id, bool isProject)
 {
-    private const int SigKill = 9, SigTerm = 15, SigCont = 18, SigStop = 19;
+    private const int SigInt = 2, SigKill = 9, SigTerm = 15, SigCont = 18, SigStop = 19;
 
     public string Resource { get; } = resource;
 
@@ -50,6 +50,12 @@ public sealed partial class SystemPart(DistributedApplication app, SystemState s
 
     /// <summary>Sends SIGTERM (a graceful stop, as a deploy does) and waits until the process has exited.</summary>
     public Task StopAsync(TimeSpan? timeout = null) => SignalAndWaitForExitAsync(SigTerm, timeout);
+
+    /// <summary>
+    /// Sends SIGINT and waits until the process has exited: for PostgreSQL its fast shutdown, which ends every session.
+    /// SIGTERM is PostgreSQL's smart shutdown, which waits for every client to disconnect, and the services' pools never do.
+    /// </summary>
+    public Task InterruptAsync(TimeSpan? timeout = null) => SignalAndWaitForExitAsync(SigInt, timeout);
 
     /// <summary>Sends SIGKILL (a crash) and waits until the process has exited.</summary>
     public Task KillAsync(TimeSpan? timeout = null) => SignalAndWaitForExitAsync(SigKill, timeout);

@@ -10,6 +10,8 @@
 // accessTokenFactory should throw (e.g. refresh failed), which stops the client instead of retrying forever.
 
 const GAP_TYPE = 'room.gap';
+// The one retryable join refusal (docs/errors.md): the room stays joined and is asked again.
+const REDIS_UNAVAILABLE = 'redis_unavailable';
 
 export const LiveState = Object.freeze({
   disconnected: 'disconnected',
@@ -47,7 +49,8 @@ class RecentIds {
  * - onEvent(envelope), onRoomReset({room, epoch, seq}), onRoomRefused(room, code), onRevoked(reason),
  *   onReconnectRequested(reason),
  *   onError({code, message, retryAfterMs}), onStateChange(state), onReconnected(results): callbacks, all optional.
- * - reconnectBaseDelayMs (500), reconnectMaxDelayMs (30000), dedupeCapacity (10000),
+ * - reconnectBaseDelayMs (500), reconnectMaxDelayMs (30000), roomRetryDelayMs (1000: a room the server could not
+ *   join for now, redis_unavailable, stays joined and is asked again after this), dedupeCapacity (10000),
  *   keepAliveIntervalMs (15000), serverTimeoutMs (30000), signalR (defaults to the global), logLevel.
  */
 export function createLiveClient(options) {
@@ -55,6 +58,7 @@ export function createLiveClient(options) {
   if (!signalR) throw new Error('live-client.js needs lib/signalr/signalr.min.js loaded first.');
   const baseDelay = options.reconnectBaseDelayMs ?? 500;
   const maxDelay = options.reconnectMaxDelayMs ?? 30000;
+  const roomRetryDelay = options.roomRetryDelayMs ?? 1000;
   const rooms = new Map(); // room -> { position: {seq, epoch} | null, left, resumeInFlight }
   const delivered = new RecentIds(options.dedupeCapacity ?? 10000);
   const counters = {
@@ -160,6 +164,15 @@ export function createLiveClient(options) {
     if (!room) return;
     room.resumeInFlight = false;
     if (result.error) {
+      if (result.error === REDIS_UNAVAILABLE && !room.left) {
+        // Retryable (RoomTracker.cs): the room stays joined at its position and is asked again after a back-off.
+        room.resumeInFlight = true;
+        setTimeout(() => {
+          if (room.left || terminal.has(state)) return;
+          resume({ [name]: room.position ?? null }).catch((e) => console.warn('live-client: resume failed', e));
+        }, roomRetryDelay);
+        return;
+      }
       room.left = true;
       call('onRoomRefused', name, result.error);
       return;

@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using LiveAspire.Client;
+using LiveAspire.Contracts.Auth;
+using LiveAspire.Contracts.Errors;
+using LiveAspire.Contracts.Realtime;
+using LiveAspire.Rooms;
+
+namespace LiveAspire.Tests.Realtime.Delivery;
+
+/// <summary>
+/// Redis faults under live clients, on the shared system (docs/realtime.md, "Redis faults"): Redis frozen with SIGSTOP
+/// for 10 s, and Redis restarted without its data. Each test leaves Redis running and every service connected.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class RedisFaultTests(AppHostFixture system) : RealtimeTestBase(system)
+{
+    /// <summary>What "fail fast" means for a publish or a hub call while Redis does not answer (issue 12 item 7).</summary>
+    private static readonly TimeSpan FailFast = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan PauseLength = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task RedisPausedForTenSecondsFailsPublishesAndHubCallsFastTellsEachClientOnceAndThenEveryClientHasEveryEvent()
+    {
+        var room = TestRooms.NewStreamRoom();
+        var joinedDuringPause = TestRooms.NewStreamRoom(); // its join fails; the client asks again by itself (LiveHubClientTests)
+        var users = await SystemTokens.NewUsersAsync(System, 2);
+        await using var a = await ConnectAsync(Replica(0), users[0]);
+        await using var b = await ConnectAsync(Replica(1), users[1]);
+        CollectingClient[] clients = [a, b];
+        var errors = clients.ToDictionary(c => c, c => new ConcurrentQueue<LiveHubError>());
+        foreach (var client in clients)
+        {
+            client.Client.ErrorReceived += errors[client].Enqueue;
+            await client.Client.JoinAsync([room]);
+        }
+        using var api = await AdminApiAsync();
+        using (var first = await PublishThroughApiAsync(api, room, 1))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+        await Rooms.PublishManyAsync(room, 9, startAt: 2);
+        foreach (var client in clients)
+        {
+            await client.WaitForSeqAsync(room, 10);
+        }
+        // Acknowledged right before the pause, not yet seen by the clients: they must arrive all the same.
+        await Rooms.PublishManyAsync(room, 5, startAt: 11);
+
+        var redis = System.Part("redis");
+        var paused = Stopwatch.StartNew();
+        redis.Pause();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var publishing = Stopwatch.StartNew();
+                using var response = await PublishThroughApiAsync(api, room, 100 + i);
+                publishing.Stop();
+                await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, ApiErrorCodes.RedisUnavailable);
+                var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+                Assert.Equal(RoomStoreUnavailableException.RetryAfterMs, problem.GetProperty("retryAfterMs").GetInt32());
+                Assert.True(publishing.Elapsed < FailFast, $"an Api publish took {publishing.Elapsed} to fail");
+            }
+
+            var asking = Stopwatch.StartNew();
+            var presence = await Assert.ThrowsAsync<LiveHubInvocationException>(() =>
+                a.Client.InvokeAsync<Dictionary<string, bool>>(LiveHubContract.GetPresence, [new[] { users[1].ToString("D") }]));
+            Assert.Contains($"{HubErrorCodes.RedisUnavailable}:", presence.Message, StringComparison.Ordinal);
+            Assert.True(asking.Elapsed < FailFast, $"GetPresence took {asking.Elapsed} to fail");
+
+            var joining = Stopwatch.StartNew();
+            var join = await b.Client.JoinAsync([joinedDuringPause]);
+            Assert.Equal(HubErrorCodes.RedisUnavailable, join[joinedDuringPause].Error);
+            Assert.True(joining.Elapsed < FailFast, $"a join took {joining.Elapsed} to fail");
+
+            await Eventually.UntilAsync(() => clients.All(c => errors[c].Any(e => e.Code == HubErrorCodes.RedisUnavailable)),
+                "every connected client to be told that Redis is unavailable", PauseLength);
+
+            // The fault itself lasts its 10 s (what is under test is the system meanwhile, not a wait for a condition).
+            if (PauseLength - paused.Elapsed is { Ticks: > 0 } rest)
+            {
+                await Task.Delay(rest);
+            }
+        }
+        finally
+        {
+            redis.Continue();
+        }
+
+        // After SIGCONT: publish until Redis takes events again (this test's own client may need a moment too).
+        long last = 0;
+        await Eventually.UntilAsync(async () =>
+        {
+            try
+            {
+                last = (await Rooms.PublishAsync(room, 200)).Seq;
+                return true;
+            }
+            catch (RoomStoreUnavailableException)
+            {
+                return false;
+            }
+        }, "Redis to take a publish after SIGCONT", TimeSpan.FromSeconds(60));
+        last = (await Rooms.PublishManyAsync(room, 10, startAt: 201))[^1].Seq;
+        // The room holds every event ever acknowledged (and those the Api gave up on that reached Redis after all):
+        // each client has all of them, in order, once each: no gap.
+        Assert.Equal(last, (await Rooms.History.ReadAsync(room, null)).Seq);
+        foreach (var client in clients)
+        {
+            await client.WaitForSeqAsync(room, last, TimeSpan.FromSeconds(60));
+            LiveClients.AssertExactly(client.In(room), 1, last);
+        }
+
+        // One Error per client for the whole outage, with a retry hint.
+        foreach (var client in clients)
+        {
+            var told = errors[client].Where(e => e.Code == HubErrorCodes.RedisUnavailable).ToList();
+            Assert.Single(told);
+            Assert.True(told[0].RetryAfterMs > 0, $"retryAfterMs {told[0].RetryAfterMs}");
+        }
+    }
+
+    [Fact]
+    public async Task RedisRestartedEmptyStartsTheRoomInANewEpochThatEveryConnectedClientResetsAndNothingIsSilentlyMissing()
+    {
+        var room = TestRooms.NewStreamRoom();
+        var users = await SystemTokens.NewUsersAsync(System, 2);
+        await using var a = await ConnectAsync(Replica(0), users[0]);
+        await using var b = await ConnectAsync(Replica(1), users[1]);
+        CollectingClient[] clients = [a, b];
+        var resets = clients.ToDictionary(c => c, c => new ConcurrentQueue<RoomReset>());
+        foreach (var client in clients)
+        {
+            client.Client.RoomReset += resets[client].Enqueue;
+            await client.Client.JoinAsync([room]);
+        }
+        var before = await Rooms.PublishManyAsync(room, 5);
+        foreach (var client in clients)
+        {
+            await client.WaitForSeqAsync(room, 5);
+        }
+
+        await System.RestartRedisEmptyAsync();
+
+        // The room's state is gone: its next event starts a new epoch.
+        var restarted = await Eventually.GetAsync(async () =>
+        {
+            try
+            {
+                return await Rooms.PublishAsync(room, 6);
+            }
+            catch (RoomStoreUnavailableException)
+            {
+                return null; // this test's own Redis client is still reconnecting
+            }
+        }, r => r is not null, "a publish after the restart", TimeSpan.FromSeconds(60));
+        var epoch = restarted!.Epoch;
+        Assert.NotEqual(before[0].Epoch, epoch);
+
+        // Every connected client resets the room into the new epoch (recovered:false), by itself.
+        await Eventually.UntilAsync(() => clients.All(c => resets[c].Any(r => r.Room == room && r.Epoch == epoch)),
+            "every client to reset the room into the new epoch", TimeSpan.FromSeconds(60));
+        var last = (await Rooms.PublishManyAsync(room, 10, startAt: 7))[^1].Seq;
+        Assert.Equal(epoch, (await Rooms.History.ReadAsync(room, null)).Epoch); // no third epoch meanwhile
+
+        foreach (var client in clients)
+        {
+            await client.WaitForSeqAsync(room, last, TimeSpan.FromSeconds(60));
+            var events = client.In(room).Where(e => e.Seq != LiveHubContract.EphemeralSeq).ToList();
+            LiveClients.AssertExactly([.. events.Where(e => e.Epoch == before[0].Epoch)], 1, 5);
+            // From the position it reset to, every event of the new epoch, in order, once each: what it did not get
+            // is what the reset told it to reload, nothing else.
+            var reset = resets[client].Last(r => r.Room == room && r.Epoch == epoch);
+            var afterLoss = events.Where(e => e.Epoch == epoch).ToList();
+            Assert.Equal(events.Count, 5 + afterLoss.Count);
+            LiveClients.AssertExactly([.. afterLoss.Where(e => e.Seq > reset.Seq)], reset.Seq + 1, last);
+            Assert.Equal(new RoomPosition(last, epoch), client.Client.Positions[room]);
+        }
+    }
+
+    /// <summary>An Api client of a new administrator (the rooms bridge is for administrators).</summary>
+    private async Task<HttpClient> AdminApiAsync()
+    {
+        var admin = await SystemTokens.NewUserAsync(System);
+        await using (var db = Npgsql.NpgsqlDataSource.Create(System.ConnectionString("livedb")))
+        await using (var promote = db.CreateCommand("UPDATE users SET global_role = 'admin' WHERE id = $1"))
+        {
+            promote.Parameters.AddWithValue(admin);
+            Assert.Equal(1, await promote.ExecuteNonQueryAsync());
+        }
+        var api = System.CreateHttpClient("api");
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SystemTokens.Mint(System, admin, role: GlobalRoles.Admin));
+        return api;
+    }
+
+    private static Task<HttpResponseMessage> PublishThroughApiAsync(HttpClient api, string room, int n)
+        => api.PostAsJsonAsync($"/api/rooms/{room}/events", new { type = "system.announcement", data = new { n } });
+}
