@@ -10,6 +10,7 @@ using LiveAspire.Api.Subscriptions;
 using LiveAspire.Data;
 using LiveAspire.Data.Schema;
 using LiveAspire.Rooms;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LiveAspire.Api;
 
@@ -24,6 +25,8 @@ public static class Extensions
     public static TBuilder AddApiServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddLiveAspireAuthentication();
+        // Named failure points for tests (a no-op outside Testing): revocations can be made to lose their notice.
+        builder.Services.TryAddSingleton<LiveAspire.Hosting.FaultHooks>();
         builder.AddApiDatabase();
         builder.Services.AddOpenApi();
         builder.AddAccounts();
