@@ -12,7 +12,8 @@ public static class AccessExtensions
 {
     /// <summary>
     /// Registers <see cref="ISessionStateStore"/>, <see cref="IOverlayKeyStore"/>, <see cref="ISessionValidator"/>
-    /// (picked up by the JWT handler of <c>AddLiveAspireAuthentication</c>) and <see cref="IRevocationPublisher"/>.
+    /// (picked up by the JWT handler of <c>AddLiveAspireAuthentication</c>), <see cref="IRevocationPublisher"/> and
+    /// <see cref="AccessRecheckReader"/>.
     /// </summary>
     public static IServiceCollection AddSessionValidation(this IServiceCollection services)
     {
@@ -22,6 +23,7 @@ public static class AccessExtensions
         services.TryAddSingleton<IOverlayKeyStore, OverlayKeyStore>();
         services.TryAddSingleton<ISessionValidator, SessionValidator>();
         services.TryAddSingleton<IRevocationPublisher, RedisRevocationPublisher>();
+        services.TryAddSingleton<AccessRecheckReader>();
         return services;
     }
 

@@ -11,6 +11,9 @@ public static class AccessKeys
     /// <summary>Channel carrying JSON <c>RevocationNotice</c>s from Api to every Realtime replica.</summary>
     public const string RevocationsChannel = RedisKeys.Prefix + "revocations";
 
+    /// <summary>Channel carrying JSON <c>OverlayKeyRevocationNotice</c>s from Api to every Realtime replica.</summary>
+    public const string OverlayKeyRevocationsChannel = RedisKeys.Prefix + "overlay-key-revocations";
+
     /// <summary>String holding a user's role flags in one channel (owner 1, moderator 2, subscriber 4, follower 8), TTL 60 s.</summary>
     public static string ChannelRoles(Guid channelId, Guid userId) => $"{RedisKeys.Prefix}channel-roles:{channelId:D}:{userId:D}";
 

@@ -15,4 +15,11 @@ public sealed class RedisRevocationPublisher(IConnectionMultiplexer redis) : IRe
         var json = JsonSerializer.Serialize(notice, JsonOptions);
         await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(AccessKeys.RevocationsChannel), json);
     }
+
+    public async Task PublishAsync(OverlayKeyRevocationNotice notice, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var json = JsonSerializer.Serialize(notice, JsonOptions);
+        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(AccessKeys.OverlayKeyRevocationsChannel), json);
+    }
 }

@@ -12,6 +12,7 @@ using LiveAspire.Api.Subscriptions;
 using LiveAspire.Data;
 using LiveAspire.Data.Schema;
 using LiveAspire.Rooms;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LiveAspire.Api;
 
@@ -31,6 +32,8 @@ public static class Extensions
             throw new StartupException("Api needs ICU to NFKC-normalise names: run it without InvariantGlobalization (libicu installed).");
         }
         builder.AddLiveAspireAuthentication();
+        // Named failure points for tests (a no-op outside Testing): revocations can be made to lose their notice.
+        builder.Services.TryAddSingleton<LiveAspire.Hosting.FaultHooks>();
         builder.AddApiDatabase();
         builder.Services.AddOpenApi();
         builder.AddAccounts();

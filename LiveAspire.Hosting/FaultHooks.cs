@@ -12,8 +12,9 @@ namespace LiveAspire.Hosting;
 /// the process runs (so one running system serves several tests).</item>
 /// </list>
 /// Actions: <c>crash</c> (the process dies at once, as a kill would; a file-armed crash removes its <c>.arm</c> file
-/// first, so it fires once), <c>pause:{ms}</c>, or <c>wait</c> (pause until
-/// the file <c>{name}.release</c> appears, at most 60 s). A second line <c>context={text}</c> limits the hook to hits
+/// first, so it fires once), <c>pause:{ms}</c>, <c>wait</c> (pause until
+/// the file <c>{name}.release</c> appears, at most 60 s), or <c>drop</c> (for hooks that guard a side effect, asked
+/// with <see cref="DropsAsync"/>: the caller skips it, as if it were lost; <see cref="HitAsync"/> ignores it). A second line <c>context={text}</c> limits the hook to hits
 /// whose context contains that text. When a hook fires it writes <c>{name}.reached</c> (the context) so a test
 /// knows the process is standing at that point.
 /// </summary>
@@ -21,6 +22,24 @@ public sealed partial class FaultHooks(IHostEnvironment environment, IConfigurat
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
     private readonly bool _enabled = environment.IsEnvironment("Testing");
+
+    /// <summary>
+    /// Whether the hook <paramref name="name"/> is armed with <c>drop</c> for this <paramref name="context"/>: the
+    /// caller then skips what the hook guards (a notice, a cache write), as a lost message would. False outside Testing.
+    /// </summary>
+    public async ValueTask<bool> DropsAsync(string name, string context = "")
+    {
+        if (!_enabled || Arm(name) is not { Action: "drop" } arm || (arm.Context is { } only && !context.Contains(only, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+        LogHit(logger, name, arm.Action, context);
+        if (configuration["FaultHooks:Directory"] is { Length: > 0 } directory)
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, $"{name}.reached"), context, CancellationToken.None);
+        }
+        return true;
+    }
 
     public async ValueTask HitAsync(string name, string context = "", CancellationToken cancellationToken = default)
     {
@@ -120,4 +139,9 @@ public static class FaultHookNames
 
     /// <summary>Worker, outbox relay: the first row of a batch of several is published (context: its room).</summary>
     public const string OutboxMidBatch = "outbox-mid-batch";
+
+    /// <summary>Api, after a committed revocation (a session's or an overlay key's): armed with <c>drop</c>, the cache
+    /// write and the notice to Realtime are both skipped, as a Redis blip would lose them (context: <c>user:{userId}</c>
+    /// or <c>overlay-key:{keyId}</c>). Only Realtime's periodic re-check can then close the connections.</summary>
+    public const string RevocationNoticeDrop = "revocation-notice-drop";
 }

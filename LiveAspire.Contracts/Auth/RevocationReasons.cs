@@ -17,4 +17,13 @@ public static class RevocationReasons
 
     /// <summary>The password was reset through a mailed token.</summary>
     public const string PasswordReset = "password_reset";
+
+    /// <summary>
+    /// The session version rose (any of the above) and this connection learned it from the periodic re-check
+    /// (<c>Revocation:RecheckInterval</c>), not from a notice, so the cause is unknown here.
+    /// </summary>
+    public const string SessionRevoked = "session_revoked";
+
+    /// <summary>The overlay key this overlay connection's token was exchanged for was revoked or rotated.</summary>
+    public const string OverlayKeyRevoked = "overlay_key_revoked";
 }

@@ -39,11 +39,17 @@ public static class HubErrorCodes
     /// <summary>HTTP 503 before the upgrade: this replica is stopping; connect again (to another replica).</summary>
     public const string ShuttingDown = "shutting_down";
 
+    /// <summary>HTTP 503 before the upgrade: this replica holds as many connections as it takes (<c>Edge:MaxConnectionsPerReplica</c>).</summary>
+    public const string ReplicaFull = "replica_full";
+
+    /// <summary>In the Close message: the connection sent more protocol Ping records than allowed (<c>Edge:MaxPingsPerMinute</c>) and is closed.</summary>
+    public const string PingFlood = "ping_flood";
+
     /// <summary>The connection is closed as it opens: its token names no user, or an overlay token names no channel.</summary>
     public const string Unauthorized = "unauthorized";
 
     /// <summary>Every code above, for the documentation test.</summary>
     public static readonly IReadOnlyList<string> All =
         [RoomInvalid, RoomForbidden, RedisUnavailable, InvalidArgument, TooManyRooms, ConnectionClosed,
-         RateLimited, InvocationFlood, OriginForbidden, TooManyConnections, ShuttingDown, Unauthorized];
+         RateLimited, InvocationFlood, OriginForbidden, TooManyConnections, ShuttingDown, ReplicaFull, PingFlood, Unauthorized];
 }

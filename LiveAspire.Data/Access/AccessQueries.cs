@@ -69,4 +69,48 @@ public static class AccessQueries
         command.Parameters.Add(new NpgsqlParameter { Value = keyId });
         return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
     }
+
+    /// <summary>
+    /// The session state of each of <paramref name="userIds"/> that exists, in one round trip (the periodic re-check of
+    /// open connections batches a slice of them); an unknown (deleted) user is absent from the answer.
+    /// </summary>
+    public static async Task<Dictionary<Guid, SessionState>> ReadSessionStatesAsync(NpgsqlDataSource dataSource,
+        IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken)
+    {
+        var states = new Dictionary<Guid, SessionState>(userIds.Count);
+        if (userIds.Count == 0)
+        {
+            return states;
+        }
+        await using var command = dataSource.CreateCommand("SELECT id, session_version, banned_at IS NOT NULL FROM users WHERE id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = userIds.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            states[reader.GetGuid(0)] = new SessionState(reader.GetInt32(1), reader.GetBoolean(2));
+        }
+        return states;
+    }
+
+    /// <summary>
+    /// Which of <paramref name="keyIds"/> are active overlay keys (not revoked), with their channel, in one round trip;
+    /// a revoked, rotated or unknown key is absent from the answer.
+    /// </summary>
+    public static async Task<Dictionary<Guid, Guid>> ReadActiveOverlayKeyChannelsAsync(NpgsqlDataSource dataSource,
+        IReadOnlyCollection<Guid> keyIds, CancellationToken cancellationToken)
+    {
+        var active = new Dictionary<Guid, Guid>(keyIds.Count);
+        if (keyIds.Count == 0)
+        {
+            return active;
+        }
+        await using var command = dataSource.CreateCommand("SELECT id, channel_id FROM overlay_keys WHERE id = ANY($1) AND revoked_at IS NULL");
+        command.Parameters.Add(new NpgsqlParameter { Value = keyIds.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            active[reader.GetGuid(0)] = reader.GetGuid(1);
+        }
+        return active;
+    }
 }

@@ -1,52 +1,53 @@
 using LiveAspire.Access;
 using LiveAspire.Contracts.Auth;
 using LiveAspire.Realtime.Connections;
-using LiveAspire.Realtime.Telemetry;
 using LiveAspire.Rooms.Redis;
 using StackExchange.Redis;
 
 namespace LiveAspire.Realtime.Access;
 
 /// <summary>
-/// Closes a user's open connections on this replica when Api revokes their sessions (log out everywhere, a ban, a
-/// global role change): every replica gets the notice through Redis pub/sub, tells each affected connection
-/// <c>Revoked(reason)</c> and closes it. Connections opened with a newer token stay open.
+/// Closes connections on this replica when Api revokes what they were opened with, as soon as the notice arrives
+/// through Redis pub/sub: a user's sessions (log out everywhere, a ban, a global role change, a password reset; the
+/// connections opened with an older session version get <c>Revoked(reason)</c> and close, those opened with a newer
+/// token stay), or an overlay key (revoked or rotated: the overlay connections whose token was exchanged for it get
+/// <c>Revoked("overlay_key_revoked")</c>). Notices are at-most-once; <see cref="SessionRecheck"/> bounds what a lost
+/// one costs.
 /// </summary>
 public sealed partial class RevocationListener(
     IConnectionMultiplexer redis,
     ConnectionRegistry registry,
-    IHubClients<ILiveClient> clients,
+    ConnectionRevoker revoker,
     ILogger<RevocationListener> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(ListenToSessionsAsync(stoppingToken), ListenToOverlayKeysAsync(stoppingToken));
+
+    private async Task ListenToSessionsAsync(CancellationToken stoppingToken)
     {
         await foreach (var notice in RedisMessages.ReadJsonAsync<RevocationNotice>(redis, AccessKeys.RevocationsChannel,
             error => LogBadNotice(logger, error), stoppingToken))
         {
-            await HandleAsync(notice);
+            foreach (var connection in registry.OfUser(notice.UserId).Where(c => c.SessionVersion < notice.SessionVersion))
+            {
+                await revoker.RevokeAsync(connection, notice.Reason, "notice");
+            }
         }
     }
 
-    private async Task HandleAsync(RevocationNotice notice)
+    private async Task ListenToOverlayKeysAsync(CancellationToken stoppingToken)
     {
-        foreach (var connection in registry.OfUser(notice.UserId).Where(c => c.SessionVersion < notice.SessionVersion))
+        await foreach (var notice in RedisMessages.ReadJsonAsync<OverlayKeyRevocationNotice>(redis, AccessKeys.OverlayKeyRevocationsChannel,
+            error => LogBadNotice(logger, error), stoppingToken))
         {
-            try
+            // A pass over every connection: keys are revoked rarely (by hand), and an index by key would cost every
+            // connection memory for it.
+            foreach (var connection in registry.All().Where(c => c.OverlayKeyId == notice.KeyId))
             {
-                await clients.Client(connection.ConnectionId).Revoked(notice.Reason).WaitAsync(TimeSpan.FromSeconds(2));
+                await revoker.RevokeAsync(connection, RevocationReasons.OverlayKeyRevoked, "notice");
             }
-            catch (Exception e) when (e is TimeoutException or IOException or OperationCanceledException)
-            {
-                // The notice is a courtesy; closing is what matters.
-            }
-            connection.Abort();
-            RealtimeTelemetry.RevokedConnections.Add(1);
-            LogRevoked(logger, connection.ConnectionId, notice.UserId, notice.Reason);
         }
     }
-
-    [LoggerMessage(EventId = 3601, Level = LogLevel.Information, Message = "Closed connection {ConnectionId} of user {UserId}: session revoked ({Reason})")]
-    private static partial void LogRevoked(ILogger logger, string connectionId, Guid userId, string reason);
 
     [LoggerMessage(EventId = 3602, Level = LogLevel.Error, Message = "Unreadable revocation notice: {Error}")]
     private static partial void LogBadNotice(ILogger logger, string error);

@@ -18,14 +18,15 @@ public sealed class ConnectionLifecycle(
         var overlay = user.FindFirstValue(TokenClaims.TokenUse) == TokenUses.Overlay;
         Guid? userId = overlay ? null : Guid.Parse(user.FindFirstValue(TokenClaims.Subject)!);
         Guid? overlayChannel = overlay && Guid.TryParse(user.FindFirstValue(TokenClaims.Channel), out var ch) ? ch : null;
-        if (overlay && overlayChannel is null)
+        Guid? overlayKey = overlay && Guid.TryParse(user.FindFirstValue(TokenClaims.OverlayKeyId), out var key) ? key : null;
+        if (overlay && (overlayChannel is null || overlayKey is null))
         {
-            throw new HubException($"{HubErrorCodes.Unauthorized}: overlay token without a channel");
+            throw new HubException($"{HubErrorCodes.Unauthorized}: overlay token without a channel or key");
         }
         var sessionVersion = int.TryParse(user.FindFirstValue(TokenClaims.SessionVersion), out var sv) ? sv : 0;
         var hubConnection = opening.TakeOpening(context.ConnectionId)
             ?? throw new InvalidOperationException($"Connection {context.ConnectionId} is not known to the lifetime manager.");
-        var connection = new LiveConnection(context.ConnectionId, userId, overlayChannel, sessionVersion, context, hubConnection, pump.CreateQueue());
+        var connection = new LiveConnection(context.ConnectionId, userId, overlayChannel, sessionVersion, context, hubConnection, pump.CreateQueue(), overlayKey);
         registry.Add(connection);
         pump.Start(connection, context.ConnectionAborted);
         return connection;

@@ -7,7 +7,7 @@ namespace LiveAspire.Realtime.Delivery;
 /// send queue. Everything here is per connection and so per replica by nature; shared state lives in Redis.
 /// </summary>
 public sealed class LiveConnection(string connectionId, Guid? userId, Guid? overlayChannelId, int sessionVersion,
-    HubCallerContext context, HubConnectionContext hubConnection, SendQueue sendQueue)
+    HubCallerContext context, HubConnectionContext hubConnection, SendQueue sendQueue, Guid? overlayKeyId = null)
 {
     public string ConnectionId { get; } = connectionId;
 
@@ -16,6 +16,9 @@ public sealed class LiveConnection(string connectionId, Guid? userId, Guid? over
 
     /// <summary>For an overlay token: the channel whose <c>alerts:</c> room it may read (and nothing else).</summary>
     public Guid? OverlayChannelId { get; } = overlayChannelId;
+
+    /// <summary>For an overlay token: the overlay key it was exchanged for; revoking or rotating that key closes the connection.</summary>
+    public Guid? OverlayKeyId { get; } = overlayKeyId;
 
     /// <summary>The <c>sv</c> of the token the connection was opened with; revocation compares against it.</summary>
     public int SessionVersion { get; } = sessionVersion;
@@ -35,6 +38,9 @@ public sealed class LiveConnection(string connectionId, Guid? userId, Guid? over
 
     /// <summary>When this connection last sent a typing indicator (timestamp ticks); for the light rate limit.</summary>
     public long LastTypingTimestamp;
+
+    /// <summary>Set once the connection is being revoked, so a notice and the periodic re-check do not both close it.</summary>
+    public int Revoking;
 
     /// <summary>Closes the connection from the server side (revocation, a client too slow to keep up).</summary>
     public void Abort() => context.Abort();

@@ -11,7 +11,7 @@ namespace LiveAspire.Realtime.Edge;
 /// is long polling: its connection outlives every poll and ends only on DELETE, on the server's close, or once the
 /// client has not polled for SignalR's disconnect timeout; this method runs for exactly that life, from the first
 /// poll. A connection over a cap here (negotiated while there was room) has its handshake answered with
-/// <c>too_many_connections</c> and ends before the hub sees it.
+/// <c>too_many_connections</c> (<c>replica_full</c> for the replica's cap) and ends before the hub sees it.
 /// </summary>
 public sealed partial class CappedHubConnectionHandler<THub>(
     ConnectionSlots slots,
@@ -42,7 +42,7 @@ public sealed partial class CappedHubConnectionHandler<THub>(
         if (!slots.TryTake(keys, out var full))
         {
             LogRefused(logger, connection.ConnectionId, ConnectionSlots.Loggable(full));
-            await RefuseAsync(connection);
+            await RefuseAsync(connection, full);
             return;
         }
         try
@@ -56,9 +56,11 @@ public sealed partial class CappedHubConnectionHandler<THub>(
     }
 
     /// <summary>Answers the handshake with the error without reading the client's (the hub never starts).</summary>
-    private async Task RefuseAsync(ConnectionContext connection)
+    private async Task RefuseAsync(ConnectionContext connection, string full)
     {
-        var error = $"{HubErrorCodes.TooManyConnections}: too many open connections; retry after {edge.Value.ConnectionRetryAfterSeconds} s";
+        var error = full == ConnectionSlots.Replica
+            ? $"{HubErrorCodes.ReplicaFull}: this replica holds as many connections as it takes; retry after {edge.Value.ConnectionRetryAfterSeconds} s"
+            : $"{HubErrorCodes.TooManyConnections}: too many open connections; retry after {edge.Value.ConnectionRetryAfterSeconds} s";
         HandshakeProtocol.WriteResponseMessage(new HandshakeResponseMessage(error), connection.Transport.Output);
         await connection.Transport.Output.FlushAsync();
     }

@@ -50,8 +50,9 @@ public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionSlots
     }
 
     /// <summary>
-    /// Per-user and per-address caps, after authentication. A WebSocket or Server-Sent Events request holds its
-    /// connection for as long as it lasts and is counted for that long (over a cap: 429 with <c>Retry-After</c>); a
+    /// Per-user, per-address and per-replica caps, after authentication. A WebSocket or Server-Sent Events request holds
+    /// its connection for as long as it lasts and is counted for that long (over a cap: 429, or 503 for the replica's,
+    /// with <c>Retry-After</c>); a
     /// negotiate request starts nothing and is only checked, so a client over a cap learns it before choosing a
     /// transport. A long-polling connection outlives each of its requests: <see cref="CappedHubConnectionHandler{THub}"/>
     /// counts it for its whole life instead.
@@ -104,11 +105,18 @@ public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionSlots
         && (request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase)
             || request.GetTypedHeaders().Accept?.Contains(EventStream) == true);
 
+    /// <summary>
+    /// A user's or an address's cap: 429 <c>too_many_connections</c> (the client holds too many). The replica's own cap:
+    /// 503 <c>replica_full</c>, since the client did nothing wrong and another replica may have room. Both with
+    /// <c>Retry-After</c>.
+    /// </summary>
     private Task TooManyAsync(HttpContext context, string key)
     {
         LogCapped(logger, ConnectionSlots.Loggable(key));
         context.Response.Headers.RetryAfter = options.Value.ConnectionRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return RefuseAsync(context, StatusCodes.Status429TooManyRequests, HubErrorCodes.TooManyConnections, "too many open connections");
+        return key == ConnectionSlots.Replica
+            ? RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, HubErrorCodes.ReplicaFull, "this replica holds as many connections as it takes; connect again")
+            : RefuseAsync(context, StatusCodes.Status429TooManyRequests, HubErrorCodes.TooManyConnections, "too many open connections");
     }
 
     private static Task RefuseAsync(HttpContext context, int status, string code, string message)
@@ -120,6 +128,6 @@ public sealed partial class EdgeMiddleware(OriginPolicy origins, ConnectionSlots
     [LoggerMessage(EventId = 3701, Level = LogLevel.Information, Message = "Hub request refused: origin {Origin} is not allowed")]
     private static partial void LogOriginRefused(ILogger logger, string origin);
 
-    [LoggerMessage(EventId = 3702, Level = LogLevel.Information, Message = "Hub connection refused with 429: cap reached for {Key}")]
+    [LoggerMessage(EventId = 3702, Level = LogLevel.Information, Message = "Hub connection refused: cap reached for {Key}")]
     private static partial void LogCapped(ILogger logger, string key);
 }

@@ -22,7 +22,14 @@ public sealed class EdgeOptions
     /// <summary>Open hub connections one client address may hold on this replica; more get 429. Default 1000.</summary>
     public int MaxConnectionsPerIp { get; set; } = 1000;
 
-    /// <summary>The <c>Retry-After</c> of a 429 at connect, in seconds. Default 5.</summary>
+    /// <summary>
+    /// Open hub connections this replica holds, over every user, address and transport; more get 503
+    /// <c>replica_full</c> (the load balancer's next try may land on a replica with room). Bounds the process's memory
+    /// and file handles (an idle connection costs ~28 KB of heap, docs/realtime.md). Default 20000.
+    /// </summary>
+    public int MaxConnectionsPerReplica { get; set; } = 20_000;
+
+    /// <summary>The <c>Retry-After</c> of a 429 (or a 503 <c>replica_full</c>) at connect, in seconds. Default 5.</summary>
     public int ConnectionRetryAfterSeconds { get; set; } = 5;
 
     /// <summary>
@@ -64,4 +71,11 @@ public sealed class EdgeOptions
     /// as an abuser. Default 100.
     /// </summary>
     public int MaxRateLimitStrikes { get; set; } = 100;
+
+    /// <summary>
+    /// Protocol Ping records (<c>{"type":6}</c>) one connection may send per minute (counted in fixed one-minute windows
+    /// from its first ping); one more closes it with <c>ping_flood</c>. Clients send one only after 15 s without
+    /// sending anything else (SignalR's keep-alive), 4 a minute at most, so the default leaves a wide margin. Default 60.
+    /// </summary>
+    public int MaxPingsPerMinute { get; set; } = 60;
 }

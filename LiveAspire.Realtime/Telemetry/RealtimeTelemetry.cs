@@ -50,7 +50,7 @@ public static class RealtimeTelemetry
     public static readonly Histogram<double> ConnectionRtt = Meter.CreateHistogram<double>("liveaspire.realtime.connection.rtt",
         "ms", "Round-trip time of a heartbeat, per connection");
 
-    /// <summary>Connections closed because their user's session was revoked (log out everywhere, ban, role change).</summary>
+    /// <summary>Connections closed because their user's session (log out everywhere, ban, role change) or their overlay key was revoked.</summary>
     public static readonly Counter<long> RevokedConnections = Meter.CreateCounter<long>("liveaspire.realtime.revoked_connections",
-        "{connection}", "Connections closed because their user's session was revoked");
+        "{connection}", "Connections closed because their user's session or their overlay key was revoked");
 }

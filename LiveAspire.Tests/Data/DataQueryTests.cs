@@ -69,6 +69,24 @@ public sealed class DataQueryTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SessionStatesOfManyUsersAreReadInOneQueryAndUnknownUsersAreLeftOut()
+    {
+        var (owner, viewer, _) = await SeedAsync();
+        await using (var db = Context())
+        {
+            await db.Users.Where(u => u.Id == owner.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.SessionVersion, 7));
+            await db.Users.Where(u => u.Id == viewer.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.BannedAt, DateTimeOffset.UtcNow));
+        }
+
+        var states = await AccessQueries.ReadSessionStatesAsync(_dataSource, [owner.Id, viewer.Id, Guid.NewGuid()], default);
+
+        Assert.Equal(2, states.Count);
+        Assert.Equal(new SessionState(7, false), states[owner.Id]);
+        Assert.True(states[viewer.Id].Banned);
+        Assert.Empty(await AccessQueries.ReadSessionStatesAsync(_dataSource, [], default));
+    }
+
+    [Fact]
     public async Task ChannelRolesAreReadFromOwnershipModeratorsFollowsAndSubscriptions()
     {
         var (owner, viewer, channel) = await SeedAsync();
@@ -116,6 +134,25 @@ public sealed class DataQueryTests(PostgresFixture postgres) : IAsyncLifetime
 
         Assert.Equal(channel.Id, active);
         Assert.Null(revoked);
+        Assert.Empty(await AccessQueries.ReadActiveOverlayKeyChannelsAsync(_dataSource, [key.Id, Guid.NewGuid()], default));
+    }
+
+    [Fact]
+    public async Task ActiveOverlayKeysOfManyAreReadInOneQuery()
+    {
+        var (_, _, channel) = await SeedAsync();
+        var active = new OverlayKey { ChannelId = channel.Id, KeyHash = [4], CreatedAt = DateTimeOffset.UtcNow };
+        var revoked = new OverlayKey { ChannelId = channel.Id, KeyHash = [5], CreatedAt = DateTimeOffset.UtcNow, RevokedAt = DateTimeOffset.UtcNow };
+        await using (var db = Context())
+        {
+            db.AddRange(active, revoked);
+            await db.SaveChangesAsync();
+        }
+
+        var found = await AccessQueries.ReadActiveOverlayKeyChannelsAsync(_dataSource, [active.Id, revoked.Id, Guid.NewGuid()], default);
+
+        Assert.Equal(channel.Id, Assert.Single(found, k => k.Key == active.Id).Value);
+        Assert.Single(found);
     }
 
     [Fact]

@@ -27,6 +27,9 @@ public class AppHostFixture(IMessageSink diagnostics) : SystemFixture(diagnostic
     /// <summary>Envelopes one connection's send queue holds in the test system (<c>Delivery:SendQueueCapacity</c>).</summary>
     public const int SendQueueCapacity = 300;
 
+    /// <summary>How often the test system's replicas re-check open connections' sessions (<c>Revocation:RecheckInterval</c>, default 60 s).</summary>
+    public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(3);
+
     protected override async Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string[] args)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.LiveAspire_AppHost>(args, TestSystems.Configure);
@@ -47,6 +50,8 @@ public class AppHostFixture(IMessageSink diagnostics) : SystemFixture(diagnostic
         realtime.WithEnvironment("Delivery__CoalesceMinMembers", "2");
         // A per-connection queue small enough for the slow-client test to fill quickly (default 4096).
         realtime.WithEnvironment("Delivery__SendQueueCapacity", SendQueueCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // A lost revocation notice is repaired within a test's patience (default 60 s).
+        realtime.WithEnvironment("Revocation__RecheckInterval", RecheckInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         ConfigureModel(builder);
         return builder;
     }
