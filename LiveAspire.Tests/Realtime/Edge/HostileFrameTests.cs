@@ -87,7 +87,7 @@ public sealed class HostileFrameTests(AppHostFixture system) : RealtimeTestBase(
             new("stream ids on a method that takes no stream", false, Text(Frame("{\"type\":1,\"invocationId\":\"h\",\"target\":\"Ping\",\"arguments\":[],\"streamIds\":[\"s1\"]}")),
                 Answered("error: An unexpected error occurred invoking 'Ping' on the server. HubException: Client sent 1 stream(s), Hub method expects 0.")),
             new("an unknown method", false, Text(Frame("{\"type\":1,\"invocationId\":\"h\",\"target\":\"OnConnectedAsync\",\"arguments\":[]}")),
-                Answered("error: Failed to invoke 'OnConnectedAsync' due to an error on the server. HubException: Method does not exist.")),
+                Answered($"error: Failed to invoke 'OnConnectedAsync' due to an error on the server. HubException: {HubErrorCodes.InvalidArgument}: no hub method has this name")),
             new("an unknown method without an invocation id", false, Text(Frame("{\"type\":1,\"target\":\"NoSuchMethod\",\"arguments\":[]}")), Ignored),
             new("a close message from the client", false, Text(Frame("{\"type\":7}")), "closed, 1000"),
             new("an escaped NUL in the invocation id", false, Text(Frame($"{{\"type\":1,\"invocationId\":\"h\\u0000x\",\"target\":\"{LiveHubContract.Ping}\",\"arguments\":[]}}")), Ignored),
@@ -198,8 +198,8 @@ public sealed class HostileFrameTests(AppHostFixture system) : RealtimeTestBase(
     }
 
     /// <summary>
-    /// Sends the case, then a Ping invocation (id <c>probe</c>), and waits until the connection is closed or the probe
-    /// answered. Says what happened: <c>closed</c> (with SignalR's Close message if one came, and the WebSocket close
+    /// Sends the case, then (unless the case should close the connection) a Ping invocation (id <c>probe</c>), and
+    /// waits until the connection is closed or the probe answered. Says what happened: <c>closed</c> (with SignalR's Close message if one came, and the WebSocket close
     /// status), or <c>open</c> with what invocation <c>h</c> got.
     /// </summary>
     private async Task<string> ObserveAsync(Case c, Guid user, CancellationToken cancellationToken)
@@ -212,7 +212,10 @@ public sealed class HostileFrameTests(AppHostFixture system) : RealtimeTestBase(
             await Eventually.UntilAsync(() => socket.Messages.Any(m => HubFraming.Type(m) == -1), "the handshake's answer", Deadline);
         }
         await c.Send(socket, cancellationToken);
-        if (!c.BeforeHandshake && !socket.Closed.IsCompleted)
+        // A case that should close is not probed: a probe sent as the replica closes makes the replica's kernel answer
+        // with a reset, which can discard its close frame before this side reads it. Should it stay open, the wait
+        // below fails, naming the case.
+        if (!c.BeforeHandshake && !socket.Closed.IsCompleted && !c.Expected.StartsWith("closed", StringComparison.Ordinal))
         {
             try
             {
