@@ -28,6 +28,13 @@ public static class EdgeExtensions
             throw new ConfigurationException("Edge:ApplicationMaxBufferBytes", "must be at least Edge:MaxMessageBytes");
         }
         services.Configure<EdgeOptions>(section);
+        services.PostConfigure<EdgeOptions>(options =>
+        {
+            if (options.MaxConnectionsPerReplica <= 0)
+            {
+                options.MaxConnectionsPerReplica = OpenFileLimit.DefaultReplicaCap();
+            }
+        });
         services.AddSingleton<OriginPolicy>();
         services.AddSingleton<ConnectionCaps>();
         services.AddSingleton<ConnectionSlots>();

@@ -25,9 +25,11 @@ public sealed class EdgeOptions
     /// <summary>
     /// Open hub connections this replica holds, over every user, address and transport; more get 503
     /// <c>replica_full</c> (the load balancer's next try may land on a replica with room). Bounds the process's memory
-    /// and file handles (an idle connection costs ~28 KB of heap, docs/realtime.md). Default 20000.
+    /// and file handles (an idle connection costs ~28 KB of heap, docs/realtime.md). Default (0 or unset): the
+    /// process's open-file limit minus 1000, at most 20000 (<see cref="OpenFileLimit"/>), so that this cap refuses
+    /// before the kernel does.
     /// </summary>
-    public int MaxConnectionsPerReplica { get; set; } = 20_000;
+    public int MaxConnectionsPerReplica { get; set; }
 
     /// <summary>The <c>Retry-After</c> of a 429 (or a 503 <c>replica_full</c>) at connect, in seconds. Default 5.</summary>
     public int ConnectionRetryAfterSeconds { get; set; } = 5;
