@@ -95,4 +95,41 @@ public sealed class BrowserLiveClientTests
         Assert.Equal("connected", await page.EvaluateAsync<string>("() => window.liveClient.state"));
         Assert.Empty(errors);
     }
+
+    [Fact]
+    public async Task TheBrowserModuleKeepsARoomRefusedWithRedisUnavailableAndAsksAgainUntilItIsJoined()
+    {
+        var webRoot = Path.Combine(AppHostProcess.RepositoryRoot, "LiveAspire.Web", "wwwroot");
+        await using var server = await StartAsync(map: app =>
+        {
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(webRoot) });
+            app.MapGet("/", () => Results.Content(Page
+                .Replace("reconnectBaseDelayMs: 50,", "reconnectBaseDelayMs: 50, roomRetryDelayMs: 100, onRoomRefused: (r, code) => window.refused.push(`${r}:${code}`),", StringComparison.Ordinal)
+                .Replace("window.resets = [];", "window.resets = []; window.refused = [];", StringComparison.Ordinal), "text/html"));
+        });
+        // Redis is unavailable for the first two answers (RedisFaultTests: a join while Redis is frozen), then the
+        // server joins the room.
+        var answers = new System.Collections.Concurrent.ConcurrentQueue<ResumeResult>(
+            [new(false, null, 0, HubErrorCodes.RedisUnavailable), new(false, null, 0, HubErrorCodes.RedisUnavailable)]);
+        server.Script.OnResume = (_, rooms) => Task.FromResult(rooms.ToDictionary(r => r.Key,
+            _ => answers.TryDequeue(out var answer) ? answer : new ResumeResult(true, "e1", 2)));
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, Timeout);
+        var page = await browser.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+
+        await page.GotoAsync(server.Address.ToString(), new PageGotoOptions { Timeout = Timeout });
+        await page.WaitForFunctionAsync("() => window.ready === true", null, new PageWaitForFunctionOptions { Timeout = Timeout });
+        var connection = await server.ConnectionAsync(1);
+        await Eventually.UntilAsync(() => server.Script.ResumesOn(connection).Count() == 3,
+            "the browser to ask for the room again until it is joined", Deadline);
+        await server.PushAsync(connection, Envelope("stream:1", 3));
+        await page.WaitForFunctionAsync("() => window.received.length >= 1", null, new PageWaitForFunctionOptions { Timeout = Timeout });
+
+        Assert.Equal(["stream:1:3:stream:1#e1#3"], await page.EvaluateAsync<string[]>("() => window.received"));
+        Assert.Empty(await page.EvaluateAsync<string[]>("() => window.refused")); // retryable: not a refusal
+        Assert.Equal(3, server.Script.ResumesOn(connection).Count()); // and not asked again once joined
+        Assert.Empty(errors);
+    }
 }
