@@ -48,8 +48,13 @@ public static class HubErrorCodes
     /// <summary>The connection is closed as it opens: its token names no user, or an overlay token names no channel.</summary>
     public const string Unauthorized = "unauthorized";
 
+    /// <summary>PostgreSQL cannot be reached: HTTP 503 with <c>Retry-After</c> on a hub request (its token's session is not
+    /// cached and could not be checked), or a hub call that needed it failed (a <c>mod:</c>/<c>alerts:</c> room's access
+    /// check); retry after the delay.</summary>
+    public const string DatabaseUnavailable = "database_unavailable";
+
     /// <summary>Every code above, for the documentation test.</summary>
     public static readonly IReadOnlyList<string> All =
         [RoomInvalid, RoomForbidden, RedisUnavailable, InvalidArgument, TooManyRooms, ConnectionClosed,
-         RateLimited, InvocationFlood, OriginForbidden, TooManyConnections, ShuttingDown, ReplicaFull, PingFlood, Unauthorized];
+         RateLimited, InvocationFlood, OriginForbidden, TooManyConnections, ShuttingDown, ReplicaFull, PingFlood, Unauthorized, DatabaseUnavailable];
 }

@@ -40,6 +40,7 @@ public static class EdgeExtensions
         services.AddSingleton<ConnectionSlots>();
         services.AddSingleton<EdgeMiddleware>();
         services.AddSingleton<InvocationLimiter>();
+        services.AddSingleton<DatabaseUnavailableFilter>();
 
         services.Configure<ForwardedHeadersOptions>(o =>
         {
@@ -66,13 +67,18 @@ public static class EdgeExtensions
             // One invocation at a time per client (the default, stated): a flood queues behind the rate limit.
             o.MaximumParallelInvocationsPerClient = 1;
             o.AddFilter<InvocationLimiter>();
+            o.AddFilter<DatabaseUnavailableFilter>();
         });
         services.RemoveAll<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol>();
         services.AddSingleton<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol, StrictJsonHubProtocol>();
         return builder;
     }
 
-    /// <summary>Refusal while stopping, forwarded headers and the Origin check, then CORS: before authentication.</summary>
+    /// <summary>
+    /// Refusal while stopping, forwarded headers and the Origin check, then CORS, then the hub's requests authenticated
+    /// with a database outage answered 503 (<see cref="EdgeMiddleware.RefuseWhileDatabaseDownAsync"/>): before the
+    /// authentication middleware, which then reuses that result.
+    /// </summary>
     public static WebApplication UseEdgeBeforeAuthentication(this WebApplication app)
     {
         var edge = app.Services.GetRequiredService<EdgeMiddleware>();
@@ -80,6 +86,7 @@ public static class EdgeExtensions
         app.UseForwardedHeaders();
         app.Use(edge.CheckOriginAsync);
         app.UseCors();
+        app.Use(edge.RefuseWhileDatabaseDownAsync);
         return app;
     }
 
