@@ -1,14 +1,19 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using LiveAspire.Access;
 using LiveAspire.Contracts.Channels;
 using LiveAspire.Contracts.Errors;
+using LiveAspire.Contracts.Realtime;
 
 namespace LiveAspire.Tests.Api.Http;
 
 /// <summary>
 /// PostgreSQL stopped for 10 s while the system runs, on the shared system (docs/accounts.md, "When PostgreSQL is
 /// unavailable"): the Api answers 503 <c>database_unavailable</c> at once, never a 500 or a hung request; nothing it
-/// acknowledged is lost; the Worker's relay publishes every event once when the database is back.
+/// acknowledged is lost; the Worker's relay publishes every event once when the database is back. Realtime answers
+/// the same way: a new hub connection whose session the Redis cache does not hold is refused with 503
+/// <c>database_unavailable</c> (the edge's <c>{code, message}</c> body, <c>Retry-After</c>), and a hub call whose room
+/// check needs PostgreSQL fails with <c>database_unavailable: ...</c>.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class DatabaseStoppedTests(AppHostFixture system) : RealtimeTestBase(system)
@@ -44,6 +49,18 @@ public sealed class DatabaseStoppedTests(AppHostFixture system) : RealtimeTestBa
             acknowledged.Add($"before-{i}");
         }
 
+        // A user whose session is not in Redis: created in PostgreSQL only, and never seen by Api or Realtime (nothing
+        // read its session, so nothing cached it; the key is deleted all the same). Their connections need PostgreSQL.
+        var newcomerId = await SystemTokens.NewUserAsync(System);
+        var newcomer = SystemTokens.Mint(System, newcomerId);
+        await Rooms.Redis.GetDatabase().KeyDeleteAsync(AccessKeys.Session(newcomerId));
+        using var edge0 = new EdgeClient(Replica(0), "127.0.0.1");
+        using var edge1 = new EdgeClient(Replica(1), "127.0.0.1");
+        // The performer's hub connection, open before the stop (its session is cached now, and stays open through it).
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var performerHub = await RawHubSocket.ConnectAsync(Replica(0), SystemTokens.Mint(System, performer), cts.Token);
+        await performerHub.HandshakeAsync(cts.Token);
+
         var postgres = System.Part("postgres");
         var refused = new List<string>();
         try
@@ -67,6 +84,12 @@ public sealed class DatabaseStoppedTests(AppHostFixture system) : RealtimeTestBa
                 await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, ApiErrorCodes.DatabaseUnavailable);
                 Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
                 refused.Add(title);
+                // A new hub connection, over either replica: 503 database_unavailable before the upgrade, never a 500.
+                await AssertHubRefusedAsync(n % 2 == 0 ? edge0 : edge1, newcomer, title);
+                if (n == 1)
+                {
+                    await AssertModRoomJoinFailsAsync(performerHub, channel, performer, cts.Token);
+                }
                 await Task.Delay(250); // a steady trickle of requests through the outage, not a flood
             }
         }
@@ -119,6 +142,43 @@ public sealed class DatabaseStoppedTests(AppHostFixture system) : RealtimeTestBa
             await using var client = await ConnectAsync(Replica(replica));
             Assert.Equal(LiveAspire.Client.LiveHubState.Connected, client.Client.State);
         }
+    }
+
+    /// <summary>The negotiate request and the WebSocket upgrade of <paramref name="token"/>'s user, refused at once with
+    /// 503 <c>database_unavailable</c> and <c>Retry-After: 1</c>.</summary>
+    private static async Task AssertHubRefusedAsync(EdgeClient edge, string token, string during)
+    {
+        var asking = Stopwatch.StartNew();
+        using (var negotiate = await edge.NegotiateAsync(token))
+        {
+            Assert.True(asking.Elapsed < Answered, $"the hub's negotiate during {during} took {asking.Elapsed} to be answered");
+            var body = await negotiate.Content.ReadAsStringAsync();
+            Assert.True(negotiate.StatusCode == HttpStatusCode.ServiceUnavailable,
+                $"the hub's negotiate during {during} answered {(int)negotiate.StatusCode}: {body}");
+            Assert.Equal(TimeSpan.FromSeconds(1), negotiate.Headers.RetryAfter?.Delta);
+            using var json = JsonDocument.Parse(body);
+            Assert.Equal(HubErrorCodes.DatabaseUnavailable, json.RootElement.GetProperty("code").GetString());
+        }
+        asking.Restart();
+        var upgrade = (await edge.WebSocketAsync(token)).Refused;
+        Assert.True(asking.Elapsed < Answered, $"the hub's upgrade during {during} took {asking.Elapsed} to be answered");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, upgrade.Status);
+        Assert.Equal(1, upgrade.RetryAfterSeconds);
+    }
+
+    /// <summary>
+    /// Joining the channel's <c>mod:</c> room needs the performer's channel roles, which are no longer in Redis: the
+    /// call fails at once with <c>database_unavailable: ...</c>, and the connection stays open.
+    /// </summary>
+    private async Task AssertModRoomJoinFailsAsync(RawHubSocket hub, Guid channel, Guid performer, CancellationToken cancellationToken)
+    {
+        await Rooms.Redis.GetDatabase().KeyDeleteAsync(AccessKeys.ChannelRoles(channel, performer));
+        await hub.SendAsync(HubFraming.Invocation("mod", LiveHubContract.Resume, new Dictionary<string, object?> { [$"mod:{channel}"] = null }), cancellationToken);
+        await Eventually.UntilAsync(() => hub.CompletionsOf("mod").Count == 1, "the mod: room's join to be answered", Answered);
+        var completion = hub.CompletionsOf("mod")[0];
+        Assert.True(completion.TryGetProperty("error", out var error), $"the mod: room's join did not fail: {completion}");
+        Assert.Contains($"HubException: {HubErrorCodes.DatabaseUnavailable}: ", error.GetString(), StringComparison.Ordinal);
+        Assert.False(hub.Closed.IsCompleted, "the connection closed after the failed call");
     }
 
     private static async Task<T> ScalarAsync<T>(Npgsql.NpgsqlDataSource db, string sql, object parameter)
