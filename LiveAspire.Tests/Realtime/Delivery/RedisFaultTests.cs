@@ -124,6 +124,16 @@ public sealed class RedisFaultTests(AppHostFixture system, Xunit.Abstractions.IT
             LiveClients.AssertExactly(client.In(room), 1, last);
         }
 
+        // The room whose join failed during the pause: the client kept it and asks again every RoomRetryDelay until
+        // the server joins it. That join is live only (the client asked for no position), so it starts at the room's
+        // head: what is published once the client holds the room must reach it, every event, once, in order.
+        await Eventually.UntilAsync(() => b.Client.Positions.TryGetValue(joinedDuringPause, out var position) && position is not null,
+            "the client to be in the room it asked for during the pause", TimeSpan.FromSeconds(60));
+        var joinedAt = b.Client.Positions[joinedDuringPause]!.Seq;
+        var later = (await Rooms.PublishManyAsync(joinedDuringPause, 5))[^1].Seq;
+        await b.WaitForSeqAsync(joinedDuringPause, later, TimeSpan.FromSeconds(30));
+        LiveClients.AssertExactly(b.In(joinedDuringPause), joinedAt + 1, later);
+
         // One Error per client for the whole outage, with a retry hint.
         foreach (var client in clients)
         {
