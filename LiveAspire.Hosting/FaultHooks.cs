@@ -127,6 +127,9 @@ public sealed partial class FaultHooks(IHostEnvironment environment, IConfigurat
 /// <summary>The names of every fault hook, so tests and code cannot disagree on spelling.</summary>
 public static class FaultHookNames
 {
+    /// <summary>Realtime, in a join (resume): subscribed to the room's channel, the room not read yet (context: the room).</summary>
+    public const string ResumeAfterSubscribe = "resume-after-subscribe";
+
     /// <summary>Realtime, in resume: the replay was sent, live events are still being buffered.</summary>
     public const string ResumeBetweenReplayAndLive = "resume-between-replay-and-live";
 

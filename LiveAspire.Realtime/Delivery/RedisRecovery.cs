@@ -13,7 +13,8 @@ namespace LiveAspire.Realtime.Delivery;
 /// <c>Error(redis_unavailable, ..., retryAfterMs)</c> per outage.</item>
 /// <item><b>Caught up.</b> When the probe answers again, or the subscription connection is restored (pub/sub messages
 /// sent meanwhile are gone), every live member catches up from the hot window (or gets a <c>room.gap</c> if history
-/// was lost), so an outage never leaves a silent gap. The catch-up waits until the subscriptions are acknowledged:
+/// was lost), so an outage never leaves a silent gap; a join under way runs that catch-up itself before it answers
+/// (<see cref="RoomMembership"/>). The catch-up waits until the subscriptions are acknowledged:
 /// the client re-subscribes in the background as the connection comes back, and a catch-up read before Redis
 /// processed those SUBSCRIBEs would miss what is published between the read and the subscribe. A PING on the
 /// subscription connection is answered after every command sent on it before, so its answer means they are done.</item>

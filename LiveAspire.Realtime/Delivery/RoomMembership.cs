@@ -5,12 +5,19 @@ namespace LiveAspire.Realtime.Delivery;
 /// While not live (joining, or catching up after a gap) events from the room's channel are buffered; going live
 /// replays the buffer in seq order, dropping what was already sent. This is what makes "subscribe, replay, go live"
 /// free of gaps and duplicates. All state changes happen under one lock; sending is only an enqueue.
+/// <para>Until its join answers, the membership belongs to the join: a catch-up asked for meanwhile (a seq jump, or
+/// Redis coming back) is owed to the join, which runs it before it answers (<see cref="TryEndJoin"/>). A catch-up of
+/// its own would read from a position the join has not set yet, find it "lost", close the membership with a
+/// <c>room.gap</c> and leave the room while the join goes on to answer that it holds it; the client, which keeps one
+/// resume per room in flight, drops a gap that arrives before that answer, and the room would stay silent for good.</para>
 /// </summary>
 public sealed class RoomMembership(LiveConnection connection, string room)
 {
     private readonly Lock _lock = new();
     private readonly List<EventEnvelope> _buffer = [];
     private bool _live;
+    private bool _joining = true;
+    private bool _catchUpOwed;
 
     public LiveConnection Connection { get; } = connection;
     public string Room { get; } = room;
@@ -25,6 +32,19 @@ public sealed class RoomMembership(LiveConnection connection, string room)
         {
             Epoch = epoch;
             LastSeq = seq;
+        }
+    }
+
+    /// <summary>A join whose position the room's window no longer continues (its history was lost or trimmed past it
+    /// while the join ran) starts over at the head it read: buffered events of another epoch are older than that read
+    /// and are dropped, so going live cannot take the membership back to the lost epoch.</summary>
+    public void RestartAt(string epoch, long seq)
+    {
+        lock (_lock)
+        {
+            Epoch = epoch;
+            LastSeq = seq;
+            _buffer.RemoveAll(e => e.Epoch != epoch);
         }
     }
 
@@ -50,7 +70,8 @@ public sealed class RoomMembership(LiveConnection connection, string room)
 
     /// <summary>
     /// An event from the room's channel. Returns true when it revealed a gap (a seq was skipped, say while Redis
-    /// reconnected): the membership stops being live and the caller must catch it up from the hot window.
+    /// reconnected): the membership stops being live and the caller must catch it up from the hot window (false while
+    /// the join still runs: the catch-up is owed to it).
     /// </summary>
     public bool OnPublished(EventEnvelope envelope)
     {
@@ -71,7 +92,7 @@ public sealed class RoomMembership(LiveConnection connection, string room)
             }
             _live = false;
             _buffer.Add(envelope);
-            return true;
+            return CatchUpNowOrOwe();
         }
     }
 
@@ -112,12 +133,37 @@ public sealed class RoomMembership(LiveConnection connection, string room)
         }
     }
 
-    /// <summary>Stops being live (events buffer from now on) so a catch-up can run.</summary>
-    public void Pause()
+    /// <summary>Stops being live (events buffer from now on) so a catch-up can run. True when the caller must run it
+    /// now; false when the membership is closed or its join still runs (then the join runs it before answering).</summary>
+    public bool PauseForCatchUp()
     {
         lock (_lock)
         {
+            if (IsClosed)
+            {
+                return false;
+            }
             _live = false;
+            return CatchUpNowOrOwe();
+        }
+    }
+
+    /// <summary>
+    /// The join is about to answer: true (and the membership is the room's like any other from now on) unless a
+    /// catch-up was asked for since the join's own read; then false, the membership is paused, and the join must catch
+    /// it up (read after its position, go live) and ask again.
+    /// </summary>
+    public bool TryEndJoin()
+    {
+        lock (_lock)
+        {
+            if (_catchUpOwed && !IsClosed)
+            {
+                _catchUpOwed = false;
+                return false;
+            }
+            _joining = false;
+            return true;
         }
     }
 
@@ -163,6 +209,17 @@ public sealed class RoomMembership(LiveConnection connection, string room)
             IsClosed = true;
             _buffer.Clear();
         }
+    }
+
+    // True: the caller catches up now. While joining the catch-up is owed to the join instead. Caller holds the lock.
+    private bool CatchUpNowOrOwe()
+    {
+        if (_joining)
+        {
+            _catchUpOwed = true;
+            return false;
+        }
+        return true;
     }
 
     // Returns false on a gap (the event is ahead of the next expected seq). Caller holds the lock.

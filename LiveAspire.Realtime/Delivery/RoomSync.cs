@@ -10,7 +10,9 @@ namespace LiveAspire.Realtime.Delivery;
 /// <summary>
 /// Joins a connection to a room at a position and keeps it gap-free: subscribe first, then replay from the hot
 /// window, then go live dropping the overlap (docs/architecture.md section 3). The same catch-up runs when a live member
-/// sees a seq jump (a pub/sub message lost while Redis reconnected).
+/// sees a seq jump (a pub/sub message lost while Redis reconnected). A join answers for its membership until it
+/// returns: what would close a member with a <c>room.gap</c> is settled in the answer instead (see
+/// <see cref="RoomMembership"/>).
 /// </summary>
 public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, FaultHooks faults, ILogger<RoomSync> logger)
 {
@@ -55,6 +57,7 @@ public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, Fau
             // Subscribed before reading: every event published after this point is buffered by the membership,
             // everything before it is in the read below. The overlap is dropped by seq.
             await rooms.AddAsync(membership);
+            await faults.HitAsync(FaultHookNames.ResumeAfterSubscribe, room, cancellationToken);
             var snapshot = await history.ReadAsync(room, position?.Seq, cancellationToken);
             bool recovered;
             if (position is null)
@@ -76,7 +79,7 @@ public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, Fau
             var result = new ResumeResult(recovered, snapshot.Epoch, membership.LastSeq);
 
             await faults.HitAsync(FaultHookNames.ResumeBetweenReplayAndLive, room, cancellationToken);
-            await GoLiveAsync(membership, cancellationToken);
+            result = await GoLiveAndEndJoinAsync(membership, result, cancellationToken);
             var hold = faults.HitAsync(FaultHookNames.SendQueueHold, $"{room} user:{connection.UserId}", connection.HubConnection.ConnectionAborted);
             if (!hold.IsCompleted)
             {
@@ -125,18 +128,26 @@ public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, Fau
         var members = 0;
         foreach (var membership in rooms.AllMembers())
         {
-            membership.Pause();
-            StartCatchUp(membership);
+            if (membership.PauseForCatchUp())
+            {
+                StartCatchUp(membership);
+            }
             members++;
         }
         activity?.SetTag(TelemetryTags.Members, members);
+        LogResync(logger, members);
     }
 
     private async Task CatchUpAsync(RoomMembership membership)
     {
         try
         {
-            await GoLiveAsync(membership, CancellationToken.None, readFirst: true);
+            if (await GoLiveAsync(membership, CancellationToken.None, readFirst: true) is { } lost)
+            {
+                // The window no longer holds what the member needs (lost, or trimmed past it): the client reloads.
+                membership.CloseWithGap(lost.Epoch == membership.Epoch ? lost.FirstSeq - 1 : lost.Seq);
+                Leave(membership.Connection, membership.Room, membership);
+            }
         }
         catch (Exception e)
         {
@@ -147,25 +158,58 @@ public sealed partial class RoomSync(LocalRooms rooms, IRoomHistory history, Fau
         }
     }
 
-    private async Task GoLiveAsync(RoomMembership membership, CancellationToken cancellationToken, bool readFirst = false)
+    /// <summary>
+    /// Takes a joining membership live and ends its join. A catch-up asked for while the join ran (Redis came back, a
+    /// seq jump) is run here, before the answer. When the window no longer continues the position (the room's history
+    /// was lost or trimmed past it meanwhile) the membership starts at the room's head and the answer becomes
+    /// <c>recovered:false</c> with that head, as a fresh join would answer.
+    /// </summary>
+    private async Task<ResumeResult> GoLiveAndEndJoinAsync(RoomMembership membership, ResumeResult result, CancellationToken cancellationToken)
+    {
+        var readFirst = false;
+        while (true)
+        {
+            if (await GoLiveAsync(membership, cancellationToken, readFirst) is { } lost)
+            {
+                membership.RestartAt(lost.Epoch, lost.Seq);
+                result = new ResumeResult(false, lost.Epoch, lost.Seq);
+                readFirst = false;
+            }
+            else if (membership.TryEndJoin())
+            {
+                return result;
+            }
+            else
+            {
+                readFirst = true; // the owed catch-up
+            }
+        }
+    }
+
+    /// <summary>Applies the buffer and goes live, reading from the hot window what the buffer lacks (or first, for a
+    /// catch-up). Returns the snapshot when the window cannot continue the membership's position; null when it went
+    /// live, or was closed meanwhile (left).</summary>
+    private async Task<RoomSnapshot?> GoLiveAsync(RoomMembership membership, CancellationToken cancellationToken, bool readFirst = false)
     {
         while (readFirst || !membership.TryGoLive())
         {
             readFirst = false;
             if (membership.IsClosed)
             {
-                return;
+                return null;
             }
             var snapshot = await history.ReadAsync(membership.Room, membership.LastSeq, cancellationToken);
             if (!snapshot.CanResume(membership.Epoch!, membership.LastSeq))
             {
-                membership.CloseWithGap(snapshot.Epoch == membership.Epoch ? snapshot.FirstSeq - 1 : snapshot.Seq);
-                Leave(membership.Connection, membership.Room, membership);
-                return;
+                return snapshot;
             }
             membership.Replay(snapshot.Envelopes.Select(EnvelopeJson.Parse));
         }
+        return null;
     }
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Information, Message = "Redis came back: catching up {Members} room members (a join under way catches up before it answers)")]
+    private static partial void LogResync(ILogger logger, int members);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Catch-up of room {Room} failed: {Error}; the client will resume")]
     private static partial void LogCatchUpFailed(ILogger logger, string room, string error);

@@ -5,6 +5,7 @@ using LiveAspire.Client;
 using LiveAspire.Contracts.Auth;
 using LiveAspire.Contracts.Errors;
 using LiveAspire.Contracts.Realtime;
+using LiveAspire.Hosting;
 using LiveAspire.Rooms;
 
 namespace LiveAspire.Tests.Realtime.Delivery;
@@ -124,6 +125,16 @@ public sealed class RedisFaultTests(AppHostFixture system, Xunit.Abstractions.IT
             LiveClients.AssertExactly(client.In(room), 1, last);
         }
 
+        // The room whose join failed during the pause: the client kept it and asks again every RoomRetryDelay until
+        // the server joins it. That join is live only (the client asked for no position), so it starts at the room's
+        // head: what is published once the client holds the room must reach it, every event, once, in order.
+        await Eventually.UntilAsync(() => b.Client.Positions.TryGetValue(joinedDuringPause, out var position) && position is not null,
+            "the client to be in the room it asked for during the pause", TimeSpan.FromSeconds(60));
+        var joinedAt = b.Client.Positions[joinedDuringPause]!.Seq;
+        var later = (await Rooms.PublishManyAsync(joinedDuringPause, 5))[^1].Seq;
+        await b.WaitForSeqAsync(joinedDuringPause, later, TimeSpan.FromSeconds(30));
+        LiveClients.AssertExactly(b.In(joinedDuringPause), joinedAt + 1, later);
+
         // One Error per client for the whole outage, with a retry hint.
         foreach (var client in clients)
         {
@@ -131,6 +142,123 @@ public sealed class RedisFaultTests(AppHostFixture system, Xunit.Abstractions.IT
             Assert.Single(told);
             Assert.True(told[0].RetryAfterMs > 0, $"retryAfterMs {told[0].RetryAfterMs}");
         }
+    }
+
+    /// <summary>
+    /// A join under way when Redis comes back holds the room it answers for. Every member of the replica catches up
+    /// then (the subscription connection was restored here; the end of a pause does the same), and so did the
+    /// membership of a join that had subscribed but not read the room yet: with no position it looked lost, was closed
+    /// with a <c>room.gap</c> and left the room, while the join went on to answer that it held it. The client, whose
+    /// resume was in flight, dropped that gap, and nothing published in the room reached it again (seen now and then
+    /// in the pause test above). The fault hook holds the join at exactly that point.
+    /// </summary>
+    [Fact]
+    public async Task AJoinUnderWayWhenTheSubscriptionConnectionComesBackHoldsTheRoomItAnswersForAndGetsEveryEventAfterwards()
+    {
+        var room = TestRooms.NewStreamRoom();
+        var replica = System.Part("realtime", 1);
+        var hook = FaultHookNames.ResumeAfterSubscribe;
+        var arm = Path.Combine(System.FaultDirectory, $"{hook}.arm");
+        var reached = Path.Combine(System.FaultDirectory, $"{hook}.reached");
+        var release = Path.Combine(System.FaultDirectory, $"{hook}.release");
+        await File.WriteAllTextAsync(arm, $"wait\ncontext={room}");
+        try
+        {
+            await using var client = await ConnectAsync(Replica(1));
+            var join = client.Client.JoinAsync([room]);
+            await Eventually.UntilAsync(() => File.Exists(reached) && File.ReadAllText(reached) == room,
+                "the join to be subscribed to the room and not to have read it yet");
+
+            var resyncs = await ResyncsAsync(replica);
+            await DropSubscriptionConnectionsAsync();
+            await Eventually.UntilAsync(async () => await ResyncsAsync(replica) > resyncs,
+                "the replica to catch up its members once its subscriptions are back", TimeSpan.FromSeconds(20));
+            await File.WriteAllTextAsync(release, "");
+
+            var result = (await join.WaitAsync(TimeSpan.FromSeconds(30)))[room];
+            Assert.Null(result.Error);
+            Assert.True(result.Recovered);
+            var published = await Rooms.PublishManyAsync(room, 5);
+            await client.WaitForSeqAsync(room, published[^1].Seq, TimeSpan.FromSeconds(30));
+            LiveClients.AssertExactly(client.In(room), published[0].Seq, published[^1].Seq);
+        }
+        finally
+        {
+            File.Delete(arm);
+            File.Delete(reached);
+            File.Delete(release);
+        }
+    }
+
+    /// <summary>
+    /// A join under way when Redis comes back without the room's history answers as a fresh join would:
+    /// <c>recovered:false</c> at the new epoch's head, and everything published from there reaches the client. The
+    /// catch-up owed to the join finds the position gone; the join starts the membership at the head it read. Before,
+    /// the replica's own catch-up closed the joining membership with a <c>room.gap</c> the waiting client dropped, and
+    /// the join answered <c>recovered:true</c> in the lost epoch for a room the replica no longer delivered.
+    /// </summary>
+    [Fact]
+    public async Task AJoinUnderWayWhenRedisComesBackWithoutTheRoomsHistoryAnswersRecoveredFalseAtTheNewHeadAndGetsEveryEventAfterwards()
+    {
+        var room = TestRooms.NewStreamRoom();
+        var before = await Rooms.PublishManyAsync(room, 5);
+        var replica = System.Part("realtime", 1);
+        var hook = FaultHookNames.ResumeBetweenReplayAndLive;
+        var arm = Path.Combine(System.FaultDirectory, $"{hook}.arm");
+        var reached = Path.Combine(System.FaultDirectory, $"{hook}.reached");
+        var release = Path.Combine(System.FaultDirectory, $"{hook}.release");
+        await File.WriteAllTextAsync(arm, $"wait\ncontext={room}");
+        try
+        {
+            await using var client = await ConnectAsync(Replica(1));
+            var join = client.Client.JoinAsync(new Dictionary<string, RoomPosition?> { [room] = new(2, before[0].Epoch) });
+            await Eventually.UntilAsync(() => File.Exists(reached) && File.ReadAllText(reached) == room,
+                "the join to have replayed 3..5 and not to be live yet");
+
+            await System.WipeRedisAsync();
+            var resyncs = await ResyncsAsync(replica);
+            await DropSubscriptionConnectionsAsync();
+            await Eventually.UntilAsync(async () => await ResyncsAsync(replica) > resyncs,
+                "the replica to catch up its members once its subscriptions are back", TimeSpan.FromSeconds(20));
+            await File.WriteAllTextAsync(release, "");
+
+            var result = (await join.WaitAsync(TimeSpan.FromSeconds(30)))[room];
+            Assert.Null(result.Error);
+            Assert.False(result.Recovered);
+            Assert.NotEqual(before[0].Epoch, result.Epoch);
+            var published = await Rooms.PublishManyAsync(room, 5, startAt: 6);
+            Assert.All(published, p => Assert.Equal(result.Epoch, p.Epoch));
+            await Eventually.UntilAsync(() => client.In(room).Any(e => e.Epoch == result.Epoch && e.Seq == published[^1].Seq),
+                $"the client to receive seq {published[^1].Seq} of the new epoch", TimeSpan.FromSeconds(30));
+            LiveClients.AssertExactly([.. client.In(room).Where(e => e.Epoch == before[0].Epoch)], 3, 5);
+            LiveClients.AssertExactly([.. client.In(room).Where(e => e.Epoch == result.Epoch)], result.Seq + 1, published[^1].Seq);
+            Assert.Equal(new RoomPosition(published[^1].Seq, result.Epoch!), client.Client.Positions[room]);
+        }
+        finally
+        {
+            File.Delete(arm);
+            File.Delete(reached);
+            File.Delete(release);
+        }
+    }
+
+    /// <summary>How many times <paramref name="replica"/> has caught up its members after Redis came back (its log).</summary>
+    private async Task<int> ResyncsAsync(SystemPart replica)
+        => (await System.LogLinesByInstanceAsync())[replica.Id].Count(l => l.Contains("Redis came back: catching up", StringComparison.Ordinal));
+
+    /// <summary>Closes every pub/sub connection Redis has (CLIENT KILL TYPE pubsub), as a network blip would: each
+    /// replica's client reconnects and subscribes its channels again.</summary>
+    private async Task DropSubscriptionConnectionsAsync()
+    {
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(System.ConnectionString("redis"));
+        options.AllowAdmin = true;
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options).WaitAsync(TimeSpan.FromSeconds(30));
+        var killed = 0L;
+        foreach (var endpoint in admin.GetEndPoints())
+        {
+            killed += await admin.GetServer(endpoint).ClientKillAsync(clientType: StackExchange.Redis.ClientType.PubSub).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        Assert.True(killed > 0, "no pub/sub connection to close");
     }
 
     [Fact]
