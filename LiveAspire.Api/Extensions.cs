@@ -36,6 +36,7 @@ public static class Extensions
         builder.Services.TryAddSingleton<LiveAspire.Hosting.FaultHooks>();
         builder.AddApiDatabase();
         builder.Services.AddOpenApi();
+        builder.AddClientAddress();
         builder.AddAccounts();
         builder.AddChannels();
         builder.AddRooms();

@@ -1,5 +1,6 @@
 using LiveAspire.Web;
 using LiveAspire.Web.Components;
+using LiveAspire.Web.Sessions;
 
 try
 {
@@ -20,6 +21,7 @@ try
     app.UseAntiforgery();
     app.MapDefaultEndpoints();
     app.MapStaticAssets();
+    app.MapSessionEndpoints();
     app.MapRazorComponents<App>();
     await app.RunAsync();
     return 0;

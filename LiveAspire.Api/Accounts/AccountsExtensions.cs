@@ -93,16 +93,18 @@ public static class AccountsExtensions
         return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, ApiErrorCodes.RateLimited, title);
     }
 
-    // Keyed by the connection's address: behind a reverse proxy, configure forwarded headers first (docs/accounts.md).
+    // Keyed by the client's address: the connection's, or the browser's that Web names with its key (ClientAddress;
+    // docs/accounts.md). Behind a reverse proxy, configure forwarded headers first.
     private static RateLimitPartition<string> PerClientIp(HttpContext context, string policy, FixedWindowLimit limit)
         => RateLimitPartition.GetFixedWindowLimiter(
-            $"{policy}:{context.Connection.RemoteIpAddress}",
+            $"{policy}:{ClientAddress.Of(context)}",
             _ => new FixedWindowRateLimiterOptions { PermitLimit = limit.PermitLimit, Window = limit.Window, QueueLimit = 0 });
 
     /// <summary>
     /// The middleware order the account endpoints rely on: the security headers outside everything (errors get them
     /// too), errors become problem details with a <c>code</c>, status pages wrap authentication so its bare 401/403 get
-    /// a body too, then authentication, authorization, rate limits.
+    /// a body too, then authentication, authorization, and the client's address (Web's forwarded one, or the peer's)
+    /// just before the rate limits that are keyed by it.
     /// </summary>
     public static WebApplication UseApiPipeline(this WebApplication app)
     {
@@ -111,6 +113,7 @@ public static class AccountsExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseClientAddress();
         app.UseRateLimiter();
         return app;
     }
