@@ -80,5 +80,6 @@ public static class Extensions
         builder.Services.AddScoped<SessionTokens>();
         builder.Services.AddScoped<CurrentSession>();
         builder.Services.AddSingleton<CrossSiteGuard>();
+        builder.Services.AddScoped<LiveAspire.Web.Components.Account.DevMailbox>();
     }
 }
