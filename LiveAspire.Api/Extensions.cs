@@ -53,6 +53,7 @@ public static class Extensions
         var api = app.MapGroup("/api");
         api.MapPlatformApi();
         api.MapChannelsApi();
+        api.MapGuestTokensApi();
         api.MapStreamsApi();
         api.MapFollowsApi();
         api.MapSubscriptionsApi();

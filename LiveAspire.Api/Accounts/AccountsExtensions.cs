@@ -16,6 +16,7 @@ public static class AccountsExtensions
     public const string PasswordResetRateLimit = "password-reset";
     public const string RefreshRateLimit = "refresh";
     public const string OverlayTokenRateLimit = "overlay-token";
+    public const string GuestTokenRateLimit = "guest-token";
 
     /// <summary>
     /// Accounts, tokens and sessions: the token issuer (throws <c>ConfigurationException</c> when
@@ -39,8 +40,8 @@ public static class AccountsExtensions
         builder.Services.AddSingleton<PasswordResetLimiter>();
         builder.AddEmail();
 
-        // The default policy (plain RequireAuthorization()) admits user tokens only: an overlay token (claim tuse)
-        // authenticates, but no endpoint accepts it unless it names a policy that allows it (none does yet).
+        // The default policy (plain RequireAuthorization()) admits user tokens only: an overlay or a guest token (claim
+        // tuse) authenticates, but no endpoint accepts it unless it names a policy that allows it (none does yet).
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireAssertion(IsUserToken).Build())
             .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireAssertion(IsUserToken).RequireClaim(TokenClaims.Role, GlobalRoles.Admin));
@@ -61,6 +62,7 @@ public static class AccountsExtensions
             [PasswordResetRateLimit] = limits.PasswordReset,
             [RefreshRateLimit] = limits.Refresh,
             [OverlayTokenRateLimit] = limits.OverlayToken,
+            [GuestTokenRateLimit] = limits.GuestToken,
         };
         builder.Services.AddRateLimiter(options =>
         {
