@@ -1,6 +1,7 @@
 using LiveAspire.Web;
 using LiveAspire.Web.Components;
 using LiveAspire.Web.Sessions;
+using LiveAspire.Web.Streams;
 
 try
 {
@@ -22,6 +23,7 @@ try
     app.MapDefaultEndpoints();
     app.MapStaticAssets();
     app.MapSessionEndpoints();
+    app.MapStreamPageEndpoints();
     app.MapRazorComponents<App>();
     await app.RunAsync();
     return 0;

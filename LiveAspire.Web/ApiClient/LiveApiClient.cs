@@ -80,6 +80,24 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
     public Task<ApiResult<NoContent>> UnfollowAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
         => SendAsync<NoContent>(HttpMethod.Delete, $"/api/channels/{channelId}/follow", null, accessToken, cancellationToken);
 
+    public Task<ApiResult<ChannelDto>> GetChannelAsync(Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<ChannelDto>(HttpMethod.Get, $"/api/channels/{channelId}", null, null, cancellationToken);
+
+    /// <summary>A channel by its slug (the stream page's address): 404 <c>channel_not_found</c> for an unknown or malformed slug.</summary>
+    public Task<ApiResult<ChannelDto>> GetChannelBySlugAsync(string slug, CancellationToken cancellationToken = default)
+        => SendAsync<ChannelDto>(HttpMethod.Get, $"/api/channels/by-slug/{Uri.EscapeDataString(slug)}", null, null, cancellationToken);
+
+    /// <summary>The signed-in user's roles in one channel (owner, follower...): the stream page's follow button starts from it.</summary>
+    public Task<ApiResult<ChannelRolesDto>> GetMyRolesAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<ChannelRolesDto>(HttpMethod.Get, $"/api/channels/{channelId}/roles/me", null, accessToken, cancellationToken);
+
+    /// <summary>
+    /// A guest token of one channel for an anonymous viewer (403 <c>guests_not_allowed</c>, 404, 429 per client
+    /// address: the browser's, which <see cref="ClientAddressHandler"/> forwards).
+    /// </summary>
+    public Task<ApiResult<GuestTokenResponse>> GetGuestTokenAsync(Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<GuestTokenResponse>(HttpMethod.Post, $"/api/channels/{channelId}/guest-token", null, null, cancellationToken);
+
     /// <summary>The development mailbox (Development and Testing; Api answers loopback callers only, which Web is).</summary>
     public Task<ApiResult<List<DevMailMessage>>> GetDevMailAsync(string? to, CancellationToken cancellationToken = default)
         => SendAsync<List<DevMailMessage>>(HttpMethod.Get, $"/api/dev/mail?to={Uri.EscapeDataString(to ?? "")}", null, null, cancellationToken);
