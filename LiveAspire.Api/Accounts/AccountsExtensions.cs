@@ -95,11 +95,11 @@ public static class AccountsExtensions
         return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, ApiErrorCodes.RateLimited, title);
     }
 
-    // Keyed by the client's address: the connection's, or the browser's that Web names with its key (ClientAddress;
+    // Keyed by the client's address: the connection's, or the browser's that Web names with its key (TrustedClientAddress;
     // docs/accounts.md). Behind a reverse proxy, configure forwarded headers first.
     private static RateLimitPartition<string> PerClientIp(HttpContext context, string policy, FixedWindowLimit limit)
         => RateLimitPartition.GetFixedWindowLimiter(
-            $"{policy}:{ClientAddress.Of(context)}",
+            $"{policy}:{TrustedClientAddress.Of(context)}",
             _ => new FixedWindowRateLimiterOptions { PermitLimit = limit.PermitLimit, Window = limit.Window, QueueLimit = 0 });
 
     /// <summary>

@@ -38,7 +38,7 @@ public sealed class AppHostModelTests
             Assert.Equal(["api", "jwt-signing-key-public", "livedb", "realtime", "web-client-address-key"], References("web")); // realtime: the address browsers are given
             Assert.Equal(["livedb", "postgres", "redis"], WaitsFor("api")); // a database waits for its server
             Assert.All(new[] { "realtime", "worker" }, n => Assert.Equal(["api"], WaitsFor(n)));
-            Assert.Equal(["api", "livedb"], WaitsFor("web")); // api: its migrations create Web's tables
+            Assert.Equal(["api", "livedb", "postgres"], WaitsFor("web")); // api: its migrations create Web's tables
             Assert.All(new[] { "api", "realtime", "worker", "web" }, n => Assert.True(Get(n).TryGetAnnotationsOfType<HealthCheckAnnotation>(out _), $"{n} has no health check"));
             Assert.True(Http("web").IsExternal);
             Assert.True(Http("realtime").IsExternal);

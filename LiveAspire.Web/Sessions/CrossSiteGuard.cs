@@ -34,18 +34,25 @@ public sealed class CrossSiteGuard(IAntiforgery antiforgery)
     }
 
     /// <summary>
-    /// No <c>Origin</c> (a same-origin GET, an old browser) passes on to the token check; one that is sent must be
-    /// this site's scheme, host and port. <c>Sec-Fetch-Site: cross-site</c> is refused as well.
+    /// <c>Sec-Fetch-Site</c>, when sent, must be <c>same-origin</c> (a sibling host's <c>same-site</c> and another
+    /// site's <c>cross-site</c> are refused). An <c>Origin</c> that is sent must be this site's scheme, host and port,
+    /// except <c>null</c>: the site's <c>Referrer-Policy: no-referrer</c> makes Chromium send <c>Origin: null</c> with
+    /// the site's own form posts, so a null origin (like a missing one, from an old browser) leaves the decision to
+    /// the antiforgery token and <c>Sec-Fetch-Site</c>.
     /// </summary>
     public static bool IsSameOrigin(HttpRequest request)
     {
-        if (request.Headers["Sec-Fetch-Site"] is [var site] && string.Equals(site, "cross-site", StringComparison.OrdinalIgnoreCase))
+        if (request.Headers["Sec-Fetch-Site"] is [var site] && !string.Equals(site, "same-origin", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
         if (request.Headers.Origin is not [var origin])
         {
             return request.Headers.Origin.Count == 0;
+        }
+        if (origin == "null")
+        {
+            return true;
         }
         return Uri.TryCreate(origin, UriKind.Absolute, out var uri)
             && string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)

@@ -44,7 +44,7 @@ public static class AccountMessages
     /// <summary>A local path to go back to after signing in, or null: never an absolute or protocol-relative URL (open redirect).</summary>
     public static string? LocalReturnUrl(string? returnUrl)
         => returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
-            && !url.Any(char.IsControl) && Uri.IsWellFormedUriString(url, UriKind.Relative)
+            && !url.Any(char.IsControl)
             ? url
             : null;
 }

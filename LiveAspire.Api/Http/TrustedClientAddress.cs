@@ -18,7 +18,7 @@ public sealed class ClientAddressOptions
     public string? WebKey { get; set; }
 }
 
-/// <summary>The client address a request counts against, once <see cref="ClientAddress"/> has decided it.</summary>
+/// <summary>The client address a request counts against, once <see cref="TrustedClientAddress"/> has decided it.</summary>
 public sealed record ClientAddressFeature(IPAddress Address, bool ForwardedByWeb);
 
 /// <summary>
@@ -29,7 +29,7 @@ public sealed record ClientAddressFeature(IPAddress Address, bool ForwardedByWeb
 /// per-address rate limits read <see cref="Of"/>; the development mailbox's loopback rule deliberately does not
 /// (it is about who is connected: Web, on this machine).
 /// </summary>
-public sealed partial class ClientAddress(RequestDelegate next, IOptions<ClientAddressOptions> options, ILogger<ClientAddress> logger)
+public sealed partial class TrustedClientAddress(RequestDelegate next, IOptions<ClientAddressOptions> options, ILogger<TrustedClientAddress> logger)
 {
     private readonly byte[]? _webKeyHash = string.IsNullOrEmpty(options.Value.WebKey) ? null : Hash(options.Value.WebKey);
 
@@ -77,5 +77,5 @@ public static class ClientAddressExtensions
         return builder;
     }
 
-    public static IApplicationBuilder UseClientAddress(this IApplicationBuilder app) => app.UseMiddleware<ClientAddress>();
+    public static IApplicationBuilder UseClientAddress(this IApplicationBuilder app) => app.UseMiddleware<TrustedClientAddress>();
 }
