@@ -10,7 +10,7 @@ public sealed class ApiSecurityHeadersTests(ApiFixture api)
     public async Task EveryKindOfAnswerCarriesTheStrictPolicyAndTheOtherSecurityHeaders()
     {
         using var http = api.CreateClient();
-        using var limited = new HttpClient(LiveAspire.Tests.Harness.Clients.ClientAddress.Handler("127.0.0.8")) { BaseAddress = api.ApiUrl, Timeout = TimeSpan.FromSeconds(30) };
+        using var limited = new HttpClient(ClientAddress.Handler("127.0.0.8")) { BaseAddress = api.ApiUrl, Timeout = TimeSpan.FromSeconds(30) };
         var responses = new List<HttpResponseMessage>
         {
             await http.GetAsync("/api/platform"),
