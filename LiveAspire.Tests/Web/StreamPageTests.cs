@@ -24,6 +24,7 @@ public sealed class StreamPageTests(AppHostFixture system, ITestOutputHelper out
         await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
         await using var context = await PageChecks.NewContextAsync(browser);
         var page = await context.NewPageAsync();
+        var errors = RecordErrors(page);
         try
         {
             await SignInAsync(page, viewer, $"/c/{channel.Slug}");
@@ -73,6 +74,7 @@ public sealed class StreamPageTests(AppHostFixture system, ITestOutputHelper out
             await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=follow-button]').dataset.following === 'false'");
             await page.ReloadAsync();
             Assert.Equal("false", await page.GetAttributeAsync("[data-testid=follow-button]", "data-following"));
+            Assert.True(errors.Count == 0, string.Join("; ", errors));
         }
         catch
         {
@@ -91,6 +93,7 @@ public sealed class StreamPageTests(AppHostFixture system, ITestOutputHelper out
         await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
         await using var context = await PageChecks.NewContextAsync(browser);
         var page = await context.NewPageAsync();
+        var errors = RecordErrors(page);
         try
         {
             await page.GotoAsync($"{Web}/c/{open.Slug}");
@@ -100,6 +103,7 @@ public sealed class StreamPageTests(AppHostFixture system, ITestOutputHelper out
             await WaitForTextAsync(page, "stream-title", "Seen by a guest");
             Assert.Contains("Sign in", await page.InnerTextAsync(".performer"), StringComparison.Ordinal);
             await PageChecks.AssertAsync(page, "stream-guest-live");
+            Assert.True(errors.Count == 0, string.Join("; ", errors));
 
             var refused = await context.NewPageAsync();
             var sockets = new List<string>();
@@ -223,6 +227,21 @@ public sealed class StreamPageTests(AppHostFixture system, ITestOutputHelper out
         Assert.Equal(404, response!.Status);
         Assert.Contains("That page does not exist.", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         await PageChecks.AssertAsync(page, "stream-not-found");
+    }
+
+    /// <summary>Script errors and console errors of the page (a callback that threw is logged by live-client.js).</summary>
+    private static List<string> RecordErrors(IPage page)
+    {
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.Contains("status of 404", StringComparison.Ordinal))
+            {
+                errors.Add($"{message.Text} ({message.Location})");
+            }
+        };
+        return errors;
     }
 
     private async Task SignInAsync(IPage page, SeededUser user, string returnUrl)

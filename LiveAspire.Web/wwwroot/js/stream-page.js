@@ -12,11 +12,6 @@ import { getAccessToken, realtimeUrl, SessionEndedError } from './session.js';
 import { guestTokenFactory, GuestRefusedError } from './guest-token.js';
 import { createPlayer } from './player.js';
 
-const root = document.getElementById('stream-page');
-if (root && root.dataset.watch !== 'refused') {
-  startPage(root);
-}
-
 function startPage(root) {
   const $ = (id) => document.getElementById(id);
   const channelId = root.dataset.channelId;
@@ -290,4 +285,10 @@ function setUpFollow(button, status, channelId, announce) {
       button.focus();
     }
   });
+}
+
+// Last, so every declaration above is initialised before the page starts (module code runs top to bottom).
+const root = document.getElementById('stream-page');
+if (root && root.dataset.watch !== 'refused') {
+  startPage(root);
 }
