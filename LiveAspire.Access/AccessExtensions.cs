@@ -11,7 +11,7 @@ namespace LiveAspire.Access;
 public static class AccessExtensions
 {
     /// <summary>
-    /// Registers <see cref="ISessionStateStore"/>, <see cref="IOverlayKeyStore"/>, <see cref="ISessionValidator"/>
+    /// Registers <see cref="ISessionStateStore"/>, <see cref="IOverlayKeyStore"/>, <see cref="IGuestChannelStore"/>, <see cref="ISessionValidator"/>
     /// (picked up by the JWT handler of <c>AddLiveAspireAuthentication</c>), <see cref="IRevocationPublisher"/> and
     /// <see cref="AccessRecheckReader"/>.
     /// </summary>
@@ -21,6 +21,7 @@ public static class AccessExtensions
         services.TryAddSingleton<SessionStateStore>();
         services.TryAddSingleton<ISessionStateStore>(sp => sp.GetRequiredService<SessionStateStore>());
         services.TryAddSingleton<IOverlayKeyStore, OverlayKeyStore>();
+        services.TryAddSingleton<IGuestChannelStore, GuestChannelStore>();
         services.TryAddSingleton<ISessionValidator, SessionValidator>();
         services.TryAddSingleton<IRevocationPublisher, RedisRevocationPublisher>();
         services.TryAddSingleton<AccessRecheckReader>();

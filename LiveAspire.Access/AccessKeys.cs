@@ -22,4 +22,7 @@ public static class AccessKeys
 
     /// <summary>String <c>{channelId}</c> while an overlay key is active, <c>-</c> when it is not (TTL 30 s).</summary>
     public static string OverlayKey(Guid keyId) => $"{RedisKeys.Prefix}overlay-key:{keyId:D}";
+
+    /// <summary>String <c>1</c> while a channel allows anonymous viewers (guest tokens), <c>0</c> when it does not or is gone (TTL 30 s).</summary>
+    public static string GuestChannel(Guid channelId) => $"{RedisKeys.Prefix}guest-channel:{channelId:D}";
 }

@@ -1,8 +1,8 @@
 namespace LiveAspire.Access;
 
 /// <summary>
-/// The periodic re-check of open connections (Realtime's <c>SessionRecheck</c>) reads here: session states and overlay
-/// keys of many users and keys at once, straight from PostgreSQL, never from the Redis cache.
+/// The periodic re-check of open connections (Realtime's <c>SessionRecheck</c>) reads here: session states, overlay
+/// keys and guest channels of many users, keys and channels at once, straight from PostgreSQL, never from the Redis cache.
 /// </summary>
 /// <remarks>
 /// Why not the cache: the re-check exists to repair a revocation whose notice was lost, and what loses a notice (a
@@ -22,4 +22,8 @@ public sealed class AccessRecheckReader(NpgsqlDataSource dataSource)
     /// <summary>Each active key's channel; a revoked, rotated or unknown key is absent.</summary>
     public Task<Dictionary<Guid, Guid>> ReadActiveOverlayKeysAsync(IReadOnlyCollection<Guid> keyIds, CancellationToken cancellationToken) =>
         AccessQueries.ReadActiveOverlayKeyChannelsAsync(dataSource, keyIds, cancellationToken);
+
+    /// <summary>Which of the channels exist and allow anonymous viewers; a closed or deleted channel is absent.</summary>
+    public Task<HashSet<Guid>> ReadChannelsAllowingGuestsAsync(IReadOnlyCollection<Guid> channelIds, CancellationToken cancellationToken) =>
+        AccessQueries.ReadChannelsAllowingGuestsAsync(dataSource, channelIds, cancellationToken);
 }

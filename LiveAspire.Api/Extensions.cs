@@ -36,6 +36,7 @@ public static class Extensions
         builder.Services.TryAddSingleton<LiveAspire.Hosting.FaultHooks>();
         builder.AddApiDatabase();
         builder.Services.AddOpenApi();
+        builder.AddClientAddress();
         builder.AddAccounts();
         builder.AddChannels();
         builder.AddRooms();
@@ -52,6 +53,7 @@ public static class Extensions
         var api = app.MapGroup("/api");
         api.MapPlatformApi();
         api.MapChannelsApi();
+        api.MapGuestTokensApi();
         api.MapStreamsApi();
         api.MapFollowsApi();
         api.MapSubscriptionsApi();

@@ -13,6 +13,8 @@ try
     var (signingKey, publicKey) = builder.AddSigningKeyPair("jwt-signing-key", local);
     // Password of the first admin account, created by Api when no admin exists.
     var initialAdminPassword = builder.AddSecret("initial-admin-password", local);
+    // Shared by Web and Api only: Web sends it with the browser's address, and Api believes that address only with it.
+    var webKey = builder.AddSecret("web-client-address-key", local);
 
     var api = builder.AddService<Projects.LiveAspire_Api>("api", local)
         .WithReference(livedb).WithReference(redis)
@@ -20,6 +22,7 @@ try
         .WithEnvironment("Auth__SigningKeyPem", signingKey)
         .WithEnvironment("Auth__PublicKeyPem", publicKey)
         .WithEnvironment("Auth__InitialAdminPassword", initialAdminPassword)
+        .WithEnvironment("ClientAddress__WebKey", webKey)
         .WithExternalHttpEndpoints();
 
     var realtime = builder.AddService<Projects.LiveAspire_Realtime>("realtime", local)
@@ -35,11 +38,15 @@ try
         .WithReference(livedb).WithReference(redis).WithReference(api)
         .WaitFor(api);
 
+    // Two replicas: browser sessions live in PostgreSQL (Web's own tables, which Api's migrations create before it
+    // is healthy), so either replica serves any session (docs/web.md).
     var web = builder.AddService<Projects.LiveAspire_Web>("web", local)
-        .WithReference(api)
+        .WithReplicas(2)
+        .WithReference(api).WithReference(livedb)
         .WithRealtimeForBrowsers(realtime)
-        .WaitFor(api)
+        .WaitFor(api).WaitFor(livedb)
         .WithEnvironment("Auth__PublicKeyPem", publicKey)
+        .WithEnvironment("ClientAddress__WebKey", webKey)
         .WithExternalHttpEndpoints();
 
     // Api and Realtime allow the Web origin (CORS and the WebSocket Origin allowlist).

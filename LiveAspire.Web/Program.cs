@@ -1,5 +1,7 @@
 using LiveAspire.Web;
 using LiveAspire.Web.Components;
+using LiveAspire.Web.Sessions;
+using LiveAspire.Web.Streams;
 
 try
 {
@@ -20,6 +22,8 @@ try
     app.UseAntiforgery();
     app.MapDefaultEndpoints();
     app.MapStaticAssets();
+    app.MapSessionEndpoints();
+    app.MapStreamPageEndpoints();
     app.MapRazorComponents<App>();
     await app.RunAsync();
     return 0;

@@ -50,7 +50,10 @@ public sealed class AccessTokenIssuer
     /// <summary>Lifetime of overlay tokens (<c>Auth:OverlayTokenLifetime</c>, 15 minutes).</summary>
     public TimeSpan OverlayLifetime { get; init; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Builds the issuer from <c>Auth:SigningKeyPem</c> and <c>Auth:AccessTokenLifetime</c>; throws <see cref="ConfigurationException"/> when the key is missing or unusable.</summary>
+    /// <summary>Lifetime of guest tokens (<c>Auth:GuestTokenLifetime</c>, 10 minutes).</summary>
+    public TimeSpan GuestLifetime { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Builds the issuer from <c>Auth:SigningKeyPem</c> and the <c>Auth:*Lifetime</c> settings; throws <see cref="ConfigurationException"/> when the key is missing or unusable, or a lifetime is not positive.</summary>
     public static AccessTokenIssuer FromOptions(AuthOptions options)
         => string.IsNullOrWhiteSpace(options.SigningKeyPem)
             ? throw new ConfigurationException("Auth:SigningKeyPem", "is missing")
@@ -59,6 +62,9 @@ public sealed class AccessTokenIssuer
                 OverlayLifetime = options.OverlayTokenLifetime > TimeSpan.Zero
                     ? options.OverlayTokenLifetime
                     : throw new ConfigurationException("Auth:OverlayTokenLifetime", "must be positive"),
+                GuestLifetime = options.GuestTokenLifetime > TimeSpan.Zero
+                    ? options.GuestTokenLifetime
+                    : throw new ConfigurationException("Auth:GuestTokenLifetime", "must be positive"),
             };
 
     public AccessToken Issue(Guid userId, string username, string role, int sessionVersion)
@@ -82,6 +88,20 @@ public sealed class AccessTokenIssuer
             [TokenClaims.TokenUse] = TokenUses.Overlay,
             [TokenClaims.Channel] = channelId.ToString("D"),
             [TokenClaims.OverlayKeyId] = keyId.ToString("D"),
+        });
+
+    /// <summary>
+    /// A guest token (<c>tuse=guest</c>) for an anonymous viewer of <paramref name="channelId"/>: <c>sub</c> =
+    /// <c>guest:{random id}</c>, fresh for every token (it names no person and nothing is stored under it), and
+    /// <c>ch</c>; no <c>sv</c>, <c>role</c> or <c>name</c>, so nothing can mistake it for a user. Valid only while the
+    /// channel allows anonymous viewers (SessionValidator), and for <see cref="GuestLifetime"/> at most.
+    /// </summary>
+    public AccessToken IssueGuest(Guid channelId)
+        => Sign(GuestLifetime, new Dictionary<string, object>
+        {
+            [TokenClaims.Subject] = TokenClaims.GuestSubjectPrefix + Guid.NewGuid().ToString("D"),
+            [TokenClaims.TokenUse] = TokenUses.Guest,
+            [TokenClaims.Channel] = channelId.ToString("D"),
         });
 
     /// <summary>

@@ -16,6 +16,7 @@ public static class AccountsExtensions
     public const string PasswordResetRateLimit = "password-reset";
     public const string RefreshRateLimit = "refresh";
     public const string OverlayTokenRateLimit = "overlay-token";
+    public const string GuestTokenRateLimit = "guest-token";
 
     /// <summary>
     /// Accounts, tokens and sessions: the token issuer (throws <c>ConfigurationException</c> when
@@ -39,8 +40,8 @@ public static class AccountsExtensions
         builder.Services.AddSingleton<PasswordResetLimiter>();
         builder.AddEmail();
 
-        // The default policy (plain RequireAuthorization()) admits user tokens only: an overlay token (claim tuse)
-        // authenticates, but no endpoint accepts it unless it names a policy that allows it (none does yet).
+        // The default policy (plain RequireAuthorization()) admits user tokens only: an overlay or a guest token (claim
+        // tuse) authenticates, but no endpoint accepts it unless it names a policy that allows it (none does yet).
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireAssertion(IsUserToken).Build())
             .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireAssertion(IsUserToken).RequireClaim(TokenClaims.Role, GlobalRoles.Admin));
@@ -61,6 +62,7 @@ public static class AccountsExtensions
             [PasswordResetRateLimit] = limits.PasswordReset,
             [RefreshRateLimit] = limits.Refresh,
             [OverlayTokenRateLimit] = limits.OverlayToken,
+            [GuestTokenRateLimit] = limits.GuestToken,
         };
         builder.Services.AddRateLimiter(options =>
         {
@@ -93,16 +95,18 @@ public static class AccountsExtensions
         return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, ApiErrorCodes.RateLimited, title);
     }
 
-    // Keyed by the connection's address: behind a reverse proxy, configure forwarded headers first (docs/accounts.md).
+    // Keyed by the client's address: the connection's, or the browser's that Web names with its key (TrustedClientAddress;
+    // docs/accounts.md). Behind a reverse proxy, configure forwarded headers first.
     private static RateLimitPartition<string> PerClientIp(HttpContext context, string policy, FixedWindowLimit limit)
         => RateLimitPartition.GetFixedWindowLimiter(
-            $"{policy}:{context.Connection.RemoteIpAddress}",
+            $"{policy}:{TrustedClientAddress.Of(context)}",
             _ => new FixedWindowRateLimiterOptions { PermitLimit = limit.PermitLimit, Window = limit.Window, QueueLimit = 0 });
 
     /// <summary>
     /// The middleware order the account endpoints rely on: the security headers outside everything (errors get them
     /// too), errors become problem details with a <c>code</c>, status pages wrap authentication so its bare 401/403 get
-    /// a body too, then authentication, authorization, rate limits.
+    /// a body too, then authentication, authorization, and the client's address (Web's forwarded one, or the peer's)
+    /// just before the rate limits that are keyed by it.
     /// </summary>
     public static WebApplication UseApiPipeline(this WebApplication app)
     {
@@ -111,6 +115,7 @@ public static class AccountsExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseClientAddress();
         app.UseRateLimiter();
         return app;
     }

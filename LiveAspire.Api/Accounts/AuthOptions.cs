@@ -14,6 +14,12 @@ public sealed class AuthOptions
     /// <summary>How long an overlay token (exchanged for an overlay key) is accepted. Default 15 minutes.</summary>
     public TimeSpan OverlayTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long a guest token (an anonymous viewer's, for one channel) is accepted when opening a hub connection.
+    /// Default 10 minutes: short, because there is no session behind it to revoke; an open connection outlives it.
+    /// </summary>
+    public TimeSpan GuestTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long an unused refresh token stays valid; each rotation starts a new period. Default 30 days.</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
@@ -56,6 +62,12 @@ public sealed class RateLimitOptions
 
     /// <summary><c>POST /api/overlay/token</c>. Default 30 requests per minute (an overlay exchanges every 15 minutes).</summary>
     public FixedWindowLimit OverlayToken { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>
+    /// <c>POST /api/channels/{id}/guest-token</c>. Default 60 requests per minute: a viewer's page asks once when it
+    /// opens and again to reconnect, and several viewers can share one address (a household, an office behind NAT).
+    /// </summary>
+    public FixedWindowLimit GuestToken { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
 }
 
 /// <summary>A fixed-window budget.</summary>

@@ -94,7 +94,7 @@ public static class ChannelsApi
 
     /// <summary>Changes the fields present in the body; the performer or an admin. The slug never changes (links and rooms use it).</summary>
     public static async Task<Results<Ok<ChannelDto>, ValidationProblem, ProblemHttpResult>> UpdateChannel(
-        Guid id, UpdateChannelRequest request, ClaimsPrincipal user, LiveDbContext db, CancellationToken cancellationToken)
+        Guid id, UpdateChannelRequest request, ClaimsPrincipal user, LiveDbContext db, GuestAccessUpdater guests, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var displayName = ChannelRules.Name("displayName", request.DisplayName, ChannelRules.MaxDisplayName, request.DisplayName is not null, errors);
@@ -118,8 +118,13 @@ public static class ChannelsApi
         channel.Description = description ?? channel.Description;
         channel.AvatarUrl = request.AvatarUrl is null ? channel.AvatarUrl : avatarUrl;
         channel.Settings = settings ?? channel.Settings;
+        var guestsChanged = request.AllowAnonymous is { } allow && allow != channel.AllowAnonymous;
         channel.AllowAnonymous = request.AllowAnonymous ?? channel.AllowAnonymous;
         await db.SaveChangesAsync(cancellationToken);
+        if (guestsChanged)
+        {
+            await guests.AfterCommitAsync(channel.Id, channel.AllowAnonymous);
+        }
         return TypedResults.Ok(channel.ToDto());
     }
 

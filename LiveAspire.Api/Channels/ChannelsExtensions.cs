@@ -6,12 +6,13 @@ namespace LiveAspire.Api.Channels;
 
 public static class ChannelsExtensions
 {
-    /// <summary>Channels, streams, the social graph, emotes and overlay keys. Call after <c>AddAccounts()</c> (Redis, sessions).</summary>
+    /// <summary>Channels, guest tokens, streams, the social graph, emotes and overlay keys. Call after <c>AddAccounts()</c> (Redis, sessions).</summary>
     public static TBuilder AddChannels<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddChannelRoles();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OverlayKeyRevoker>();
+        builder.Services.AddSingleton<GuestAccessUpdater>();
         // Stream events leave through the outbox, in the same SaveChanges as the change (docs/architecture.md section 5).
         builder.AddOutboxWriter();
         return builder;

@@ -26,4 +26,7 @@ public static class RevocationReasons
 
     /// <summary>The overlay key this overlay connection's token was exchanged for was revoked or rotated.</summary>
     public const string OverlayKeyRevoked = "overlay_key_revoked";
+
+    /// <summary>The channel of this guest connection no longer allows anonymous viewers (or no longer exists).</summary>
+    public const string GuestsNotAllowed = "guests_not_allowed";
 }

@@ -20,7 +20,8 @@ public static class TokenClaims
     /// authorization policy refuses any token that carries it.</summary>
     public const string TokenUse = "tuse";
 
-    /// <summary>Overlay tokens: the channel id (UUID) whose overlay the token serves.</summary>
+    /// <summary>Overlay tokens: the channel id (UUID) whose overlay the token serves. Guest tokens: the channel id whose
+    /// <c>stream:</c> room the guest may read.</summary>
     public const string Channel = "ch";
 
     /// <summary>Overlay tokens: the id (UUID) of the overlay key the token was exchanged for; the token is accepted
@@ -29,6 +30,9 @@ public static class TokenClaims
 
     /// <summary>Prefix of the <c>sub</c> of overlay tokens (<c>overlay:{keyId}</c>): never a user id.</summary>
     public const string OverlaySubjectPrefix = "overlay:";
+
+    /// <summary>Prefix of the <c>sub</c> of guest tokens (<c>guest:{guestId}</c>, a fresh random id per token): never a user id.</summary>
+    public const string GuestSubjectPrefix = "guest:";
 
     /// <summary>The <c>iss</c> of every access token.</summary>
     public const string Issuer = "liveaspire-api";
@@ -52,4 +56,10 @@ public static class TokenUses
 {
     /// <summary>An overlay page's token (<c>POST /api/overlay/token</c>): it may only resume its channel's <c>alerts:</c> room.</summary>
     public const string Overlay = "overlay";
+
+    /// <summary>
+    /// An anonymous viewer's token (<c>POST /api/channels/{id}/guest-token</c>): it may only read its channel's
+    /// <c>stream:</c> room, and only while the channel allows anonymous viewers.
+    /// </summary>
+    public const string Guest = "guest";
 }

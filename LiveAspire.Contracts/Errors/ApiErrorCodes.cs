@@ -72,6 +72,9 @@ public static class ApiErrorCodes
     /// <summary>401: the overlay key is unknown, revoked or rotated away.</summary>
     public const string OverlayKeyInvalid = "overlay_key_invalid";
 
+    /// <summary>403: the channel does not allow anonymous viewers, so no guest token is issued for it.</summary>
+    public const string GuestsNotAllowed = "guests_not_allowed";
+
     /// <summary>401: no access token, or an invalid, expired or revoked one.</summary>
     public const string Unauthenticated = "unauthenticated";
 

@@ -45,7 +45,7 @@ public static class HubErrorCodes
     /// <summary>In the Close message: the connection sent more protocol Ping records than allowed (<c>Edge:MaxPingsPerMinute</c>) and is closed.</summary>
     public const string PingFlood = "ping_flood";
 
-    /// <summary>The connection is closed as it opens: its token names no user, or an overlay token names no channel.</summary>
+    /// <summary>The connection is closed as it opens: its token names no user, or an overlay or guest token names no channel.</summary>
     public const string Unauthorized = "unauthorized";
 
     /// <summary>PostgreSQL cannot be reached: HTTP 503 with <c>Retry-After</c> on a hub request (its token's session is not
@@ -53,8 +53,13 @@ public static class HubErrorCodes
     /// check); retry after the delay.</summary>
     public const string DatabaseUnavailable = "database_unavailable";
 
+    /// <summary>A guest (an anonymous viewer's token) called a hub method that only users may call: guests read their
+    /// channel's <c>stream:</c> room and nothing else.</summary>
+    public const string GuestForbidden = "guest_forbidden";
+
     /// <summary>Every code above, for the documentation test.</summary>
     public static readonly IReadOnlyList<string> All =
         [RoomInvalid, RoomForbidden, RedisUnavailable, InvalidArgument, TooManyRooms, ConnectionClosed,
-         RateLimited, InvocationFlood, OriginForbidden, TooManyConnections, ShuttingDown, ReplicaFull, PingFlood, Unauthorized, DatabaseUnavailable];
+         RateLimited, InvocationFlood, OriginForbidden, TooManyConnections, ShuttingDown, ReplicaFull, PingFlood, Unauthorized,
+         DatabaseUnavailable, GuestForbidden];
 }

@@ -70,6 +70,36 @@ public static class AccessQueries
         return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
     }
 
+    /// <summary>Whether the channel exists and allows anonymous viewers (<c>channels.allow_anonymous</c>): what a guest token needs.</summary>
+    public static async Task<bool> ReadChannelAllowsGuestsAsync(NpgsqlDataSource dataSource, Guid channelId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT allow_anonymous FROM channels WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = channelId });
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    /// <summary>
+    /// Which of <paramref name="channelIds"/> exist and allow anonymous viewers, in one round trip (the periodic re-check
+    /// of guest connections); a closed or deleted channel is absent from the answer.
+    /// </summary>
+    public static async Task<HashSet<Guid>> ReadChannelsAllowingGuestsAsync(NpgsqlDataSource dataSource,
+        IReadOnlyCollection<Guid> channelIds, CancellationToken cancellationToken)
+    {
+        var open = new HashSet<Guid>(channelIds.Count);
+        if (channelIds.Count == 0)
+        {
+            return open;
+        }
+        await using var command = dataSource.CreateCommand("SELECT id FROM channels WHERE id = ANY($1) AND allow_anonymous");
+        command.Parameters.Add(new NpgsqlParameter { Value = channelIds.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            open.Add(reader.GetGuid(0));
+        }
+        return open;
+    }
+
     /// <summary>
     /// The session state of each of <paramref name="userIds"/> that exists, in one round trip (the periodic re-check of
     /// open connections batches a slice of them); an unknown (deleted) user is absent from the answer.

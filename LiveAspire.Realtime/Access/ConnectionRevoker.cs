@@ -4,7 +4,7 @@ using LiveAspire.Realtime.Telemetry;
 namespace LiveAspire.Realtime.Access;
 
 /// <summary>
-/// Ends a connection whose session or overlay key was revoked: <c>Revoked(reason)</c> (waited for at most 2 s), then
+/// Ends a connection whose session or overlay key was revoked, or a guest's whose channel closed to guests: <c>Revoked(reason)</c> (waited for at most 2 s), then
 /// the close. Once per connection, whichever finds it first: the notice (<see cref="RevocationListener"/>) or the
 /// periodic re-check (<see cref="SessionRecheck"/>).
 /// </summary>
@@ -29,8 +29,13 @@ public sealed partial class ConnectionRevoker(IHubClients<ILiveClient> clients, 
         }
         connection.Abort();
         RealtimeTelemetry.RevokedConnections.Add(1);
-        LogRevoked(logger, connection.ConnectionId, connection.UserId?.ToString("D") ?? $"overlay key {connection.OverlayKeyId:D}", reason, found);
+        LogRevoked(logger, connection.ConnectionId, Owner(connection), reason, found);
     }
+
+    /// <summary>Who the connection is, for the log line: the user, the overlay key, or the guest's channel (never a guest id: it names nobody).</summary>
+    private static string Owner(LiveConnection connection) =>
+        connection.UserId?.ToString("D")
+        ?? (connection.GuestChannelId is { } channel ? $"a guest of channel {channel:D}" : $"overlay key {connection.OverlayKeyId:D}");
 
     [LoggerMessage(EventId = 3601, Level = LogLevel.Information, Message = "Closed connection {ConnectionId} of {Owner}: revoked ({Reason}, found by {Found})")]
     private static partial void LogRevoked(ILogger logger, string connectionId, string owner, string reason, string found);

@@ -17,6 +17,12 @@ public sealed class RoomAccess(IChannelRoleStore roles) : IRoomReadAccess
             // An overlay token's only right: its own channel's alert queue.
             return room.Kind == RoomKind.Alerts && room.Id == overlayChannel;
         }
+        if (connection.GuestChannelId is { } guestChannel)
+        {
+            // A guest token's only right: its own channel's stream room (the channel allowed guests when it connected,
+            // and SessionRecheck closes it once the channel no longer does).
+            return room.Kind == RoomKind.Stream && room.Id == guestChannel;
+        }
         if (connection.UserId is not { } user)
         {
             return false;

@@ -14,15 +14,17 @@ public sealed class RevocationOptions
     public const string SectionName = "Revocation";
 
     /// <summary>
-    /// How often each open connection's session (session version, ban) or overlay key is checked again against
-    /// PostgreSQL: the longest a connection stays open after a revocation whose notice was lost. Default 60 s.
+    /// How often each open connection's session (session version, ban), overlay key or guest channel is checked again
+    /// against PostgreSQL: the longest a connection stays open after a revocation whose notice was lost, and the longest
+    /// a guest stays after its channel stopped allowing anonymous viewers. Default 60 s.
     /// </summary>
     public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// Into how many slices the connections are split (by user, or by overlay key): every <see cref="RecheckInterval"/> /
-    /// <c>RecheckSlices</c> one slice is checked, with one query for its users and one for its keys, so the work is
-    /// spread over the interval. Count; default 12 (one query pair every 5 s by default).
+    /// Into how many slices the connections are split (by user, by overlay key, or a guest's by its channel): every
+    /// <see cref="RecheckInterval"/> / <c>RecheckSlices</c> one slice is checked, with one query for its users, one for
+    /// its keys and one for its guests' channels (each only when the slice has any), so the work is spread over the
+    /// interval. Count; default 12 (one slice every 5 s by default).
     /// </summary>
     public int RecheckSlices { get; set; } = 12;
 }
@@ -30,13 +32,18 @@ public sealed class RevocationOptions
 /// <summary>
 /// Bounds how long a revocation whose notice was lost (a Redis blip while Api published it) leaves connections open:
 /// one loop on this replica walks its connections in <see cref="RevocationOptions.RecheckSlices"/> slices spread over
-/// <see cref="RevocationOptions.RecheckInterval"/>, reads the current state of the slice's users and overlay keys from
-/// PostgreSQL in one query each (<see cref="AccessRecheckReader"/>, not the Redis cache, which the same blip can
-/// leave stale), and revokes what no longer stands: a banned user's connections (<c>banned</c>), connections opened
-/// with an older session version or of a deleted user (<c>session_revoked</c>), overlay connections of a revoked or
-/// rotated key (<c>overlay_key_revoked</c>). A connection's slice is its user's (or key's), so a user's connections are
-/// checked together, with one row read. While PostgreSQL cannot be reached a slice is skipped (logged) and nothing is
-/// closed: the next pass tries again.
+/// <see cref="RevocationOptions.RecheckInterval"/>, reads the current state of the slice's users, overlay keys and
+/// guest channels from PostgreSQL in one query each (<see cref="AccessRecheckReader"/>, not the Redis cache, which the
+/// same blip can leave stale), and revokes what no longer stands: a banned user's connections (<c>banned</c>),
+/// connections opened with an older session version or of a deleted user (<c>session_revoked</c>), overlay connections
+/// of a revoked or rotated key (<c>overlay_key_revoked</c>), guest connections of a channel that no longer allows
+/// anonymous viewers or was deleted (<c>guests_not_allowed</c>: Api sends no notice for that change, so this is how
+/// guests leave). A connection's slice is its user's (or key's, or guest channel's), so a user's connections, and the
+/// guests of one channel, are checked together, with one row read. While PostgreSQL cannot be reached a slice is
+/// skipped (logged) and nothing is closed: the next pass tries again.
+/// <para>An expired token is not a reason: as for users, a token is checked when a connection opens, and the open
+/// connection outlives it (docs/protocol.md); a guest whose channel still allows guests stays, and asks for a new guest
+/// token only to reconnect.</para>
 /// </summary>
 public sealed partial class SessionRecheck(
     ConnectionRegistry registry,
@@ -51,7 +58,7 @@ public sealed partial class SessionRecheck(
     /// <summary>Ids per query: a slice larger than this (a very full replica) is read in several.</summary>
     private const int MaxIdsPerQuery = 1000;
 
-    /// <summary>The slice of a user or an overlay key: stable for the process's life, even over random ids.</summary>
+    /// <summary>The slice of a user, an overlay key or a guest channel: stable for the process's life, even over random ids.</summary>
     public static int SliceOf(Guid owner, int slices) => (int)((uint)owner.GetHashCode() % (uint)slices);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -79,10 +86,12 @@ public sealed partial class SessionRecheck(
     {
         var users = new Dictionary<Guid, List<LiveConnection>>();
         var keys = new Dictionary<Guid, List<LiveConnection>>();
+        var guestChannels = new Dictionary<Guid, List<LiveConnection>>();
         foreach (var connection in registry.All())
         {
             var (owner, byOwner) = connection.UserId is { } user ? (user, users)
                 : connection.OverlayKeyId is { } key ? (key, keys)
+                : connection.GuestChannelId is { } channel ? (channel, guestChannels)
                 : (Guid.Empty, null);
             if (byOwner is null || connection.Revoking != 0 || SliceOf(owner, slices) != slice)
             {
@@ -94,7 +103,7 @@ public sealed partial class SessionRecheck(
             }
             list.Add(connection);
         }
-        if (users.Count == 0 && keys.Count == 0)
+        if (users.Count == 0 && keys.Count == 0 && guestChannels.Count == 0)
         {
             return;
         }
@@ -127,6 +136,17 @@ public sealed partial class SessionRecheck(
                         {
                             revoking.Add(revoker.RevokeAsync(connection, RevocationReasons.OverlayKeyRevoked, "recheck"));
                         }
+                    }
+                }
+            }
+            foreach (var chunk in guestChannels.Keys.Chunk(MaxIdsPerQuery))
+            {
+                var open = await QueryAsync(ct => reader.ReadChannelsAllowingGuestsAsync(chunk, ct), cancellationToken);
+                foreach (var channel in chunk.Where(c => !open.Contains(c)))
+                {
+                    foreach (var connection in guestChannels[channel])
+                    {
+                        revoking.Add(revoker.RevokeAsync(connection, RevocationReasons.GuestsNotAllowed, "recheck"));
                     }
                 }
             }

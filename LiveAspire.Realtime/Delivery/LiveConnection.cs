@@ -7,11 +7,11 @@ namespace LiveAspire.Realtime.Delivery;
 /// send queue. Everything here is per connection and so per replica by nature; shared state lives in Redis.
 /// </summary>
 public sealed class LiveConnection(string connectionId, Guid? userId, Guid? overlayChannelId, int sessionVersion,
-    HubCallerContext context, HubConnectionContext hubConnection, SendQueue sendQueue, Guid? overlayKeyId = null)
+    HubCallerContext context, HubConnectionContext hubConnection, SendQueue sendQueue, Guid? overlayKeyId = null, Guid? guestChannelId = null)
 {
     public string ConnectionId { get; } = connectionId;
 
-    /// <summary>The user, for a user token; null for an overlay token.</summary>
+    /// <summary>The user, for a user token; null for an overlay or a guest token.</summary>
     public Guid? UserId { get; } = userId;
 
     /// <summary>For an overlay token: the channel whose <c>alerts:</c> room it may read (and nothing else).</summary>
@@ -19,6 +19,10 @@ public sealed class LiveConnection(string connectionId, Guid? userId, Guid? over
 
     /// <summary>For an overlay token: the overlay key it was exchanged for; revoking or rotating that key closes the connection.</summary>
     public Guid? OverlayKeyId { get; } = overlayKeyId;
+
+    /// <summary>For a guest token: the channel whose <c>stream:</c> room it may read (and nothing else), while the
+    /// channel allows anonymous viewers.</summary>
+    public Guid? GuestChannelId { get; } = guestChannelId;
 
     /// <summary>The <c>sv</c> of the token the connection was opened with; revocation compares against it.</summary>
     public int SessionVersion { get; } = sessionVersion;

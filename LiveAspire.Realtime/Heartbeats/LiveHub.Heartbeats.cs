@@ -1,3 +1,4 @@
+using LiveAspire.Realtime.Access;
 using LiveAspire.Realtime.Heartbeats;
 using Microsoft.AspNetCore.Mvc;
 
@@ -7,5 +8,6 @@ namespace LiveAspire.Realtime.Hubs;
 public sealed partial class LiveHub
 {
     /// <summary>The client's answer to <c>Heartbeat(serverTs, ...)</c>; gives this connection's round-trip time.</summary>
+    [AllowGuests]
     public void HeartbeatAck(long serverTs, [FromServices] HeartbeatService heartbeats) => heartbeats.Acknowledge(Connection, serverTs);
 }

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace LiveAspire.Realtime.Hubs;
 
-// Presence's hub methods (docs/protocol.md): who is online, typing indicators.
+// Presence's hub methods (docs/protocol.md): who is online, typing indicators. Not for guests (GuestMethodFilter
+// refuses them with guest_forbidden): a guest sends nothing and reads nothing about users.
 public sealed partial class LiveHub
 {
     /// <summary>Which of the given users are online (a connection on any replica); at most

@@ -124,9 +124,19 @@ public sealed partial class PresenceTracker(
             var connections = 0;
             foreach (var member in rooms.MembersOf(room))
             {
-                if (!member.IsClosed && member.Connection.UserId is { } user)
+                if (member.IsClosed)
+                {
+                    continue;
+                }
+                // A guest is a connection and no user: it counts in connections only. Its id changes with every guest
+                // token (a renewal, a reload), so it names no person who could be counted once.
+                if (member.Connection.UserId is { } user)
                 {
                     users.Add(user);
+                    connections++;
+                }
+                else if (member.Connection.GuestChannelId is not null)
+                {
                     connections++;
                 }
             }

@@ -1,3 +1,4 @@
+using LiveAspire.Realtime.Access;
 using LiveAspire.Hosting;
 using Microsoft.AspNetCore.Mvc;
 
@@ -7,5 +8,6 @@ namespace LiveAspire.Realtime.Hubs;
 public sealed partial class LiveHub
 {
     /// <summary>Answers with the serving replica and its clock: lets clients and tests see where they landed.</summary>
+    [AllowGuests]
     public PingReply Ping([FromServices] ServiceInstance instance, [FromServices] TimeProvider time) => new(instance.Id, time.GetUtcNow());
 }

@@ -28,14 +28,17 @@ public sealed class AppHostModelTests
             Assert.Equal("livedb", Assert.IsType<LocalDatabaseResource>(Get("livedb")).DatabaseName);
             Assert.Equal(2, Replicas("realtime"));
             Assert.Equal(2, Replicas("worker")); // the outbox relay's standby
-            Assert.All(new[] { "api", "web" }, n => Assert.Equal(1, Replicas(n)));
-            // Secrets are references too: the private key and the first admin's password reach Api alone.
-            Assert.Equal(["initial-admin-password", "jwt-signing-key-private", "jwt-signing-key-public", "livedb", "redis", "web"], References("api"));
+            Assert.Equal(2, Replicas("web")); // sessions live in PostgreSQL, so either replica serves any browser
+            Assert.Equal(1, Replicas("api"));
+            // Secrets are references too: the private key and the first admin's password reach Api alone; the client
+            // address key Api and Web alone.
+            Assert.Equal(["initial-admin-password", "jwt-signing-key-private", "jwt-signing-key-public", "livedb", "redis", "web", "web-client-address-key"], References("api"));
             Assert.Equal(["api", "jwt-signing-key-public", "livedb", "redis", "web"], References("realtime")); // web: the origin allowlist
             Assert.Equal(["api", "livedb", "redis"], References("worker"));
-            Assert.Equal(["api", "jwt-signing-key-public", "realtime"], References("web")); // realtime: the address browsers are given
+            Assert.Equal(["api", "jwt-signing-key-public", "livedb", "realtime", "web-client-address-key"], References("web")); // realtime: the address browsers are given
             Assert.Equal(["livedb", "postgres", "redis"], WaitsFor("api")); // a database waits for its server
-            Assert.All(new[] { "realtime", "worker", "web" }, n => Assert.Equal(["api"], WaitsFor(n)));
+            Assert.All(new[] { "realtime", "worker" }, n => Assert.Equal(["api"], WaitsFor(n)));
+            Assert.Equal(["api", "livedb", "postgres"], WaitsFor("web")); // api: its migrations create Web's tables
             Assert.All(new[] { "api", "realtime", "worker", "web" }, n => Assert.True(Get(n).TryGetAnnotationsOfType<HealthCheckAnnotation>(out _), $"{n} has no health check"));
             Assert.True(Http("web").IsExternal);
             Assert.True(Http("realtime").IsExternal);

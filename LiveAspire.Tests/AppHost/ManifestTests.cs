@@ -16,11 +16,12 @@ public sealed class ManifestTests : IAsyncLifetime
         ["redis-password"] = "canary-redis-password-5f1e",
         ["postgres-password"] = "canary-postgres-password-77aa",
         ["initial-admin-password"] = "canary-admin-password-3c9d",
+        ["web-client-address-key"] = "canary-web-key-91b0",
     };
     private string _privateKeyBody = "";
     private JsonElement _manifest;
 
-    private static readonly string[] Secrets = ["redis-password", "postgres-password", "jwt-signing-key-private", "initial-admin-password"];
+    private static readonly string[] Secrets = ["redis-password", "postgres-password", "jwt-signing-key-private", "initial-admin-password", "web-client-address-key"];
     private static readonly string[] Projects = ["api", "realtime", "worker", "web"];
 
     public async Task InitializeAsync()
@@ -181,6 +182,12 @@ public sealed class ManifestTests : IAsyncLifetime
             Assert.Null(Env(Resource(project), "Auth__SigningKeyPem"));
             Assert.Null(Env(Resource(project), "Auth__InitialAdminPassword"));
         }
+        // Api believes the browser address Web forwards only with this key; nobody else holds it.
+        Assert.Equal("{web-client-address-key.value}", Env(api, "ClientAddress__WebKey"));
+        Assert.Equal("{web-client-address-key.value}", Env(Resource("web"), "ClientAddress__WebKey"));
+        Assert.Equal("{livedb.connectionString}", Env(Resource("web"), "ConnectionStrings__livedb"));
+        Assert.Null(Env(Resource("realtime"), "ClientAddress__WebKey"));
+        Assert.Null(Env(Resource("worker"), "ClientAddress__WebKey"));
         Assert.Equal("{api.bindings.http.url}", Env(Resource("worker"), "services__api__http__0"));
         Assert.True(Resource("web").GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
         Assert.True(Resource("realtime").GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
@@ -213,7 +220,7 @@ public sealed class ManifestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PublishedModelRunsTwoRealtimeAndTwoWorkerReplicas()
+    public async Task PublishedModelRunsTwoRealtimeTwoWorkerAndTwoWebReplicas()
     {
         // Aspire's manifest format has no field for replica counts (docs/deploy.md); the published model holds them.
         var output = Path.Combine(_folder, "model-manifest.json");
@@ -225,6 +232,6 @@ public sealed class ManifestTests : IAsyncLifetime
         Assert.Equal(2, Replicas("realtime"));
         Assert.Equal(2, Replicas("worker")); // the outbox relay's standby
         Assert.Equal(1, Replicas("api"));
-        Assert.Equal(1, Replicas("web"));
+        Assert.Equal(2, Replicas("web"));
     }
 }

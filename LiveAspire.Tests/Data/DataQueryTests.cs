@@ -156,6 +156,25 @@ public sealed class DataQueryTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AChannelAllowsGuestsWhileItExistsWithAllowAnonymousAndManyAreReadInOneQuery()
+    {
+        var (_, viewer, open) = await SeedAsync();
+        var closed = new Channel { Slug = "query-closed", DisplayName = "Closed", OwnerId = viewer.Id, AllowAnonymous = false };
+        await using (var db = Context())
+        {
+            db.Add(closed);
+            await db.SaveChangesAsync();
+        }
+        var missing = Guid.NewGuid();
+
+        Assert.True(await AccessQueries.ReadChannelAllowsGuestsAsync(_dataSource, open.Id, default));
+        Assert.False(await AccessQueries.ReadChannelAllowsGuestsAsync(_dataSource, closed.Id, default));
+        Assert.False(await AccessQueries.ReadChannelAllowsGuestsAsync(_dataSource, missing, default));
+        Assert.Equal([open.Id], await AccessQueries.ReadChannelsAllowingGuestsAsync(_dataSource, [open.Id, closed.Id, missing], default));
+        Assert.Empty(await AccessQueries.ReadChannelsAllowingGuestsAsync(_dataSource, [], default));
+    }
+
+    [Fact]
     public async Task OutboxRowsWrittenBothWaysAreReadLockedMarkedAndMeasuredByTheRelaysQueries()
     {
         var outbox = new OutboxOptions();

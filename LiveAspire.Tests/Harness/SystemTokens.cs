@@ -17,6 +17,10 @@ public static class SystemTokens
     /// <summary>Creates real users in the system's database (the hub and Api check that a token's user exists and is
     /// not revoked) with the seeding code Api uses, and returns their ids.</summary>
     public static async Task<IReadOnlyList<Guid>> NewUsersAsync(SystemFixture system, int count = 1)
+        => [.. (await NewSeededUsersAsync(system, count)).Select(u => u.UserId)];
+
+    /// <summary>As <see cref="NewUsersAsync"/>, with each user's name (they sign in with <c>UserSeeder.DefaultPassword</c>).</summary>
+    public static async Task<IReadOnlyList<LiveAspire.Api.Seeding.SeededUser>> NewSeededUsersAsync(SystemFixture system, int count = 1)
     {
         var connectionString = system.ConnectionString("livedb");
         await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
@@ -24,8 +28,7 @@ public static class SystemTokens
         var issuer = new LiveAspire.Api.Accounts.AccessTokenIssuer(pem, TimeSpan.FromMinutes(15));
         // Usernames are at most 32 characters: a short random prefix keeps seeded names unique across tests.
         var prefix = $"t{Guid.NewGuid():N}"[..12];
-        var users = await LiveAspire.Api.Seeding.UserSeeder.SeedAsync(dataSource, issuer, count, prefix);
-        return [.. users.Select(u => u.UserId)];
+        return await LiveAspire.Api.Seeding.UserSeeder.SeedAsync(dataSource, issuer, count, prefix);
     }
 
     public static async Task<Guid> NewUserAsync(SystemFixture system) => (await NewUsersAsync(system))[0];

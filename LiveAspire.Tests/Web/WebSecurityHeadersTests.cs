@@ -27,7 +27,7 @@ public sealed class WebSecurityHeadersTests(AppHostFixture system)
     {
         var policy = ExpectedPolicy();
         using var web = system.CreateHttpClient("web");
-        var pages = WebPages.All().Where(p => !p.StartsWith(WebSecurityHeaders.OverlayPath, StringComparison.Ordinal));
+        var pages = WebPages.All((await StreamChannels.CreateAsync(system, "Header check")).Slug).Where(p => !p.StartsWith(WebSecurityHeaders.OverlayPath, StringComparison.Ordinal));
         string[] files = ["/app.css", "/lib/signalr/signalr.min.js", "/js/live-client.js", "/health"];
 
         foreach (var path in pages.Concat(files))

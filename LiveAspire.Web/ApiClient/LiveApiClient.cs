@@ -1,4 +1,6 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using LiveAspire.Contracts.Accounts;
 using LiveAspire.Contracts.Channels;
 using LiveAspire.Contracts.Paging;
 using LiveAspire.Contracts.Platform;
@@ -8,7 +10,11 @@ namespace LiveAspire.Web.ApiClient;
 /// <summary>What the home page shows, fetched from Api in one go.</summary>
 public sealed record HomeSnapshot(PlatformInfo Platform, KeysetPage<LiveChannel> LiveChannels);
 
-/// <summary>Server-side calls to Api (<c>http://api</c>, resolved by service discovery).</summary>
+/// <summary>
+/// Server-side calls to Api (<c>http://api</c>, resolved by service discovery). Every call carries the browser's
+/// address (<see cref="ClientAddressHandler"/>). The methods taking an access token are the user's; pages reach them
+/// through <c>CurrentSession.CallAsync</c>, which supplies a fresh token and refreshes it when Api refuses it.
+/// </summary>
 public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient> logger)
 {
     private const string PageTag = "liveaspire.page";
@@ -35,6 +41,104 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
             return null;
         }
     }
+
+    public Task<ApiResult<RegisterResponse>> RegisterAsync(string? username, string? email, string? password, CancellationToken cancellationToken = default)
+        => SendAsync<RegisterResponse>(HttpMethod.Post, "/api/auth/register", new RegisterRequest(username, email, password), null, cancellationToken);
+
+    public Task<ApiResult<TokenResponse>> LoginAsync(string? login, string? password, string deviceId, CancellationToken cancellationToken = default)
+        => SendAsync<TokenResponse>(HttpMethod.Post, "/api/auth/login", new LoginRequest(login, password, deviceId), null, cancellationToken);
+
+    /// <summary>Rotates the refresh token: the one sent works once. Call it only under the session's row lock (SessionTokens).</summary>
+    public Task<ApiResult<TokenResponse>> RefreshAsync(string refreshToken, CancellationToken cancellationToken = default)
+        => SendAsync<TokenResponse>(HttpMethod.Post, "/api/auth/refresh", new RefreshRequest(refreshToken), null, cancellationToken);
+
+    public Task<ApiResult<NoContent>> LogoutAsync(string accessToken, string deviceId, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Post, "/api/auth/logout", new LogoutRequest(deviceId), accessToken, cancellationToken);
+
+    public Task<ApiResult<NoContent>> LogoutAllAsync(string accessToken, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Post, "/api/auth/logout-all", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<NoContent>> VerifyEmailAsync(string? token, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Post, "/api/auth/verify-email", new VerifyEmailRequest(token), null, cancellationToken);
+
+    public Task<ApiResult<NoContent>> RequestPasswordResetAsync(string? email, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Post, "/api/auth/password-reset", new PasswordResetRequest(email), null, cancellationToken);
+
+    public Task<ApiResult<NoContent>> ConfirmPasswordResetAsync(string? token, string? newPassword, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Post, "/api/auth/password-reset/confirm", new PasswordResetConfirmRequest(token, newPassword), null, cancellationToken);
+
+    public Task<ApiResult<MeResponse>> GetMeAsync(string accessToken, CancellationToken cancellationToken = default)
+        => SendAsync<MeResponse>(HttpMethod.Get, "/api/me", null, accessToken, cancellationToken);
+
+    /// <summary>The first 50 channels the user follows, newest follow first.</summary>
+    public Task<ApiResult<KeysetPage<FollowedChannelDto>>> GetMyFollowsAsync(string accessToken, CancellationToken cancellationToken = default)
+        => SendAsync<KeysetPage<FollowedChannelDto>>(HttpMethod.Get, "/api/me/follows?limit=50", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<NoContent>> FollowAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Put, $"/api/channels/{channelId}/follow", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<NoContent>> UnfollowAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Delete, $"/api/channels/{channelId}/follow", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<ChannelDto>> GetChannelAsync(Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<ChannelDto>(HttpMethod.Get, $"/api/channels/{channelId}", null, null, cancellationToken);
+
+    /// <summary>A channel by its slug (the stream page's address): 404 <c>channel_not_found</c> for an unknown or malformed slug.</summary>
+    public Task<ApiResult<ChannelDto>> GetChannelBySlugAsync(string slug, CancellationToken cancellationToken = default)
+        => SendAsync<ChannelDto>(HttpMethod.Get, $"/api/channels/by-slug/{Uri.EscapeDataString(slug)}", null, null, cancellationToken);
+
+    /// <summary>The signed-in user's roles in one channel (owner, follower...): the stream page's follow button starts from it.</summary>
+    public Task<ApiResult<ChannelRolesDto>> GetMyRolesAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<ChannelRolesDto>(HttpMethod.Get, $"/api/channels/{channelId}/roles/me", null, accessToken, cancellationToken);
+
+    /// <summary>
+    /// A guest token of one channel for an anonymous viewer (403 <c>guests_not_allowed</c>, 404, 429 per client
+    /// address: the browser's, which <see cref="ClientAddressHandler"/> forwards).
+    /// </summary>
+    public Task<ApiResult<GuestTokenResponse>> GetGuestTokenAsync(Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<GuestTokenResponse>(HttpMethod.Post, $"/api/channels/{channelId}/guest-token", null, null, cancellationToken);
+
+    /// <summary>The development mailbox (Development and Testing; Api answers loopback callers only, which Web is).</summary>
+    public Task<ApiResult<List<DevMailMessage>>> GetDevMailAsync(string? to, CancellationToken cancellationToken = default)
+        => SendAsync<List<DevMailMessage>>(HttpMethod.Get, $"/api/dev/mail?to={Uri.EscapeDataString(to ?? "")}", null, null, cancellationToken);
+
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, string? accessToken, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return ApiResult<T>.Failed(await ApiProblem.ReadAsync(response, cancellationToken));
+            }
+            if (typeof(T) == typeof(NoContent))
+            {
+                return ApiResult<T>.Ok(default!);
+            }
+            var value = await response.Content.ReadFromJsonAsync<T>(cancellationToken);
+            return value is null ? ApiResult<T>.Failed(ApiProblem.Unavailable("Api answered an empty body.")) : ApiResult<T>.Ok(value);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
+            or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            // The caller's own cancellation (the browser went away) is not an outage.
+            cancellationToken.ThrowIfCancellationRequested();
+            LogCallFailed(logger, method.Method, path.Split('?')[0], ex.Message);
+            return ApiResult<T>.Failed(ApiProblem.Unavailable(ex.Message));
+        }
+    }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Api call {Method} {Path} failed: {Reason}")]
+    private static partial void LogCallFailed(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Api at {BaseAddress} unavailable for the home page: {Reason}")]
     private static partial void LogApiUnavailable(ILogger logger, Uri? baseAddress, string reason);

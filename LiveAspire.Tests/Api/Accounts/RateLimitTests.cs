@@ -16,8 +16,9 @@ public sealed class RateLimitTests(ApiFixture api)
     /// <summary>
     /// Sends invalid bodies (cheap for the server: no hashing, no query, and counted like any other attempt) from
     /// <paramref name="address"/> until one is refused; checks the refusal and that another address is not refused.
+    /// Below the limit every answer is <paramref name="unlimited"/> (400 for the invalid body by default).
     /// </summary>
-    private async Task AssertLimitedPerClientAddressAsync(string address, string path, TimeSpan window)
+    private async Task AssertLimitedPerClientAddressAsync(string address, string path, TimeSpan window, HttpStatusCode unlimited = HttpStatusCode.BadRequest)
     {
         using var limited = ClientFrom(address);
         HttpResponseMessage? rejected = null;
@@ -30,7 +31,7 @@ public sealed class RateLimitTests(ApiFixture api)
             }
             else
             {
-                Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+                Assert.Equal(unlimited, response.StatusCode);
                 response.Dispose();
             }
         }
@@ -43,7 +44,7 @@ public sealed class RateLimitTests(ApiFixture api)
             await rejected.AssertProblemAsync(HttpStatusCode.TooManyRequests, ApiErrorCodes.RateLimited);
             AssertRetryAfterWithin(rejected, window);
         }
-        Assert.Equal(HttpStatusCode.BadRequest, otherAddress.StatusCode);
+        Assert.Equal(unlimited, otherAddress.StatusCode);
     }
 
     private static void AssertRetryAfterWithin(HttpResponseMessage rejected, TimeSpan window)
@@ -63,6 +64,11 @@ public sealed class RateLimitTests(ApiFixture api)
     [Fact]
     public Task OverlayTokenExchangeRateLimitAnswers429WithRetryAfterPerClientAddress()
         => AssertLimitedPerClientAddressAsync("127.0.0.4", "/api/overlay/token", TimeSpan.FromMinutes(1));
+
+    /// <summary>A channel nobody has: each request costs one lookup and answers 404, and counts all the same.</summary>
+    [Fact]
+    public Task GuestTokenRateLimitAnswers429WithRetryAfterPerClientAddress()
+        => AssertLimitedPerClientAddressAsync("127.0.0.9", $"/api/channels/{Guid.NewGuid()}/guest-token", TimeSpan.FromMinutes(1), HttpStatusCode.NotFound);
 
     [Fact]
     public Task PasswordResetRateLimitAnswers429WithRetryAfterPerClientAddress()

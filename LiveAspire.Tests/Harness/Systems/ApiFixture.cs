@@ -16,7 +16,7 @@ public sealed class ApiFixture(Xunit.Abstractions.IMessageSink diagnostics) : Pa
 
     /// <summary>
     /// Requests allowed per client address and window on each per-address limit (login, register, password reset,
-    /// refresh, overlay-token exchange): raised so the suite never trips them. The per-account reset budget keeps its
+    /// refresh, overlay-token exchange, guest token): raised so the suite never trips them. The per-account reset budget keeps its
     /// default (3 an hour): every test resets its own account.
     /// </summary>
     public const int RateLimitPermits = 100;
@@ -40,7 +40,8 @@ public sealed class ApiFixture(Xunit.Abstractions.IMessageSink diagnostics) : Pa
             // A minute, like the others, instead of an hour: the whole suite's resets from 127.0.0.1 share one budget.
             .WithEnvironment("RateLimits__PasswordReset__Window", "00:01:00")
             .WithEnvironment("RateLimits__Refresh__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithEnvironment("RateLimits__OverlayToken__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            .WithEnvironment("RateLimits__OverlayToken__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("RateLimits__GuestToken__PermitLimit", RateLimitPermits.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public new async Task InitializeAsync()

@@ -30,6 +30,14 @@ public class AppHostFixture(IMessageSink diagnostics) : SystemFixture(diagnostic
     /// <summary>How often the test system's replicas re-check open connections' sessions (<c>Revocation:RecheckInterval</c>, default 60 s).</summary>
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Web refreshes an access token with less than this left (<c>Session:RefreshBefore</c>, default 1 minute). Api's
+    /// tokens live 15 minutes, so here a token is refreshed once it is 4 s old: every browser test goes through the
+    /// refresh lock, and the two-tab test sees a refresh every few seconds, while Api's lifetimes stay as other tests
+    /// expect them.
+    /// </summary>
+    public static readonly TimeSpan WebRefreshBefore = TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(4);
+
     protected override async Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string[] args)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.LiveAspire_AppHost>(args, TestSystems.Configure);
@@ -52,6 +60,8 @@ public class AppHostFixture(IMessageSink diagnostics) : SystemFixture(diagnostic
         realtime.WithEnvironment("Delivery__SendQueueCapacity", SendQueueCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // A lost revocation notice is repaired within a test's patience (default 60 s).
         realtime.WithEnvironment("Revocation__RecheckInterval", RecheckInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "web"))
+            .WithEnvironment("Session__RefreshBefore", WebRefreshBefore.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         ConfigureModel(builder);
         return builder;
     }

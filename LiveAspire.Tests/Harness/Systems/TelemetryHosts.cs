@@ -179,6 +179,9 @@ public sealed class TelemetryHosts(Xunit.Abstractions.IMessageSink diagnostics) 
         {
             ["services:api:http:0"] = $"http://127.0.0.1:{closedPort}",
             ["services:realtime:http:0"] = $"http://127.0.0.1:{closedPort}",
+            // Never opened: the home page needs no session.
+            ["ConnectionStrings:livedb"] = $"Host=127.0.0.1;Port={closedPort};Database=livedb;Username=web",
+            ["ClientAddress:WebKey"] = "telemetry-test-key",
         }, b =>
         {
             b.AddWebServices();

@@ -79,6 +79,39 @@ public sealed class ConnectionCapTests(EdgeSystemFixture system)
         await AssertNegotiateRefusedAsync(spoofing, tokens[PerIp]);
     }
 
+    /// <summary>
+    /// Guests (docs/realtime.md, "Guests"): each guest token has a subject of its own, so one address holds more guest
+    /// connections than the per-user cap allows a user, but no more than the address's cap. One token is still one
+    /// subject: the per-user cap binds it.
+    /// </summary>
+    [Fact]
+    public async Task GuestsFromOneAddressEachHaveTheirOwnUserSlotButShareTheAddressCap()
+    {
+        var (_, channel) = await Guests.NewChannelAsync(system);
+        var tokens = new List<string>();
+        for (var i = 0; i <= PerIp; i++)
+        {
+            tokens.Add((await Guests.TokenAsync(system, channel)).AccessToken);
+        }
+        await using var held = new HeldConnections();
+        using (var client = From("127.0.0.61"))
+        {
+            Assert.True(PerIp > PerUser, "the address cap must be above the user cap for this test to tell them apart");
+            for (var i = 0; i < PerIp; i++)
+            {
+                held.Add((await client.WebSocketAsync(tokens[i])).Open);
+            }
+
+            AssertTooManyConnections((await client.WebSocketAsync(tokens[PerIp])).Refused);
+        }
+        using var another = From("127.0.0.62");
+        for (var i = 0; i < PerUser; i++)
+        {
+            held.Add((await another.WebSocketAsync(tokens[PerIp])).Open);
+        }
+        AssertTooManyConnections((await another.WebSocketAsync(tokens[PerIp])).Refused);
+    }
+
     [Fact]
     public async Task FromTheKnownProxyEachForwardedAddressIsCountedAsItsOwnClient()
     {

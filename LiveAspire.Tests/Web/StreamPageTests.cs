@@ -1,0 +1,271 @@
+using LiveAspire.Api.Seeding;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace LiveAspire.Tests.Web;
+
+/// <summary>
+/// The stream page (/c/{slug}) in Chromium against the running system: two Web replicas, two Realtime replicas
+/// behind the proxy, Api, the Worker's outbox relay. Changes are made at Api as the performer and must reach the open
+/// page through Realtime without a reload. Every variant of the page passes <see cref="PageChecks"/> and is kept as a
+/// screenshot under artifacts/screenshots/web/.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class StreamPageTests(AppHostFixture system, ITestOutputHelper output)
+{
+    private string Web => system.Endpoint("web").ToString().TrimEnd('/');
+
+    [Fact]
+    public async Task ASignedInViewerSeesGoingLiveRetitlesTheViewerCountAndGoingOfflineWithoutReloadAndFollows()
+    {
+        var channel = await StreamChannels.CreateAsync(system, "Signed In Test", description: "Plays test patterns every evening.");
+        var viewer = (await SystemTokens.NewSeededUsersAsync(system))[0];
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var context = await PageChecks.NewContextAsync(browser);
+        var page = await context.NewPageAsync();
+        var errors = RecordErrors(page);
+        try
+        {
+            await SignInAsync(page, viewer, $"/c/{channel.Slug}");
+            await WaitForStateAsync(page, "connected");
+            Assert.Equal("Offline", await page.TextContentAsync("[data-testid=live-badge]"));
+            Assert.True(await page.IsVisibleAsync("[data-testid=offline-card]"));
+            Assert.Equal("Signed In Test", await page.InnerTextAsync("[data-testid=channel-name]"));
+            Assert.Contains("Plays test patterns every evening.", await page.InnerTextAsync(".description"), StringComparison.Ordinal);
+            await PageChecks.AssertAsync(page, "stream-signed-in-offline");
+
+            // Going live, a new title and a new category arrive without a reload.
+            await channel.GoLiveAsync(system, "Now live");
+            await WaitForTextAsync(page, "live-badge", "Live");
+            await WaitForTextAsync(page, "stream-title", "Now live");
+            Assert.True(await page.IsVisibleAsync("#player"));
+            Assert.False(await page.IsVisibleAsync("[data-testid=offline-card]"));
+            await channel.RetitleAsync(system, "A new title", "Music");
+            await WaitForTextAsync(page, "stream-title", "A new title");
+            await WaitForTextAsync(page, "stream-category", "Music");
+
+            // A second viewer (a guest) counts: presence.count's connections.
+            await WaitForTextAsync(page, "viewer-count", "1");
+            await using (var guestContext = await PageChecks.NewContextAsync(browser))
+            {
+                var second = await guestContext.NewPageAsync();
+                await second.GotoAsync($"{Web}/c/{channel.Slug}");
+                await WaitForStateAsync(second, "connected");
+                await WaitForTextAsync(page, "viewer-count", "2");
+                await WaitForTextAsync(second, "viewer-count", "2");
+            }
+            await WaitForTextAsync(page, "viewer-count", "1");
+            await WaitForQualityAsync(page);
+            await PageChecks.AssertAsync(page, "stream-signed-in-live");
+
+            await channel.EndAsync(system);
+            await WaitForTextAsync(page, "live-badge", "Offline");
+            await page.Locator("[data-testid=offline-card]").WaitForAsync();
+
+            // Follow from the page, kept after a reload; unfollow likewise.
+            Assert.Equal("false", await page.GetAttributeAsync("[data-testid=follow-button]", "data-following"));
+            await page.ClickAsync("[data-testid=follow-button]");
+            await WaitForTextAsync(page, "follow-status", "You follow this channel.");
+            await page.ReloadAsync();
+            Assert.Equal("true", await page.GetAttributeAsync("[data-testid=follow-button]", "data-following"));
+            Assert.StartsWith("Unfollow", (await page.InnerTextAsync("[data-testid=follow-button]")).Trim(), StringComparison.Ordinal);
+            await page.ClickAsync("[data-testid=follow-button]");
+            await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=follow-button]').dataset.following === 'false'");
+            await page.ReloadAsync();
+            Assert.Equal("false", await page.GetAttributeAsync("[data-testid=follow-button]", "data-following"));
+            Assert.True(errors.Count == 0, string.Join("; ", errors));
+        }
+        catch
+        {
+            await PageChecks.ReportFailureAsync(page, output, "stream-signed-in");
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task AGuestWatchesAChannelThatAllowsItAndIsRefusedInWordsWithoutAConnectionOnOneThatDoesNot()
+    {
+        var open = await StreamChannels.CreateAsync(system, "Open To Guests");
+        var closed = await StreamChannels.CreateAsync(system, "Members Only", allowAnonymous: false);
+        await open.GoLiveAsync(system, "Guests welcome");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var context = await PageChecks.NewContextAsync(browser);
+        var page = await context.NewPageAsync();
+        var errors = RecordErrors(page);
+        try
+        {
+            await page.GotoAsync($"{Web}/c/{open.Slug}");
+            await WaitForStateAsync(page, "connected");
+            Assert.Equal("Live", await page.TextContentAsync("[data-testid=live-badge]"));
+            await open.RetitleAsync(system, "Seen by a guest");
+            await WaitForTextAsync(page, "stream-title", "Seen by a guest");
+            Assert.Contains("Sign in", await page.InnerTextAsync(".performer"), StringComparison.Ordinal);
+            await PageChecks.AssertAsync(page, "stream-guest-live");
+            Assert.True(errors.Count == 0, string.Join("; ", errors));
+
+            var refused = await context.NewPageAsync();
+            var sockets = new List<string>();
+            refused.WebSocket += (_, socket) => sockets.Add(socket.Url);
+            var response = await refused.GotoAsync($"{Web}/c/{closed.Slug}", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+            Assert.Equal(200, response!.Status);
+            var words = await refused.InnerTextAsync("[data-testid=guests-refused]");
+            Assert.Contains("lets only signed-in viewers watch", words, StringComparison.Ordinal);
+            Assert.Equal(2, await refused.Locator("[data-testid=guests-refused] a").CountAsync());
+            Assert.Empty(sockets);
+            Assert.False(await refused.EvaluateAsync<bool>("() => 'streamPage' in window"));
+            await PageChecks.AssertAsync(refused, "stream-guests-refused");
+            page = refused;
+        }
+        catch
+        {
+            await PageChecks.ReportFailureAsync(page, output, "stream-guest");
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task KillingTheReplicaServingTheViewerReconnectsAndMissesNoEventPublishedMeanwhile()
+    {
+        var channel = await StreamChannels.CreateAsync(system, "Replica Kill Test");
+        await channel.GoLiveAsync(system, "title 0");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var context = await PageChecks.NewContextAsync(browser);
+        var page = await context.NewPageAsync();
+        SystemPart? victim = null;
+        try
+        {
+            await page.GotoAsync($"{Web}/c/{channel.Slug}");
+            await WaitForStateAsync(page, "connected");
+            await channel.RetitleAsync(system, "title 1");
+            await WaitForTextAsync(page, "stream-title", "title 1");
+
+            var replica = await page.EvaluateAsync<string>("async () => (await window.streamPage.client.ping()).replica");
+            victim = system.Parts("realtime").Single(p => p.Id == replica);
+            await victim.KillAsync();
+            // Published while the page has no connection (or is getting its next one): the resume must replay them.
+            const int last = 12;
+            for (var i = 2; i <= last; i++)
+            {
+                await channel.RetitleAsync(system, $"title {i}");
+            }
+
+            await WaitForTextAsync(page, "stream-title", $"title {last}", TimeSpan.FromSeconds(90));
+            var states = (await page.GetAttributeAsync("[data-testid=connection]", "data-states"))!.Split(' ');
+            output.WriteLine($"states: {string.Join(" → ", states)}");
+            var reconnecting = Array.IndexOf(states, "reconnecting");
+            Assert.True(reconnecting > 0, $"no reconnecting state: {string.Join(' ', states)}");
+            Assert.Contains("connected", states[(reconnecting + 1)..]);
+            await WaitForStateAsync(page, "recovered");
+            var seqs = await page.EvaluateAsync<long[]>("() => window.streamPage.seqs");
+            output.WriteLine($"seqs: {string.Join(' ', seqs)}");
+            Assert.True(seqs.Length >= last, $"{seqs.Length} events applied");
+            for (var i = 1; i < seqs.Length; i++)
+            {
+                Assert.True(seqs[i] == seqs[i - 1] + 1, $"hole or repeat after seq {seqs[i - 1]}: {string.Join(' ', seqs)}");
+            }
+            await PageChecks.AssertAsync(page, "stream-recovered");
+        }
+        catch
+        {
+            await PageChecks.ReportFailureAsync(page, output, "stream-replica-kill");
+            throw;
+        }
+        finally
+        {
+            // Aspire never restarts a process that exits: the shared system gets its replica back here.
+            if (victim is { Pid: null })
+            {
+                await victim.StartAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AChannelNamedWithMarkupShowsItAsTextAndRunsNoScript()
+    {
+        const string markup = "<img src=x onerror=alert(1)>";
+        var channel = await StreamChannels.CreateAsync(system, markup, title: markup, description: markup);
+        await channel.GoLiveAsync(system, markup);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var context = await PageChecks.NewContextAsync(browser);
+        var page = await context.NewPageAsync();
+        var dialogs = new List<string>();
+        page.Dialog += async (_, dialog) => { dialogs.Add(dialog.Message); await dialog.DismissAsync(); };
+        try
+        {
+            await page.GotoAsync($"{Web}/c/{channel.Slug}");
+            await WaitForStateAsync(page, "connected");
+            // The script writes the live title too: markup in an event is text as well.
+            await channel.RetitleAsync(system, markup + " again", markup);
+            await WaitForTextAsync(page, "stream-title", markup + " again");
+            Assert.Equal(markup, await page.InnerTextAsync("[data-testid=channel-name]"));
+            Assert.Equal(markup, await page.InnerTextAsync("[data-testid=stream-category]"));
+            Assert.Equal(markup, await page.InnerTextAsync(".description"));
+            Assert.Equal(0, await page.Locator("img").CountAsync());
+            await PageChecks.AssertAsync(page, "stream-markup-name");
+            Assert.Empty(dialogs);
+        }
+        catch
+        {
+            await PageChecks.ReportFailureAsync(page, output, "stream-markup");
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task AnUnknownChannelIsANotFoundPageInWords()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var context = await PageChecks.NewContextAsync(browser);
+        var page = await context.NewPageAsync();
+        var response = await page.GotoAsync($"{Web}/c/{$"nosuch{Guid.NewGuid():N}"[..24]}");
+        Assert.Equal(404, response!.Status);
+        Assert.Contains("That page does not exist.", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        await PageChecks.AssertAsync(page, "stream-not-found");
+    }
+
+    /// <summary>Script errors and console errors of the page (a callback that threw is logged by live-client.js).</summary>
+    private static List<string> RecordErrors(IPage page)
+    {
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.Contains("status of 404", StringComparison.Ordinal))
+            {
+                errors.Add($"{message.Text} ({message.Location})");
+            }
+        };
+        return errors;
+    }
+
+    private async Task SignInAsync(IPage page, SeededUser user, string returnUrl)
+    {
+        await page.GotoAsync($"{Web}/signin?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        await page.FillAsync("#login", user.Username);
+        await page.FillAsync("#password", UserSeeder.DefaultPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(Web + returnUrl);
+        Assert.Equal(user.Username, await page.InnerTextAsync("[data-testid=user-name]"));
+    }
+
+    /// <summary>Waits until the connection indicator shows <paramref name="state"/>.</summary>
+    private static Task WaitForStateAsync(IPage page, string state)
+        => page.WaitForFunctionAsync("s => document.querySelector('[data-testid=connection]')?.dataset.state === s", state);
+
+    private static Task WaitForTextAsync(IPage page, string id, string text, TimeSpan? timeout = null)
+        => page.WaitForFunctionAsync("([id, t]) => document.getElementById(id)?.textContent.trim() === t", new[] { id, text },
+            new PageWaitForFunctionOptions { Timeout = (float)(timeout ?? TimeSpan.FromSeconds(30)).TotalMilliseconds });
+
+    /// <summary>The indicator shows the round trip the server measured from its heartbeats (every second here).</summary>
+    private static async Task WaitForQualityAsync(IPage page)
+    {
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=connection]').dataset.quality");
+        Assert.Matches(@"^· \d+ ms round trip \((good|fair|poor)\)$", await page.InnerTextAsync("#connection-quality"));
+    }
+}

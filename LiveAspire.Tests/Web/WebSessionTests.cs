@@ -1,0 +1,168 @@
+using LiveAspire.Contracts.Errors;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace LiveAspire.Tests.Web;
+
+/// <summary>
+/// Server-side sessions under load and faults, against the running system: two tabs on two Web replicas asking for
+/// tokens at once through many refreshes (the row lock keeps Api from ever seeing a refresh token twice), a session
+/// outliving a restart of the replica that made it (sessions and data-protection keys in PostgreSQL), and a session
+/// Api ends (a ban) shown to the user in words. Web refreshes tokens older than 4 s here
+/// (<see cref="AppHostFixture.WebRefreshBefore"/>).
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class WebSessionTests(AppHostFixture system, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// Asks <c>/session/token</c> every 100 ms until <c>want</c> distinct tokens were answered or the deadline
+    /// passes; returns how many distinct tokens, and every answer that was not 200.
+    /// </summary>
+    private const string PollTokens = """
+        async ([want, deadlineMs]) => {
+          const csrf = document.querySelector('meta[name="csrf-token"]').content;
+          const seen = new Set(); const failures = []; let calls = 0;
+          const end = Date.now() + deadlineMs;
+          while (seen.size < want && Date.now() < end) {
+            const response = await fetch('/session/token', { method: 'POST', headers: { 'X-CSRF-TOKEN': csrf } });
+            calls++;
+            if (response.status !== 200) { failures.push(`${response.status} ${await response.text()}`); }
+            else { seen.add((await response.json()).accessToken); }
+            await new Promise(resolve => setTimeout(resolve, 100));
+          }
+          return { distinct: seen.size, calls, failures };
+        }
+        """;
+
+    private sealed record PollResult(int Distinct, int Calls, string[] Failures);
+
+    [Fact]
+    public async Task TwoTabsOnTwoReplicasRefreshManyTimesAtOnceAndStaySignedIn()
+    {
+        var account = await NewVerifiedAccountAsync();
+        var (first, second) = (system.Replica("web", 0), system.Replica("web", 1));
+        Assert.NotEqual(first.Port, second.Port);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var context = await PageChecks.NewContextAsync(browser);
+        var tabA = await SignInAsync(context, first, account);
+        // Cookies belong to the host, not the port: the second replica's tab is the same browser session.
+        var tabB = await context.NewPageAsync();
+        await tabB.GotoAsync(new Uri(second, "/profile").ToString());
+        Assert.Equal(account.Username, await tabB.InnerTextAsync("[data-testid=user-name]"));
+
+        // session.js: callers at once share one request.
+        var tokenRequests = 0;
+        tabB.Request += (_, request) => tokenRequests += request.Url.EndsWith("/session/token", StringComparison.Ordinal) ? 1 : 0;
+        var shared = await tabB.EvaluateAsync<string[]>("""
+            async () => { const m = await import('/js/session.js'); return Promise.all([m.getAccessToken(), m.getAccessToken(), m.getAccessToken()]); }
+            """);
+        Assert.Single(shared.Distinct());
+        Assert.Equal(1, tokenRequests);
+
+        const int Want = 11;
+        var polls = await Task.WhenAll(
+            tabA.EvaluateAsync<PollResult>(PollTokens, new object[] { Want, Deadline.TotalMilliseconds }),
+            tabB.EvaluateAsync<PollResult>(PollTokens, new object[] { Want, Deadline.TotalMilliseconds }));
+        output.WriteLine($"tab A (replica {first}): {polls[0]}; tab B (replica {second}): {polls[1]}");
+
+        Assert.All(polls, p => Assert.True(p.Failures.Length == 0, "answers other than 200: " + string.Join("; ", p.Failures)));
+        Assert.All(polls, p => Assert.True(p.Distinct >= Want, $"only {p.Distinct} distinct tokens in {p.Calls} calls"));
+        // Still signed in on both, as Api sees it too: the last token works.
+        await tabA.ReloadAsync();
+        Assert.Equal(account.Username, await tabA.InnerTextAsync("[data-testid=user-name]"));
+        await PageChecks.AssertAsync(tabA, "profile-after-refreshes");
+    }
+
+    [Fact]
+    public async Task ASessionOutlivesARestartOfTheReplicaThatMadeIt()
+    {
+        var account = await NewVerifiedAccountAsync();
+        var replica = system.Part("web", 0);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var context = await PageChecks.NewContextAsync(browser);
+        var page = await SignInAsync(context, replica.Url!, account);
+
+        await replica.KillAsync();
+        await replica.StartAsync();
+
+        // The new process reads the session row and the key ring from PostgreSQL: same cookie, still signed in.
+        await page.GotoAsync(new Uri(replica.Url!, "/profile").ToString());
+        Assert.Equal(account.Username, await page.InnerTextAsync("[data-testid=user-name]"));
+        Assert.Equal(200, await page.EvaluateAsync<int>("""
+            async () => (await fetch('/session/token', { method: 'POST',
+              headers: { 'X-CSRF-TOKEN': document.querySelector('meta[name="csrf-token"]').content } })).status
+            """));
+    }
+
+    [Fact]
+    public async Task ASessionApiEndsIsSignedOutInWords()
+    {
+        var account = await NewVerifiedAccountAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var context = await PageChecks.NewContextAsync(browser);
+        var page = await SignInAsync(context, system.Endpoint("web"), account);
+
+        using var api = system.CreateHttpClient("api");
+        var admin = await api.LoginAsync("admin", system.Parameter("initial-admin-password"), "web-session-tests");
+        var me = await (await api.GetMeAsync((await api.LoginAsync(account.Username, account.Password, "probe")).AccessToken)).Content.ReadFromJsonAsync<JsonElement>();
+        using (var ban = await api.PostAsync($"/api/admin/users/{me.GetProperty("id").GetGuid()}/ban", new { reason = "test" }, admin.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, ban.StatusCode);
+        }
+
+        // The next refresh (the token is refreshed once 4 s old) is refused with user_banned: the page says so.
+        await page.GotoAsync(new Uri(system.Endpoint("web"), "/").ToString());
+        await Eventually.UntilAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return await page.Locator("[data-testid=signed-out-notice]").CountAsync() == 1;
+        }, "the signed-out notice after the ban", Deadline);
+        Assert.Equal("You were signed out: this account is banned.", (await page.InnerTextAsync("[data-testid=signed-out-notice] p")).Replace("Sign in", "").Trim());
+        Assert.Equal(0, await page.Locator("[data-testid=user-name]").CountAsync());
+        await PageChecks.AssertAsync(page, "signed-out-banned");
+        var token = await page.EvaluateAsync<JsonElement>("""
+            async () => { const r = await fetch('/session/token', { method: 'POST',
+              headers: { 'X-CSRF-TOKEN': document.querySelector('meta[name="csrf-token"]').content } });
+              return { status: r.status, body: await r.json() }; }
+            """);
+        Assert.Equal(401, token.GetProperty("status").GetInt32());
+        Assert.Equal(ApiErrorCodes.Unauthenticated, token.GetProperty("body").GetProperty("code").GetString());
+
+        // Signing in again says the account is banned.
+        await page.GotoAsync(new Uri(system.Endpoint("web"), "/signin").ToString());
+        await page.FillAsync("#login", account.Username);
+        await page.FillAsync("#password", account.Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.Locator("[data-testid=form-error]").WaitForAsync();
+        Assert.Equal("This account is banned.", (await page.InnerTextAsync("[data-testid=form-error]")).Trim());
+    }
+
+    /// <summary>An account registered at Api and verified (the token read from the development mailbox).</summary>
+    private async Task<TestAccount> NewVerifiedAccountAsync()
+    {
+        var account = TestAccount.New("ws");
+        using var api = system.CreateHttpClient("api");
+        await api.RegisterAsync(account);
+        var token = await api.MailedTokenAsync(account.Email, "Confirm");
+        using var verified = await api.PostAsync("/api/auth/verify-email", new { token });
+        Assert.Equal(HttpStatusCode.NoContent, verified.StatusCode);
+        return account;
+    }
+
+    private static async Task<IPage> SignInAsync(IBrowserContext context, Uri web, TestAccount account)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(web, "/signin?returnUrl=%2Fprofile").ToString());
+        await page.FillAsync("#login", account.Username);
+        await page.FillAsync("#password", account.Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/profile");
+        Assert.Equal(account.Username, await page.InnerTextAsync("[data-testid=user-name]"));
+        return page;
+    }
+}
