@@ -159,6 +159,26 @@ public sealed class WebSessionTests(AppHostFixture system, ITestOutputHelper out
         Assert.Equal("This account is banned.", (await page.InnerTextAsync("[data-testid=form-error]")).Trim());
     }
 
+    [Fact]
+    public async Task SigningInAgainReplacesTheBrowsersSessionInsteadOfLeavingItBehind()
+    {
+        var account = await NewVerifiedAccountAsync();
+        var web = system.Endpoint("web");
+        using var browser = new WebFormClient(web, "127.0.0.72");
+
+        await browser.SignInAsync(account.Username, account.Password);
+        var first = browser.Cookies.GetCookies(web).Single(c => c.Name == "liveaspire-session").Value;
+        var again = await browser.SignInAsync(account.Username, account.Password);
+        var second = browser.Cookies.GetCookies(web).Single(c => c.Name == "liveaspire-session").Value;
+
+        Assert.Contains($">{account.Username}</span>", again.Html, StringComparison.Ordinal);
+        Assert.NotEqual(first, second);
+        await using var database = Npgsql.NpgsqlDataSource.Create(system.ConnectionString("livedb"));
+        await using var rows = database.CreateCommand("SELECT count(*) FROM web_sessions WHERE username = $1");
+        rows.Parameters.Add(new() { Value = account.Username });
+        Assert.Equal(1L, (long)(await rows.ExecuteScalarAsync())!);
+    }
+
     private async Task<TestAccount> NewVerifiedAccountAsync() => (await NewVerifiedAccountWithIdAsync()).Account;
 
     /// <summary>An account registered at Api and verified (the token read from the development mailbox).</summary>
