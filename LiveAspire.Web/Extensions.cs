@@ -73,7 +73,13 @@ public static class Extensions
             .Configure<NpgsqlDataSource>((options, database) => options.XmlRepository = new PostgresXmlRepository(database));
 
         builder.Services.Configure<WebSessionOptions>(builder.Configuration.GetSection(WebSessionOptions.SectionName));
-        builder.Services.AddAntiforgery(options => options.HeaderName = CrossSiteGuard.HeaderName);
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.HeaderName = CrossSiteGuard.HeaderName;
+            // Every page renders a token; antiforgery would add X-Frame-Options: SAMEORIGIN to each, including the
+            // overlay's embeddable pages. Framing is the security headers' decision (WebSecurityHeaders).
+            options.SuppressXFrameOptionsHeader = true;
+        });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SessionCookie>();
         builder.Services.AddSingleton<SessionStore>();

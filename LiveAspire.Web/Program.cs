@@ -18,7 +18,13 @@ try
 
     var app = builder.Build();
     app.UseWebSecurityHeaders();
-    app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+    // Errors in words, never a stack trace (no developer page outside Development): an exception and a status
+    // without a body are both rendered by the Status page.
+    if (!app.Environment.IsDevelopment())
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/status", CreateScopeForErrors = true });
+    }
+    app.UseStatusCodePagesWithReExecute("/status", "?code={0}", createScopeForStatusCodePages: true);
     app.UseAntiforgery();
     app.MapDefaultEndpoints();
     app.MapStaticAssets();

@@ -7,7 +7,8 @@ namespace LiveAspire.Tests.AppHost;
 
 /// <summary>
 /// Canaries (passwords, access and refresh tokens, an overlay key and its token, the admin password, verification and
-/// password-reset tokens, the stores' passwords) used against the running system show up in no line any process
+/// password-reset tokens, the stores' passwords, a Web session cookie, the token Web hands its page and the key Web
+/// sends Api with the browser's address) used against the running system show up in no line any process
 /// wrote: each instance of Api, Realtime, the Worker and Web, read from its own console output as the orchestrator
 /// captured it (<see cref="SystemFixture.LogLinesByInstanceAsync"/>), not from anything redacted after the process.
 /// </summary>
@@ -72,6 +73,17 @@ public sealed class SecretsInLogsTests(AppHostFixture system)
             request.Headers.Add("Cookie", $"refresh_token={admin.RefreshToken}; overlay={overlayKey}; reset={resetToken}; verify={verifyToken}");
             using (await web.SendAsync(request)) { }
         }
+        // Web's own session: sign in through the site (Web logs in, refreshes and calls Api with the browser's address
+        // and its key), and hand the page a token; the session cookie and the handed token are canaries too.
+        var siteAccount = TestAccount.New("canary");
+        await api.RegisterAsync(siteAccount);
+        using var site = new WebFormClient(system.Endpoint("web"), "127.0.0.44");
+        await site.SignInAsync(siteAccount.Username, siteAccount.Password);
+        var sessionCookie = site.Cookies.GetCookies(system.Endpoint("web")).Single(c => c.Name == "liveaspire-session").Value;
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Post, "/session/token");
+        tokenRequest.Headers.Add("X-CSRF-TOKEN", WebFormClient.CsrfToken(await site.GetPageAsync("/profile")));
+        using var siteToken = await site.Http.SendAsync(tokenRequest);
+        var pageToken = (await siteToken.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
 
         string[] canaries =
         [
@@ -79,6 +91,7 @@ public sealed class SecretsInLogsTests(AppHostFixture system)
             tokens.AccessToken, tokens.RefreshToken, next.AccessToken, next.RefreshToken, admin.AccessToken, admin.RefreshToken,
             tokens.AccessToken.Split('.')[2], forged.Split('.')[2], overlayKey, overlayKey[(overlayKey.IndexOf('_', StringComparison.Ordinal) + 1)..], overlayToken,
             verifyToken, resetToken, system.Parameter("redis-password"), system.Parameter("postgres-password"),
+            siteAccount.Password, sessionCookie, pageToken, system.Parameter("web-client-address-key"),
         ];
         var logs = await EveryInstanceLoggedItsMarkerAsync();
         var leaks = new List<string>();

@@ -4,20 +4,15 @@ using Microsoft.Playwright;
 namespace LiveAspire.Tests.Web;
 
 /// <summary>
-/// Every page of the site in Chromium, as the AppHost runs it: the Content-Security-Policy reaches the browser and
-/// nothing on any page violates it (no inline script or style, nothing from elsewhere).
+/// Every page of the site in Chromium, as the AppHost runs it (signed out): the Content-Security-Policy reaches the
+/// browser and nothing on any page violates it (no inline script or style, nothing from elsewhere), and every page
+/// passes the other <see cref="PageChecks"/> too (axe-core, 360 px), so a page added later is checked without a test
+/// of its own. Pages behind sign-in are checked signed in by <see cref="WebAccountTests"/>.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class WebPagesContentSecurityPolicyTests(AppHostFixture system)
 {
     private static readonly float Timeout = 30_000;
-
-    /// <summary>Runs before any script of the page: every violation the browser reports is recorded.</summary>
-    private const string RecordViolations = """
-        window.cspViolations = [];
-        document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(
-          `${e.effectiveDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`));
-        """;
 
     /// <summary>An inline script added after load: the policy must block it (so it is really enforced) and report it.</summary>
     private const string InlineScriptProbe = """
@@ -31,8 +26,7 @@ public sealed class WebPagesContentSecurityPolicyTests(AppHostFixture system)
         var screenshots = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "liveaspire-web-csp")).FullName;
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await TestBrowser.LaunchAsync(playwright, Timeout);
-        await using var context = await browser.NewContextAsync();
-        await context.AddInitScriptAsync(RecordViolations);
+        await using var context = await PageChecks.NewContextAsync(browser);
 
         foreach (var path in WebPages.All((await StreamChannels.CreateAsync(system, "CSP check")).Slug))
         {
@@ -54,6 +48,8 @@ public sealed class WebPagesContentSecurityPolicyTests(AppHostFixture system)
             var loadErrors = errors.ToList(); // the probe below logs its own refusal
             var name = path.Trim('/').Replace('/', '_');
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, (name.Length > 0 ? name : "home") + ".png"), FullPage = true, Timeout = Timeout });
+            Assert.True(afterLoad.Length == 0, $"{path}: {string.Join("; ", afterLoad)}");
+            await PageChecks.AssertAsync(page, "all-" + (name.Length > 0 ? name.Replace("?", "_", StringComparison.Ordinal) : "home"));
             await page.EvaluateAsync(InlineScriptProbe);
             await page.WaitForFunctionAsync("() => window.cspViolations.length > 0", null, new PageWaitForFunctionOptions { Timeout = Timeout });
 

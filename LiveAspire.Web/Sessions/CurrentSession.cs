@@ -100,7 +100,11 @@ public sealed class CurrentSession(
         return result;
     }
 
-    /// <summary>Logs in at Api with a device id of this session's own and, on success, stores the session and sets the cookie.</summary>
+    /// <summary>
+    /// Logs in at Api with a device id of this session's own and, on success, stores the session and sets the cookie.
+    /// A session this browser already had is signed out first (its device's refresh token ended), so a new sign-in
+    /// never leaves an orphaned row or a live refresh token behind, and the id changes (no session fixation).
+    /// </summary>
     public async Task<ApiResult<TokenResponse>> SignInAsync(string? login, string? password)
     {
         var context = Context;
@@ -109,6 +113,10 @@ public sealed class CurrentSession(
         var result = await api.LoginAsync(login, password, deviceId, context.RequestAborted);
         if (result.Value is { } signedIn)
         {
+            if (await GetAsync() is not null)
+            {
+                await SignOutAsync(everywhere: false);
+            }
             var id = SessionCookie.NewId();
             await store.CreateAsync(SessionCookie.Hash(id), deviceId, signedIn, CancellationToken.None);
             cookie.Write(context, id, signedIn.RefreshTokenExpiresAt);

@@ -38,7 +38,8 @@ public static class AccountMessages
     {
         ApiErrorCodes.UserBanned => "You were signed out: this account is banned.",
         ApiErrorCodes.RefreshReused => "You were signed out: this session's sign-in was used twice, which looks like a stolen session. Please sign in again.",
-        _ => "You were signed out: your session ended (signed out elsewhere, password changed, or expired). Please sign in again.",
+        // refresh_invalid: signed out elsewhere (everywhere), password reset, banned (a ban deletes refresh tokens), expired.
+        _ => "You were signed out: your session ended (signed out everywhere, password changed, account banned, or expired). Please sign in again.",
     };
 
     /// <summary>A local path to go back to after signing in, or null: never an absolute or protocol-relative URL (open redirect).</summary>
