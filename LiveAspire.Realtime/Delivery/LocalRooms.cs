@@ -15,10 +15,16 @@ namespace LiveAspire.Realtime.Delivery;
 /// enqueues; <see cref="RoomDispatcher"/> delivers.</para>
 /// <para>A room's subscribe waits for the previous subscription of the same room to be taken down. The client keeps
 /// one subscription object per channel: a subscribe that overlapped the last member's unsubscribe would join the
-/// object being removed and be dropped with it, leaving the room silently without events.</para>
+/// object being removed and be dropped with it, leaving the room silently without events. It waits within the request
+/// path's bound, as the subscribe does: a join answers <c>redis_unavailable</c> rather than wait on a frozen Redis.</para>
 /// </summary>
 public sealed class LocalRooms(IConnectionMultiplexer redis)
 {
+    /// <summary>The longest a subscribe waits for the previous unsubscribe of its room: the request path's bound
+    /// (<see cref="RedisRequests"/>), as for the subscribe itself. An unsubscribe Redis has not answered by then fails
+    /// the join (<c>redis_unavailable</c>) rather than holding it until the client's own timeout.</summary>
+    private static readonly TimeSpan PreviousBound = TimeSpan.FromMilliseconds(RedisClientDefaults.RequestTimeoutMs);
+
     private readonly ConcurrentDictionary<string, LocalRoom> _rooms = new(StringComparer.Ordinal);
     private readonly Channel<(string Room, string Json)> _incoming = Channel.CreateUnbounded<(string, string)>(
         new UnboundedChannelOptions { SingleReader = true });
@@ -43,14 +49,27 @@ public sealed class LocalRooms(IConnectionMultiplexer redis)
             {
                 _ = SubscribeAsync(membership.Room, room);
             }
+            bool failed;
             lock (room.Lock)
             {
-                if (room.Closed)
+                if (room.Closed && !room.Failed)
                 {
                     continue; // its last member just left; make a fresh one
                 }
-                room.Members.Add(membership);
-                room.Snapshot = null;
+                failed = room.Failed;
+                if (!failed)
+                {
+                    room.Members.Add(membership);
+                    room.Snapshot = null;
+                }
+            }
+            if (failed)
+            {
+                // Its subscribe failed: that answers this join too. Asking again at once would spin (up to seconds of
+                // a core, while the join waits): while Redis does not answer, a subscribe fails without being sent
+                // (RedisRequests) until the process's next trial call, which the Redis probe may take first.
+                membership.Close();
+                await room.Subscribed.Task; // throws RoomStoreUnavailableException
             }
             try
             {
@@ -118,6 +137,7 @@ public sealed class LocalRooms(IConnectionMultiplexer redis)
     private async Task SubscribeAsync(string room, LocalRoom local)
     {
         Task? previous;
+        var sent = false;
         lock (_lifecycle)
         {
             _unsubscribing.TryGetValue(room, out previous);
@@ -126,12 +146,17 @@ public sealed class LocalRooms(IConnectionMultiplexer redis)
         {
             if (previous is not null)
             {
-                await previous; // never throws
+                // Never throws, but waits for Redis: within the request path's bound, as the subscribe itself.
+                await previous.WaitAsync(PreviousBound);
             }
             // While Redis is down this throws at once (BacklogPolicy.FailFast), while it stalls after the request
             // path's bound (RedisRequests); a join needs the server-side subscription now, not the one the client
             // would make on reconnect, so the join fails (redis_unavailable).
-            var queue = await RedisRequests.RunAsync(redis, () => redis.GetSubscriber().SubscribeAsync(SubscriptionChannel(room)));
+            var queue = await RedisRequests.RunAsync(redis, () =>
+            {
+                sent = true;
+                return redis.GetSubscriber().SubscribeAsync(SubscriptionChannel(room));
+            });
             queue.OnMessage(message => _incoming.Writer.TryWrite((room, message.Message!)));
             local.Queue = queue;
             local.Subscribed.TrySetResult();
@@ -141,11 +166,16 @@ public sealed class LocalRooms(IConnectionMultiplexer redis)
             lock (local.Lock)
             {
                 local.Closed = true;
+                local.Failed = true;
             }
             // The client registered the queue before SUBSCRIBE failed and would subscribe it on reconnect, but the
             // failed call never handed it over: take the channel's whole registration down, or this replica would
             // stay subscribed to a room it no longer holds. Safe: no other subscribe of this room runs meanwhile.
-            Close(room, local, () => IgnoreFailureAsync(redis.GetSubscriber().UnsubscribeAsync(SubscriptionChannel(room))));
+            // A subscribe never sent (Redis not answering, or the previous unsubscribe still waiting for it) has
+            // nothing of its own to take down: the room's next subscribe waits for the previous unsubscribe still.
+            Close(room, local, sent
+                ? () => IgnoreFailureAsync(redis.GetSubscriber().UnsubscribeAsync(SubscriptionChannel(room)))
+                : () => IgnoreFailureAsync(previous ?? Task.CompletedTask));
             local.Subscribed.TrySetException(new RoomStoreUnavailableException("Redis subscribe failed.", e));
         }
     }
@@ -210,6 +240,9 @@ public sealed class LocalRooms(IConnectionMultiplexer redis)
         public readonly TaskCompletionSource Subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public RoomMembership[]? Snapshot;
         public bool Closed;
+
+        /// <summary>Closed because its subscribe failed (Redis down or not answering): a join that finds it fails too.</summary>
+        public bool Failed;
 
         /// <summary>This room object's own queue, set once subscribed.</summary>
         public ChannelMessageQueue? Queue;

@@ -20,6 +20,10 @@ public sealed class TestRooms : IAsyncDisposable
     public IRoomHistory History { get; }
     public IConnectionMultiplexer Redis { get; }
 
+    /// <summary>Between tries of a publish Redis did not take: the request bound's fail-fast lets one trial call
+    /// through per second, so trying far more often only collects immediate refusals.</summary>
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
+
     public static async Task<TestRooms> ConnectAsync(string redisConnectionString, int hotWindow = 1000)
     {
         var options = ConfigurationOptions.Parse(redisConnectionString);
@@ -29,7 +33,37 @@ public sealed class TestRooms : IAsyncDisposable
 
     public static string NewStreamRoom() => RoomName.Stream(Guid.NewGuid()).ToString();
 
-    public Task<PublishResult> PublishAsync(string room, int n, string? id = null) =>
+    /// <summary>How long <see cref="PublishAsync"/> keeps retrying a publish Redis did not take, unless told otherwise.</summary>
+    public static readonly TimeSpan DefaultPublishDeadline = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Publishes event <paramref name="n"/> as a client of the system should: on <see cref="RoomStoreUnavailableException"/>
+    /// (the request bound gave up on a Redis that was slow, paused or reconnecting) it publishes again with the SAME
+    /// envelope id until <paramref name="deadline"/> (<see cref="DefaultPublishDeadline"/>), then throws the last failure.
+    /// The same id makes the retry safe: a try that reached Redis after all is answered as a duplicate with its seq,
+    /// never numbered twice (docs/realtime.md). So a test's own publish does not fail on a loaded machine, and what
+    /// the test asserts is still the system's answer.
+    /// </summary>
+    public async Task<PublishResult> PublishAsync(string room, int n, string? id = null, TimeSpan? deadline = null)
+    {
+        id = RoomEvents.Id(id);
+        var until = DateTime.UtcNow + (deadline ?? DefaultPublishDeadline);
+        while (true)
+        {
+            try
+            {
+                return await PublishOnceAsync(room, n, id);
+            }
+            catch (RoomStoreUnavailableException) when (DateTime.UtcNow < until)
+            {
+                await Task.Delay(RetryDelay);
+            }
+        }
+    }
+
+    /// <summary>One try of the publish, as Api makes it: throws <see cref="RoomStoreUnavailableException"/> when Redis
+    /// does not take it (for a test of that failure).</summary>
+    public Task<PublishResult> PublishOnceAsync(string room, int n, string? id = null) =>
         Publisher.PublishAsync(room, "test.event", JsonSerializer.SerializeToElement(new { n }), id);
 
     public async Task<List<PublishResult>> PublishManyAsync(string room, int count, int startAt = 1)

@@ -197,7 +197,7 @@ public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(s
             {
                 try
                 {
-                    await Rooms.PublishAsync(room, 1000);
+                    await Rooms.PublishOnceAsync(room, 1000);
                     return false;
                 }
                 catch (RoomStoreUnavailableException e)
