@@ -44,6 +44,12 @@ public sealed class WebCrossSiteTests(AppHostFixture system)
         var token = await own.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(3, token.GetProperty("accessToken").GetString()!.Split('.').Length);
         Assert.True(token.GetProperty("expiresAt").GetDateTimeOffset() > DateTimeOffset.UtcNow);
+        // A real user token: Api knows who it is.
+        using (var api = system.CreateHttpClient("api"))
+        using (var me = await api.GetMeAsync(token.GetProperty("accessToken").GetString()!))
+        {
+            Assert.Equal(account.Username, (await me.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("username").GetString());
+        }
         foreach (var refused in new[] { noToken, wrongToken, foreign, foreignFetch, siblingFetch, nullOriginNoToken, followForeign })
         {
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);

@@ -179,6 +179,45 @@ public sealed class WebSessionTests(AppHostFixture system, ITestOutputHelper out
         Assert.Equal(1L, (long)(await rows.ExecuteScalarAsync())!);
     }
 
+    [Fact]
+    public async Task SigningOutEverywhereEndsTheUsersSessionsInEveryBrowser()
+    {
+        var account = await NewVerifiedAccountAsync();
+        var web = system.Endpoint("web");
+        using var laptop = new WebFormClient(web, "127.0.0.73");
+        using var phone = new WebFormClient(web, "127.0.0.74");
+        await laptop.SignInAsync(account.Username, account.Password);
+        await phone.SignInAsync(account.Username, account.Password);
+        var phoneCsrf = WebFormClient.CsrfToken(await phone.GetPageAsync("/profile"));
+        using (var before = await PostTokenAsync(phone, phoneCsrf))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        var signedOut = await laptop.PostFormAsync("/profile", "/signout/everywhere");
+
+        Assert.Contains("You are signed out everywhere", signedOut.Html, StringComparison.Ordinal);
+        Assert.EndsWith("/signin?signedOut=everywhere", signedOut.Url!.PathAndQuery, StringComparison.Ordinal);
+        // The phone's session is gone from Web (its row), and its page's token request says nobody is signed in.
+        using (var after = await PostTokenAsync(phone, phoneCsrf))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        }
+        var profile = await phone.Http.GetAsync("/profile");
+        Assert.Equal("/signin", profile.RequestMessage!.RequestUri!.AbsolutePath);
+        await using var database = Npgsql.NpgsqlDataSource.Create(system.ConnectionString("livedb"));
+        await using var rows = database.CreateCommand("SELECT count(*) FROM web_sessions WHERE username = $1");
+        rows.Parameters.Add(new() { Value = account.Username });
+        Assert.Equal(0L, (long)(await rows.ExecuteScalarAsync())!);
+    }
+
+    private static Task<HttpResponseMessage> PostTokenAsync(WebFormClient browser, string csrf)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/session/token");
+        request.Headers.Add("X-CSRF-TOKEN", csrf);
+        return browser.Http.SendAsync(request);
+    }
+
     private async Task<TestAccount> NewVerifiedAccountAsync() => (await NewVerifiedAccountWithIdAsync()).Account;
 
     /// <summary>An account registered at Api and verified (the token read from the development mailbox).</summary>
@@ -194,10 +233,13 @@ public sealed class WebSessionTests(AppHostFixture system, ITestOutputHelper out
     }
 
     /// <summary>
-    /// Api from a client address of these tests' own: registrations (5 per 10 minutes per address) and logins made
-    /// here do not use up the budget of 127.0.0.1, which every browser shares behind Aspire's proxy.
+    /// Api from a client address of its own (one per call, 127.0.1.x): registrations (5 per 10 minutes per address)
+    /// and logins made here use up neither each other's budget nor 127.0.0.1's, which every browser shares behind
+    /// Aspire's proxy.
     /// </summary>
-    private HttpClient ApiClient() => new(ClientAddress.Handler("127.0.0.71")) { BaseAddress = system.Part("api").Url, Timeout = TimeSpan.FromSeconds(30) };
+    private HttpClient ApiClient() => new(ClientAddress.Handler($"127.0.1.{Interlocked.Increment(ref _nextClient)}")) { BaseAddress = system.Part("api").Url, Timeout = TimeSpan.FromSeconds(30) };
+
+    private static int _nextClient;
 
     private static async Task<IPage> SignInAsync(IBrowserContext context, Uri web, TestAccount account)
     {

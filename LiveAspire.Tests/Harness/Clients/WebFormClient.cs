@@ -43,6 +43,21 @@ public sealed partial class WebFormClient : IDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.RequestMessage?.RequestUri);
     }
 
+    /// <summary>
+    /// Posts a plain form of the page at <paramref name="from"/> (one not handled by Blazor, e.g. the header's sign-out
+    /// forms) to <paramref name="action"/> with that page's antiforgery field.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, string Html, Uri? Url)> PostFormAsync(string from, string action)
+    {
+        var page = await GetPageAsync(from);
+        var form = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = FormToken().Match(page) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new InvalidOperationException($"{from} has no antiforgery field"),
+        };
+        using var response = await Http.PostAsync(action, new FormUrlEncodedContent(form));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.RequestMessage?.RequestUri);
+    }
+
     public Task<(HttpStatusCode Status, string Html, Uri? Url)> SignInAsync(string login, string password)
         => SubmitAsync("/signin", "signin", new Dictionary<string, string> { ["Input.Login"] = login, ["Input.Password"] = password });
 
