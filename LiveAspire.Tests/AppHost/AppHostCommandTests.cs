@@ -15,7 +15,7 @@ public sealed class AppHostCommandTests
         ["api"] = ("LiveAspire.Api", 1),
         ["realtime"] = ("LiveAspire.Realtime", 2),
         ["worker"] = ("LiveAspire.Worker", 2),
-        ["web"] = ("LiveAspire.Web", 1),
+        ["web"] = ("LiveAspire.Web", 2),
     };
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class AppHostCommandTests
 
                 // Every generated secret: in the state folder, mode 600 in a mode 700 folder; on no command line.
                 secrets = ReadSecrets(state);
-                Assert.Equal(["initial-admin-password", "jwt-signing-key", "postgres-password", "redis-password"], secrets.Keys.Order());
+                Assert.Equal(["initial-admin-password", "jwt-signing-key", "postgres-password", "redis-password", "web-client-address-key"], secrets.Keys.Order());
                 // Every process the run started (the stores' own children too), and in fact every process here.
                 var tree = DescendantsOf(host.Pid).Concat(pids.SelectMany(DescendantsOf)).Concat(pids).Distinct().ToList();
                 foreach (var pid in AllProcesses())

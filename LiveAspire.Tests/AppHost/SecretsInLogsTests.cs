@@ -77,9 +77,11 @@ public sealed class SecretsInLogsTests(AppHostFixture system)
         // and its key), and hand the page a token; the session cookie and the handed token are canaries too.
         var siteAccount = TestAccount.New("canary");
         await api.RegisterAsync(siteAccount);
-        using var site = new WebFormClient(system.Endpoint("web"), "127.0.0.44");
-        await site.SignInAsync(siteAccount.Username, siteAccount.Password);
-        var sessionCookie = site.Cookies.GetCookies(system.Endpoint("web")).Single(c => c.Name == "liveaspire-session").Value;
+        using var site = new WebFormClient(system.Endpoint("web"), "127.0.0.46");
+        var signedIn = await site.SignInAsync(siteAccount.Username, siteAccount.Password);
+        var sessionCookie = site.Cookies.GetCookies(system.Endpoint("web")).SingleOrDefault(c => c.Name == "liveaspire-session")?.Value
+            ?? throw new Xunit.Sdk.XunitException($"signing in through the site set no session cookie: {(int)signedIn.Status} at {signedIn.Url}: "
+                + System.Text.RegularExpressions.Regex.Replace(signedIn.Html, "<[^>]+>|\\s+", " ").Trim());
         using var tokenRequest = new HttpRequestMessage(HttpMethod.Post, "/session/token");
         tokenRequest.Headers.Add("X-CSRF-TOKEN", WebFormClient.CsrfToken(await site.GetPageAsync("/profile")));
         using var siteToken = await site.Http.SendAsync(tokenRequest);
