@@ -79,9 +79,14 @@ public sealed class SecretsInLogsTests(AppHostFixture system)
         await api.RegisterAsync(siteAccount);
         using var site = new WebFormClient(system.Endpoint("web"), "127.0.0.46");
         var signedIn = await site.SignInAsync(siteAccount.Username, siteAccount.Password);
-        var sessionCookie = site.Cookies.GetCookies(system.Endpoint("web")).SingleOrDefault(c => c.Name == "liveaspire-session")?.Value
-            ?? throw new Xunit.Sdk.XunitException($"signing in through the site set no session cookie: {(int)signedIn.Status} at {signedIn.Url}: "
-                + System.Text.RegularExpressions.Regex.Replace(signedIn.Html, "<[^>]+>|\\s+", " ").Trim());
+        var sessionCookie = site.Cookies.GetCookies(system.Endpoint("web")).SingleOrDefault(c => c.Name == "liveaspire-session")?.Value;
+        if (sessionCookie is null)
+        {
+            var webErrors = (await system.LogLinesByInstanceAsync()).Where(i => i.Key.StartsWith("web", StringComparison.Ordinal))
+                .SelectMany(i => i.Value.Select(l => $"{i.Key}: {l}")).Where(l => l.Contains("fail", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal) || l.Contains("   at ", StringComparison.Ordinal)).TakeLast(40);
+            throw new Xunit.Sdk.XunitException($"signing in through the site set no session cookie: {(int)signedIn.Status} at {signedIn.Url}: "
+                + System.Text.RegularExpressions.Regex.Replace(signedIn.Html, "<[^>]+>|\\s+", " ").Trim() + "\nWeb's errors:\n" + string.Join("\n", webErrors));
+        }
         using var tokenRequest = new HttpRequestMessage(HttpMethod.Post, "/session/token");
         tokenRequest.Headers.Add("X-CSRF-TOKEN", WebFormClient.CsrfToken(await site.GetPageAsync("/profile")));
         using var siteToken = await site.Http.SendAsync(tokenRequest);
