@@ -1,4 +1,5 @@
 using LiveAspire.Api.Seeding;
+using LiveAspire.ServiceDefaults.Authentication;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -181,6 +182,162 @@ public sealed class StreamPageTests(AppHostFixture system, ITestOutputHelper out
                 await victim.StartAsync();
             }
         }
+    }
+
+    [Fact]
+    public async Task AGuestKeepsWatchingAcrossGuestTokenExpiryAndReconnectsWithANewGuestToken()
+    {
+        var channel = await StreamChannels.CreateAsync(system, "Guest Renewal Test");
+        await channel.GoLiveAsync(system, "before expiry");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var context = await PageChecks.NewContextAsync(browser);
+        var page = await context.NewPageAsync();
+        var errors = RecordErrors(page);
+        SystemPart? victim = null;
+        try
+        {
+            var first = await GuestTokenAsync(await page.RunAndWaitForResponseAsync(() => page.GotoAsync($"{Web}/c/{channel.Slug}"), IsGuestToken));
+            await WaitForStateAsync(page, "connected");
+            Assert.InRange(first.ExpiresAt - DateTimeOffset.UtcNow, TimeSpan.Zero, AppHostFixture.GuestTokenLifetime);
+
+            // Past its expiry and the hubs' clock skew the first token opens no connection any more, yet the open
+            // connection outlives it (docs/protocol.md) and still delivers.
+            var refusedAfter = first.ExpiresAt + new AccessTokenOptions().ClockSkew + TimeSpan.FromSeconds(1);
+            await Eventually.UntilAsync(() => DateTimeOffset.UtcNow > refusedAfter, "the page's first guest token to expire",
+                AppHostFixture.GuestTokenLifetime + TimeSpan.FromMinutes(2));
+            using (var edge = new EdgeClient(system.Endpoint("realtime"), "127.0.0.1"))
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, (await edge.WebSocketAsync(first.AccessToken)).Refused.Status);
+            }
+            await channel.RetitleAsync(system, "after expiry");
+            await WaitForTextAsync(page, "stream-title", "after expiry");
+
+            Assert.True(errors.Count == 0, string.Join("; ", errors));
+
+            // The connection is lost: the page must reconnect with a new guest token, not the expired one. From here
+            // the SignalR library logs the lost connection as a console error; only uncaught script errors count.
+            var scriptErrors = new List<string>();
+            page.PageError += (_, error) => scriptErrors.Add(error);
+            var replica = await page.EvaluateAsync<string>("async () => (await window.streamPage.client.ping()).replica");
+            victim = system.Parts("realtime").Single(p => p.Id == replica);
+            var renewal = page.WaitForResponseAsync(IsGuestToken, new PageWaitForResponseOptions { Timeout = 90_000 });
+            await victim.KillAsync();
+            var second = await GuestTokenAsync(await renewal);
+            Assert.NotEqual(first.AccessToken, second.AccessToken);
+            Assert.True(second.ExpiresAt > first.ExpiresAt, $"renewed token expires {second.ExpiresAt:O}, the first {first.ExpiresAt:O}");
+
+            await channel.RetitleAsync(system, "after the reconnect");
+            await WaitForTextAsync(page, "stream-title", "after the reconnect", TimeSpan.FromSeconds(90));
+            var states = (await page.GetAttributeAsync("[data-testid=connection]", "data-states"))!.Split(' ');
+            output.WriteLine($"states: {string.Join(" → ", states)}");
+            var reconnecting = Array.IndexOf(states, "reconnecting");
+            Assert.True(reconnecting > 0, $"no reconnecting state: {string.Join(' ', states)}");
+            Assert.Contains("connected", states[(reconnecting + 1)..]);
+            Assert.DoesNotContain("offline", states);
+            Assert.Equal("Live", await page.TextContentAsync("[data-testid=live-badge]"));
+            await PageChecks.AssertAsync(page, "stream-guest-renewed");
+            Assert.True(scriptErrors.Count == 0, string.Join("; ", scriptErrors));
+        }
+        catch
+        {
+            await PageChecks.ReportFailureAsync(page, output, "stream-guest-renewal");
+            throw;
+        }
+        finally
+        {
+            if (victim is { Pid: null })
+            {
+                await victim.StartAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ThePlayerAnimatesAndStandsStillUnderReducedMotion()
+    {
+        var channel = await StreamChannels.CreateAsync(system, "Motion Test");
+        await channel.GoLiveAsync(system, "Moving pictures");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+
+        await using (var moving = await PageChecks.NewContextAsync(browser, new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            ReducedMotion = ReducedMotion.NoPreference,
+        }))
+        {
+            var page = await OpenPlayerAsync(moving, channel);
+            try
+            {
+                // Animated: the picture changes from frame to frame.
+                await page.EvaluateAsync("() => { window.firstFrame = document.getElementById('player').toDataURL(); }");
+                await page.WaitForFunctionAsync("() => document.getElementById('player').toDataURL() !== window.firstFrame");
+                await PageChecks.AssertAsync(page, "stream-player-animated");
+
+                // The setting changes while the page is open: the player stops at a still frame.
+                await page.EmulateMediaAsync(new PageEmulateMediaOptions { ReducedMotion = ReducedMotion.Reduce });
+                Assert.True(await CanvasStandsStillAsync(page), "the player kept animating after reduced motion was switched on");
+            }
+            catch
+            {
+                await PageChecks.ReportFailureAsync(page, output, "stream-player-animated");
+                throw;
+            }
+        }
+
+        await using var still = await PageChecks.NewContextAsync(browser, new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            ReducedMotion = ReducedMotion.Reduce,
+        });
+        var stillPage = await OpenPlayerAsync(still, channel);
+        try
+        {
+            Assert.True(await CanvasStandsStillAsync(stillPage), "the player animates under prefers-reduced-motion: reduce");
+            await PageChecks.AssertAsync(stillPage, "stream-player-reduced-motion");
+        }
+        catch
+        {
+            await PageChecks.ReportFailureAsync(stillPage, output, "stream-player-reduced-motion");
+            throw;
+        }
+    }
+
+    /// <summary>Opens the live channel's page and waits until the player has drawn (a painted, opaque pixel).</summary>
+    private async Task<IPage> OpenPlayerAsync(IBrowserContext context, StreamChannel channel)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{Web}/c/{channel.Slug}");
+        await WaitForStateAsync(page, "connected");
+        Assert.True(await page.IsVisibleAsync("#player"));
+        await page.WaitForFunctionAsync("() => document.getElementById('player').getContext('2d').getImageData(1, 1, 1, 1).data[3] === 255");
+        return page;
+    }
+
+    /// <summary>
+    /// Whether the player's picture is the same across 30 animation frames (half a second at 60 Hz; the animation
+    /// draws at 30 frames a second, so an animated player has changed by then).
+    /// </summary>
+    private static Task<bool> CanvasStandsStillAsync(IPage page) => page.EvaluateAsync<bool>("""
+        async () => {
+          const canvas = document.getElementById('player');
+          const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+          await frame(); await frame(); // a change of setting takes effect by the next frame
+          const before = canvas.toDataURL();
+          for (let i = 0; i < 30; i++) await frame();
+          return canvas.toDataURL() === before;
+        }
+        """);
+
+    private static bool IsGuestToken(IResponse response) => response.Url.Contains("/guest/token/", StringComparison.Ordinal);
+
+    /// <summary>The token and expiry a <c>/guest/token/{channelId}</c> answer gave the page.</summary>
+    private static async Task<(string AccessToken, DateTimeOffset ExpiresAt)> GuestTokenAsync(IResponse response)
+    {
+        Assert.True(response.Status == 200, $"{response.Url} answered {response.Status}: {await response.TextAsync()}");
+        var body = (await response.JsonAsync())!.Value;
+        return (body.GetProperty("accessToken").GetString()!, body.GetProperty("expiresAt").GetDateTimeOffset());
     }
 
     [Fact]

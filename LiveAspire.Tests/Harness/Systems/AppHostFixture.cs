@@ -38,6 +38,14 @@ public class AppHostFixture(IMessageSink diagnostics) : SystemFixture(diagnostic
     /// </summary>
     public static readonly TimeSpan WebRefreshBefore = TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(4);
 
+    /// <summary>
+    /// How long Api's guest tokens live here (<c>Auth:GuestTokenLifetime</c>, default 10 minutes): short enough for a
+    /// browser test to see a guest's page renew its token and reconnect with the new one after the first expired (and
+    /// is refused, past the hubs' 30 s clock skew), long enough for a test that connects with a token it just got.
+    /// GuestTokenTests, which checks the default, runs against ApiFixture.
+    /// </summary>
+    public static readonly TimeSpan GuestTokenLifetime = TimeSpan.FromSeconds(30);
+
     protected override async Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string[] args)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.LiveAspire_AppHost>(args, TestSystems.Configure);
@@ -60,6 +68,8 @@ public class AppHostFixture(IMessageSink diagnostics) : SystemFixture(diagnostic
         realtime.WithEnvironment("Delivery__SendQueueCapacity", SendQueueCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // A lost revocation notice is repaired within a test's patience (default 60 s).
         realtime.WithEnvironment("Revocation__RecheckInterval", RecheckInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api"))
+            .WithEnvironment("Auth__GuestTokenLifetime", GuestTokenLifetime.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "web"))
             .WithEnvironment("Session__RefreshBefore", WebRefreshBefore.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         ConfigureModel(builder);

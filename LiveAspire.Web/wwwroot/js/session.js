@@ -1,12 +1,10 @@
 // The signed-in user's access token for the page's scripts (docs/web.md). The browser never holds the refresh
 // token: Web keeps it server-side and hands out short-lived access tokens from POST /session/token, a same-origin
 // endpoint that requires the page's antiforgery token. Pass getAccessToken as live-client.js's accessTokenFactory.
+// When to ask again, and sharing one request among concurrent callers, is token-cache.js's rule (guest tokens use it
+// too).
 
-/** Ask again this long before the token expires (capped at half its remaining life for short test lifetimes). */
-const RENEW_BEFORE_MS = 30_000;
-
-let cached = null;   // { token, expiresAt (ms), renewAt (ms) }
-let inFlight = null; // the one request under way: concurrent callers share it
+import { createTokenCache } from './token-cache.js';
 
 /** The session ended (Api refused its refresh) or nobody is signed in: `code` is `session_ended` or `unauthenticated`. */
 export class SessionEndedError extends Error {
@@ -32,26 +30,7 @@ export function realtimeUrl() {
   return meta('liveaspire-realtime');
 }
 
-/** Forgets the cached token, so the next getAccessToken asks the server (e.g. after the hub refused it). */
-export function forgetAccessToken() {
-  cached = null;
-}
-
-/**
- * A valid access token: the cached one until shortly before it expires, else a new one from the server. One request
- * at a time however many callers ask at once. Rejects with SessionEndedError when nobody is signed in any more.
- */
-export function getAccessToken() {
-  if (cached && Date.now() < cached.renewAt) {
-    return Promise.resolve(cached.token);
-  }
-  if (!inFlight) {
-    inFlight = fetchToken().finally(() => { inFlight = null; });
-  }
-  return inFlight;
-}
-
-async function fetchToken() {
+const cache = createTokenCache(async () => {
   const response = await fetch('/session/token', {
     method: 'POST',
     credentials: 'same-origin',
@@ -60,14 +39,24 @@ async function fetchToken() {
   });
   const body = await response.json().catch(() => ({}));
   if (response.status === 401) {
-    cached = null;
+    cache.forget();
     throw new SessionEndedError(body.code || 'unauthenticated', body.message);
   }
   if (!response.ok) {
     throw new Error(body.message || `The site answered ${response.status} for an access token.`);
   }
-  const now = Date.now();
-  const expiresAt = Date.parse(body.expiresAt);
-  cached = { token: body.accessToken, expiresAt, renewAt: expiresAt - Math.min(RENEW_BEFORE_MS, (expiresAt - now) / 2) };
-  return cached.token;
+  return body;
+});
+
+/** Forgets the cached token, so the next getAccessToken asks the server (e.g. after the hub refused it). */
+export function forgetAccessToken() {
+  cache.forget();
+}
+
+/**
+ * A valid access token: the cached one until shortly before it expires, else a new one from the server. One request
+ * at a time however many callers ask at once. Rejects with SessionEndedError when nobody is signed in any more.
+ */
+export function getAccessToken() {
+  return cache.get();
 }

@@ -1,6 +1,6 @@
 // A short-lived token fetched from one of the site's same-origin endpoints and kept until shortly before it expires
-// (docs/web.md). guest-token.js uses it for guest tokens; the endpoint answers {accessToken, expiresAt} as
-// /session/token does.
+// (docs/web.md). session.js uses it for the signed-in user's access tokens (/session/token) and guest-token.js for
+// guest tokens (/guest/token/{channelId}); both endpoints answer {accessToken, expiresAt}.
 
 /** Ask again this long before the token expires (capped at half its remaining life for short test lifetimes). */
 const RENEW_BEFORE_MS = 30_000;
