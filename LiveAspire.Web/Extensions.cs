@@ -67,6 +67,10 @@ public static class Extensions
         }
         builder.AddNpgsqlDataSource(DatabaseConnectionName);
 
+        // One key for every replica, created by whichever comes first. First of all hosted services: they start in
+        // order, and data protection's own (registered earlier by antiforgery and Razor components) loads the ring at
+        // start-up, generating a key of its own when it finds none.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, KeyRingBootstrap>());
         // One application name for every replica: the key ring is shared, and so is what it protects.
         builder.Services.AddDataProtection().SetApplicationName("LiveAspire.Web");
         builder.Services.AddOptions<KeyManagementOptions>()

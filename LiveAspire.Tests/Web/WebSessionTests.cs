@@ -116,6 +116,39 @@ public sealed class WebSessionTests(AppHostFixture system, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task ReplicasStartingTogetherOverAnEmptyKeyRingShareOneKeySoACookieOneMadeTheOtherReads()
+    {
+        var account = await NewVerifiedAccountAsync();
+        var first = system.Part("web", 0);
+        var second = system.Part("web", 1);
+        await Task.WhenAll(first.KillAsync(), second.KillAsync());
+        await using (var database = Npgsql.NpgsqlDataSource.Create(system.ConnectionString("livedb")))
+        {
+            await using (var wipe = database.CreateCommand("DELETE FROM web_data_protection_keys"))
+            {
+                await wipe.ExecuteNonQueryAsync();
+            }
+            await Task.WhenAll(first.StartAsync(), second.StartAsync());
+            // Each would otherwise make a key of its own on first use and never see the other's.
+            await using var keys = database.CreateCommand("SELECT count(*) FROM web_data_protection_keys");
+            Assert.Equal(1L, (long)(await keys.ExecuteScalarAsync())!);
+        }
+
+        // Signed in on the first replica; the second reads the session cookie and the antiforgery token it made.
+        using var onFirst = new WebFormClient(first.Url!, "127.0.0.75");
+        var signedIn = await onFirst.SignInAsync(account.Username, account.Password);
+        Assert.True(signedIn.Status == HttpStatusCode.OK, $"signing in on the first replica answered {(int)signedIn.Status}");
+        using var onSecond = new WebFormClient(second.Url!, "127.0.0.75");
+        onSecond.Cookies.Add(onFirst.Cookies.GetAllCookies());
+        var profile = await onSecond.GetPageAsync("/profile");
+        Assert.Contains(account.Username, profile, StringComparison.Ordinal);
+        using var token = new HttpRequestMessage(HttpMethod.Post, "/session/token");
+        token.Headers.Add("X-CSRF-TOKEN", WebFormClient.CsrfToken(await onFirst.GetPageAsync("/profile")));
+        using var answer = await onSecond.Http.SendAsync(token);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+    }
+
+    [Fact]
     public async Task ASessionApiEndsIsSignedOutInWords()
     {
         var (account, userId) = await NewVerifiedAccountWithIdAsync();
