@@ -146,37 +146,23 @@ public sealed class RedisFaultTests(AppHostFixture system, Xunit.Abstractions.IT
     {
         var room = TestRooms.NewStreamRoom();
         var replica = System.Part("realtime", 1);
-        var hook = FaultHookNames.ResumeAfterSubscribe;
-        var arm = Path.Combine(System.FaultDirectory, $"{hook}.arm");
-        var reached = Path.Combine(System.FaultDirectory, $"{hook}.reached");
-        var release = Path.Combine(System.FaultDirectory, $"{hook}.release");
-        await File.WriteAllTextAsync(arm, $"wait\ncontext={room}");
-        try
-        {
-            await using var client = await ConnectAsync(Replica(1));
-            var join = client.Client.JoinAsync([room]);
-            await Eventually.UntilAsync(() => File.Exists(reached) && File.ReadAllText(reached) == room,
-                "the join to be subscribed to the room and not to have read it yet");
+        using var hook = await WaitingFaultHook.ArmAsync(System.FaultDirectory, FaultHookNames.ResumeAfterSubscribe, room);
+        await using var client = await ConnectAsync(Replica(1));
+        var join = client.Client.JoinAsync([room]);
+        await hook.ReachedAsync("the join to be subscribed to the room and not to have read it yet");
 
-            var resyncs = await ResyncsAsync(replica);
-            await DropSubscriptionConnectionsAsync();
-            await Eventually.UntilAsync(async () => await ResyncsAsync(replica) > resyncs,
-                "the replica to catch up its members once its subscriptions are back", TimeSpan.FromSeconds(20));
-            await File.WriteAllTextAsync(release, "");
+        var resyncs = await ResyncsAsync(replica);
+        await DropSubscriptionConnectionsAsync();
+        await Eventually.UntilAsync(async () => await ResyncsAsync(replica) > resyncs,
+            "the replica to catch up its members once its subscriptions are back", TimeSpan.FromSeconds(20));
+        await hook.ReleaseAsync();
 
-            var result = (await join.WaitAsync(TimeSpan.FromSeconds(30)))[room];
-            Assert.Null(result.Error);
-            Assert.True(result.Recovered);
-            var published = await Rooms.PublishManyAsync(room, 5);
-            await client.WaitForSeqAsync(room, published[^1].Seq, TimeSpan.FromSeconds(30));
-            LiveClients.AssertExactly(client.In(room), published[0].Seq, published[^1].Seq);
-        }
-        finally
-        {
-            File.Delete(arm);
-            File.Delete(reached);
-            File.Delete(release);
-        }
+        var result = (await join.WaitAsync(TimeSpan.FromSeconds(30)))[room];
+        Assert.Null(result.Error);
+        Assert.True(result.Recovered);
+        var published = await Rooms.PublishManyAsync(room, 5);
+        await client.WaitForSeqAsync(room, published[^1].Seq, TimeSpan.FromSeconds(30));
+        LiveClients.AssertExactly(client.In(room), published[0].Seq, published[^1].Seq);
     }
 
     /// <summary>
@@ -192,43 +178,29 @@ public sealed class RedisFaultTests(AppHostFixture system, Xunit.Abstractions.IT
         var room = TestRooms.NewStreamRoom();
         var before = await Rooms.PublishManyAsync(room, 5);
         var replica = System.Part("realtime", 1);
-        var hook = FaultHookNames.ResumeBetweenReplayAndLive;
-        var arm = Path.Combine(System.FaultDirectory, $"{hook}.arm");
-        var reached = Path.Combine(System.FaultDirectory, $"{hook}.reached");
-        var release = Path.Combine(System.FaultDirectory, $"{hook}.release");
-        await File.WriteAllTextAsync(arm, $"wait\ncontext={room}");
-        try
-        {
-            await using var client = await ConnectAsync(Replica(1));
-            var join = client.Client.JoinAsync(new Dictionary<string, RoomPosition?> { [room] = new(2, before[0].Epoch) });
-            await Eventually.UntilAsync(() => File.Exists(reached) && File.ReadAllText(reached) == room,
-                "the join to have replayed 3..5 and not to be live yet");
+        using var hook = await WaitingFaultHook.ArmAsync(System.FaultDirectory, FaultHookNames.ResumeBetweenReplayAndLive, room);
+        await using var client = await ConnectAsync(Replica(1));
+        var join = client.Client.JoinAsync(new Dictionary<string, RoomPosition?> { [room] = new(2, before[0].Epoch) });
+        await hook.ReachedAsync("the join to have replayed 3..5 and not to be live yet");
 
-            await System.WipeRedisAsync();
-            var resyncs = await ResyncsAsync(replica);
-            await DropSubscriptionConnectionsAsync();
-            await Eventually.UntilAsync(async () => await ResyncsAsync(replica) > resyncs,
-                "the replica to catch up its members once its subscriptions are back", TimeSpan.FromSeconds(20));
-            await File.WriteAllTextAsync(release, "");
+        await System.WipeRedisAsync();
+        var resyncs = await ResyncsAsync(replica);
+        await DropSubscriptionConnectionsAsync();
+        await Eventually.UntilAsync(async () => await ResyncsAsync(replica) > resyncs,
+            "the replica to catch up its members once its subscriptions are back", TimeSpan.FromSeconds(20));
+        await hook.ReleaseAsync();
 
-            var result = (await join.WaitAsync(TimeSpan.FromSeconds(30)))[room];
-            Assert.Null(result.Error);
-            Assert.False(result.Recovered);
-            Assert.NotEqual(before[0].Epoch, result.Epoch);
-            var published = await Rooms.PublishManyAsync(room, 5, startAt: 6);
-            Assert.All(published, p => Assert.Equal(result.Epoch, p.Epoch));
-            await Eventually.UntilAsync(() => client.In(room).Any(e => e.Epoch == result.Epoch && e.Seq == published[^1].Seq),
-                $"the client to receive seq {published[^1].Seq} of the new epoch", TimeSpan.FromSeconds(30));
-            LiveClients.AssertExactly([.. client.In(room).Where(e => e.Epoch == before[0].Epoch)], 3, 5);
-            LiveClients.AssertExactly([.. client.In(room).Where(e => e.Epoch == result.Epoch)], result.Seq + 1, published[^1].Seq);
-            Assert.Equal(new RoomPosition(published[^1].Seq, result.Epoch!), client.Client.Positions[room]);
-        }
-        finally
-        {
-            File.Delete(arm);
-            File.Delete(reached);
-            File.Delete(release);
-        }
+        var result = (await join.WaitAsync(TimeSpan.FromSeconds(30)))[room];
+        Assert.Null(result.Error);
+        Assert.False(result.Recovered);
+        Assert.NotEqual(before[0].Epoch, result.Epoch);
+        var published = await Rooms.PublishManyAsync(room, 5, startAt: 6);
+        Assert.All(published, p => Assert.Equal(result.Epoch, p.Epoch));
+        await Eventually.UntilAsync(() => client.In(room).Any(e => e.Epoch == result.Epoch && e.Seq == published[^1].Seq),
+            $"the client to receive seq {published[^1].Seq} of the new epoch", TimeSpan.FromSeconds(30));
+        LiveClients.AssertExactly([.. client.In(room).Where(e => e.Epoch == before[0].Epoch)], 3, 5);
+        LiveClients.AssertExactly([.. client.In(room).Where(e => e.Epoch == result.Epoch)], result.Seq + 1, published[^1].Seq);
+        Assert.Equal(new RoomPosition(published[^1].Seq, result.Epoch!), client.Client.Positions[room]);
     }
 
     /// <summary>How many times <paramref name="replica"/> has caught up its members after Redis came back (its log).</summary>

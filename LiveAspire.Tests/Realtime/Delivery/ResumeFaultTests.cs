@@ -13,34 +13,21 @@ public sealed class ResumeFaultTests(AppHostFixture system) : RealtimeTestBase(s
     {
         var room = TestRooms.NewStreamRoom();
         var first = await Rooms.PublishManyAsync(room, 10);
-        var hook = FaultHookNames.ResumeBetweenReplayAndLive;
-        var arm = Path.Combine(System.FaultDirectory, $"{hook}.arm");
-        var reached = Path.Combine(System.FaultDirectory, $"{hook}.reached");
-        var release = Path.Combine(System.FaultDirectory, $"{hook}.release");
-        await File.WriteAllTextAsync(arm, $"wait\ncontext={room}");
-        try
-        {
-            await using var client = await ConnectAsync(System.Endpoint("realtime"));
-            var join = client.Client.JoinAsync(new Dictionary<string, RoomPosition?> { [room] = new(3, first[0].Epoch) });
+        using var hook = await WaitingFaultHook.ArmAsync(System.FaultDirectory, FaultHookNames.ResumeBetweenReplayAndLive, room);
+        await using var client = await ConnectAsync(System.Endpoint("realtime"));
+        var join = client.Client.JoinAsync(new Dictionary<string, RoomPosition?> { [room] = new(3, first[0].Epoch) });
 
-            // The replica stands between replay (4..10) and live: publish while it waits.
-            await Eventually.UntilAsync(() => File.Exists(reached) && File.ReadAllText(reached) == room, "the resume to reach the hook");
-            await Rooms.PublishManyAsync(room, 20, startAt: 11);
-            await File.WriteAllTextAsync(release, "");
+        // The replica stands between replay (4..10) and live: publish while it waits.
+        await hook.ReachedAsync("the resume to reach the hook");
+        await Rooms.PublishManyAsync(room, 20, startAt: 11);
+        await hook.ReleaseAsync();
 
-            var result = (await join.WaitAsync(TimeSpan.FromSeconds(60)))[room];
-            Assert.True(result.Recovered);
-            await client.WaitForSeqAsync(room, 30);
-            await Rooms.PublishAsync(room, 31);
-            await client.WaitForSeqAsync(room, 31);
-            LiveClients.AssertExactly(client.In(room), 4, 31);
-        }
-        finally
-        {
-            File.Delete(arm);
-            File.Delete(reached);
-            File.Delete(release);
-        }
+        var result = (await join.WaitAsync(TimeSpan.FromSeconds(60)))[room];
+        Assert.True(result.Recovered);
+        await client.WaitForSeqAsync(room, 30);
+        await Rooms.PublishAsync(room, 31);
+        await client.WaitForSeqAsync(room, 31);
+        LiveClients.AssertExactly(client.In(room), 4, 31);
     }
 
     /// <summary>
