@@ -1,3 +1,4 @@
+using LiveAspire.Data;
 using LiveAspire.Rooms.Redis;
 using Microsoft.Extensions.Logging;
 
@@ -49,20 +50,10 @@ public sealed partial class ReadThroughCache(IConnectionMultiplexer redis, ILogg
             database = null;
         }
 
-        T value;
-        try
-        {
-            value = await readDatabase(cancellationToken);
-        }
-        catch (NpgsqlException ex) when (ex.IsTransient)
-        {
-            // After a PostgreSQL restart every idle pooled connection is dead, and the pool learns it only by using
-            // each one: empty the pool and read once more on a fresh connection (a read is safe to repeat), so a
-            // restart does not cost one failed request per dead connection. A database that is really down throws again.
-            LogDatabaseRetry(logger, cache, ex.Message);
-            livedb?.Clear();
-            value = await readDatabase(cancellationToken);
-        }
+        // A read is safe to repeat: after a restart broke the pool's connections, it is tried once more on a fresh one.
+        var value = livedb is null
+            ? await readDatabase(cancellationToken)
+            : await DatabaseFaults.OnceMoreOnFreshConnectionAsync(livedb, readDatabase, ex => LogDatabaseRetry(logger, cache, ex.Message), cancellationToken);
         if (database is not null)
         {
             try

@@ -32,4 +32,49 @@ public static class DatabaseFaults
         }
         return false;
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/>, and once more on a fresh connection when it failed because the database was
+    /// unavailable (<see cref="IsUnavailable"/>). After a PostgreSQL restart every idle pooled connection is dead, and
+    /// the pool learns it only by using each one (Npgsql does not test a connection it hands out): the first failure
+    /// empties the pool, so a restart costs no request at all rather than one failed request per dead connection. A
+    /// database that is really down fails the second try too, and that failure is thrown.
+    /// </summary>
+    /// <remarks>Only for work that is safe to repeat: a read, an idempotent write, or a transaction that had not
+    /// committed when it failed (a failed transaction is rolled back by the server).</remarks>
+    /// <param name="onRetry">Told the first failure before the second try (for a log line).</param>
+    public static async Task<T> OnceMoreOnFreshConnectionAsync<T>(
+        NpgsqlDataSource database, Func<CancellationToken, Task<T>> work, Action<Exception>? onRetry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await work(cancellationToken);
+        }
+        catch (Exception ex) when (IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            onRetry?.Invoke(ex);
+            database.Clear();
+            return await work(cancellationToken);
+        }
+    }
+
+    /// <summary>The same as <see cref="OnceMoreOnFreshConnectionAsync{T}"/> for work without a result.</summary>
+    public static Task OnceMoreOnFreshConnectionAsync(
+        NpgsqlDataSource database, Func<CancellationToken, Task> work, Action<Exception>? onRetry, CancellationToken cancellationToken)
+        => OnceMoreOnFreshConnectionAsync(database, async ct => { await work(ct); return true; }, onRetry, cancellationToken);
+
+    /// <summary>The synchronous form, for interfaces that are synchronous (data protection's key repository).</summary>
+    public static T OnceMoreOnFreshConnection<T>(NpgsqlDataSource database, Func<T> work, Action<Exception>? onRetry)
+    {
+        try
+        {
+            return work();
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            onRetry?.Invoke(ex);
+            database.Clear();
+            return work();
+        }
+    }
 }

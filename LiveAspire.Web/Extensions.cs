@@ -1,3 +1,4 @@
+using LiveAspire.Data;
 using LiveAspire.Web.ApiClient;
 using LiveAspire.Web.DataProtection;
 using LiveAspire.Web.Sessions;
@@ -56,16 +57,7 @@ public static class Extensions
     /// </summary>
     private static void AddWebSessions(this IHostApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetRequiredConnectionString(DatabaseConnectionName);
-        try
-        {
-            _ = new NpgsqlConnectionStringBuilder(connectionString);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new ConfigurationException($"ConnectionStrings:{DatabaseConnectionName}", $"is not a valid Npgsql connection string: {ex.Message}", ex);
-        }
-        builder.AddNpgsqlDataSource(DatabaseConnectionName);
+        builder.AddLiveAspireNpgsqlDataSource(DatabaseConnectionName);
 
         // One key for every replica, created by whichever comes first. First of all hosted services: they start in
         // order, and data protection's own (registered earlier by antiforgery and Razor components) loads the ring at
@@ -87,6 +79,8 @@ public static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SessionCookie>();
         builder.Services.AddSingleton<SessionStore>();
+        // PostgreSQL stopped or restarting: 503 in words (or JSON to a script) rather than 500 (docs/web.md).
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddScoped<SessionTokens>();
         builder.Services.AddScoped<CurrentSession>();
         builder.Services.AddSingleton<CrossSiteGuard>();

@@ -22,7 +22,12 @@ try
     // without a body are both rendered by the Status page.
     if (!app.Environment.IsDevelopment())
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/status", CreateScopeForErrors = true });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/status",
+            CreateScopeForErrors = true,
+            StatusCodeSelector = DatabaseUnavailableHandler.StatusCode,
+        });
     }
     app.UseStatusCodePagesWithReExecute("/status", "?code={0}", createScopeForStatusCodePages: true);
     app.UseAntiforgery();

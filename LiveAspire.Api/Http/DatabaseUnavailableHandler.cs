@@ -10,8 +10,11 @@ namespace LiveAspire.Api.Http;
 /// Nothing the request meant to write was committed (a write and its outbox row are one transaction), so the
 /// caller may retry it as it is. What counts as unavailable is <see cref="DatabaseFaults.IsUnavailable"/>, shared with
 /// Realtime. Any other exception is left to the default handler (500 <c>internal_error</c>).
+/// The pool is emptied too: after a PostgreSQL restart every idle pooled connection is dead, and Npgsql learns it only
+/// by using each one, so without this each dead connection would cost one more failed request.
 /// </summary>
-public sealed partial class DatabaseUnavailableHandler(IProblemDetailsService problems, ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
+public sealed partial class DatabaseUnavailableHandler(IProblemDetailsService problems, NpgsqlDataSource database, ILogger<DatabaseUnavailableHandler> logger)
+    : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -20,6 +23,7 @@ public sealed partial class DatabaseUnavailableHandler(IProblemDetailsService pr
             return false;
         }
         LogUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetBaseException().Message);
+        database.Clear();
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = (DatabaseFaults.RetryAfterMs / 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext

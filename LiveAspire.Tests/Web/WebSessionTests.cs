@@ -244,6 +244,98 @@ public sealed class WebSessionTests(AppHostFixture system, ITestOutputHelper out
         Assert.Equal(0L, (long)(await rows.ExecuteScalarAsync())!);
     }
 
+    /// <summary>
+    /// PostgreSQL restarts while a user is signed in on both Web replicas, each holding idle pooled connections the
+    /// restart kills. The next page and token on each replica work at once (the session store empties the pool and
+    /// reads again on a fresh connection), and a new sign-in through the site works. While PostgreSQL is down, a page
+    /// is answered 503 in words and a script's token request 503 <c>database_unavailable</c>, never a 500.
+    /// </summary>
+    [Fact]
+    public async Task SessionsSurviveAPostgresRestartAndAnOutageIsAnsweredInWords()
+    {
+        var account = await NewVerifiedAccountAsync();
+        var replicas = new[] { system.Replica("web", 0), system.Replica("web", 1) };
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var context = await PageChecks.NewContextAsync(browser);
+        var page = await SignInAsync(context, replicas[0], account);
+        // Both replicas read the session now, so each pool holds idle connections for the restart to break.
+        await AssertProfileAsync(page, replicas[1], account);
+
+        var postgres = system.Part("postgres");
+        try
+        {
+            await postgres.InterruptAsync();
+            await postgres.StartAsync();
+            // Api's own pool met the restart too: wait until it answers (its first request may be a 503 that empties
+            // its pool), so that what follows tests Web's connections only.
+            await WaitForApiAsync(account);
+
+            foreach (var replica in replicas)
+            {
+                await AssertProfileAsync(page, replica, account);
+            }
+            var newcomer = await NewVerifiedAccountAsync();
+            await using (var other = await PageChecks.NewContextAsync(browser))
+            {
+                await SignInAsync(other, replicas[1], newcomer);
+            }
+
+            await postgres.InterruptAsync();
+            var down = await page.GotoAsync(new Uri(replicas[0], "/profile").ToString());
+            Assert.Equal(503, down!.Status);
+            Assert.Equal("1", await down.HeaderValueAsync("retry-after"));
+            Assert.Equal("Temporarily unavailable", await page.InnerTextAsync("[data-testid=status-page] h1"));
+            Assert.DoesNotContain("Exception", await page.ContentAsync(), StringComparison.Ordinal);
+            await PageChecks.AssertAsync(page, "status-database-unavailable");
+            var token = await page.EvaluateAsync<JsonElement>("""
+                async () => {
+                  const response = await fetch('/session/token', { method: 'POST', headers: {
+                    'X-CSRF-TOKEN': document.querySelector('meta[name="csrf-token"]')?.content ?? '', 'Accept': 'application/json' } });
+                  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.text() };
+                }
+                """);
+            output.WriteLine($"token while PostgreSQL is down: {token}");
+            Assert.Equal(503, token.GetProperty("status").GetInt32());
+            Assert.Equal("1", token.GetProperty("retryAfter").GetString());
+            using var body = JsonDocument.Parse(token.GetProperty("body").GetString()!);
+            Assert.Equal(ApiErrorCodes.DatabaseUnavailable, body.RootElement.GetProperty("code").GetString());
+        }
+        finally
+        {
+            if (postgres.Pid is null)
+            {
+                await postgres.StartAsync();
+            }
+        }
+        await WaitForApiAsync(account);
+        await AssertProfileAsync(page, replicas[0], account);
+    }
+
+    /// <summary>Opens the profile on <paramref name="replica"/>: 200, the user's name, and a token for the page's scripts.</summary>
+    private static async Task AssertProfileAsync(IPage page, Uri replica, TestAccount account)
+    {
+        var response = await page.GotoAsync(new Uri(replica, "/profile").ToString());
+        Assert.True(response is { Status: 200 }, $"/profile on {replica} answered {response?.Status}: {await page.InnerTextAsync("main")}");
+        Assert.Equal(account.Username, await page.InnerTextAsync("[data-testid=user-name]"));
+        var token = await page.EvaluateAsync<string>("""
+            async () => { const r = await fetch('/session/token', { method: 'POST', headers: {
+              'X-CSRF-TOKEN': document.querySelector('meta[name="csrf-token"]').content } }); return `${r.status} ${await r.text()}`; }
+            """);
+        Assert.True(token.StartsWith("200 ", StringComparison.Ordinal), $"/session/token on {replica} answered {token}");
+    }
+
+    /// <summary>Until Api answers a database read (a login) with anything but 503 <c>database_unavailable</c>.</summary>
+    private async Task WaitForApiAsync(TestAccount account)
+    {
+        using var api = ApiClient();
+        await Eventually.UntilAsync(async () =>
+        {
+            using var response = await api.PostAsJsonAsync("/api/auth/login", new { login = account.Username, password = account.Password, deviceId = "probe" });
+            return response.StatusCode != HttpStatusCode.ServiceUnavailable;
+        }, "Api to read the database again", TimeSpan.FromSeconds(60));
+    }
+
     private static Task<HttpResponseMessage> PostTokenAsync(WebFormClient browser, string csrf)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/session/token");
@@ -281,7 +373,14 @@ public sealed class WebSessionTests(AppHostFixture system, ITestOutputHelper out
         await page.FillAsync("#login", account.Username);
         await page.FillAsync("#password", account.Password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/profile");
+        try
+        {
+            await page.WaitForURLAsync("**/profile");
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"signing in on {web} did not reach /profile; the page ({page.Url}) says: {await page.InnerTextAsync("body")}");
+        }
         Assert.Equal(account.Username, await page.InnerTextAsync("[data-testid=user-name]"));
         return page;
     }

@@ -137,9 +137,9 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
         }
     }
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Api call {Method} {Path} failed: {Reason}")]
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Api call {Method} {Path} failed: {Reason}")]
     private static partial void LogCallFailed(ILogger logger, string method, string path, string reason);
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Api at {BaseAddress} unavailable for the home page: {Reason}")]
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Api at {BaseAddress} unavailable for the home page: {Reason}")]
     private static partial void LogApiUnavailable(ILogger logger, Uri? baseAddress, string reason);
 }

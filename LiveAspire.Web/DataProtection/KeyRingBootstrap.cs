@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using LiveAspire.Data;
 using Npgsql;
 
 namespace LiveAspire.Web.DataProtection;
@@ -19,7 +20,11 @@ public sealed partial class KeyRingBootstrap(IKeyManager keys, NpgsqlDataSource 
     /// <summary>The lifetime ASP.NET Core gives a key by default.</summary>
     private static readonly TimeSpan KeyLifetime = TimeSpan.FromDays(90);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <remarks>Tried once more on a fresh connection after a database failure: until it commits, nothing is kept.</remarks>
+    public Task StartAsync(CancellationToken cancellationToken)
+        => DatabaseFaults.OnceMoreOnFreshConnectionAsync(database, EnsureKeyAsync, onRetry: null, cancellationToken);
+
+    private async Task EnsureKeyAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -36,9 +36,17 @@ public sealed class CurrentSession(
     /// </summary>
     public Task<AccessTokenOutcome?> TokenAsync() => _loading ??= LoadAsync();
 
+    /// <summary>This request renders the Status page for an exception (Program.cs). Its session is not read again:
+    /// reading it may be what failed (PostgreSQL unavailable), and an error page must render whatever failed.</summary>
+    public bool IsErrorPage => Context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>() is not null;
+
     private async Task<AccessTokenOutcome?> LoadAsync()
     {
         var context = Context;
+        if (IsErrorPage)
+        {
+            return null;
+        }
         var idHash = cookie.ReadIdHash(context);
         if (idHash is null)
         {

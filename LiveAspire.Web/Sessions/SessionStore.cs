@@ -1,4 +1,5 @@
 using LiveAspire.Contracts.Accounts;
+using LiveAspire.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Npgsql;
 
@@ -8,14 +9,20 @@ namespace LiveAspire.Web.Sessions;
 /// The <c>web_sessions</c> rows (LiveAspire.Data/Schema/Migrations/0006_web.sql). Tokens are data-protected on the
 /// way in and unprotected on the way out with Web's key ring (kept in the same database, shared by the replicas).
 /// A refresh reads and rewrites a row only under its lock (<see cref="LockAsync"/>).
+/// Every operation is safe to repeat and is tried once more on a fresh connection after a database failure
+/// (<see cref="DatabaseFaults.OnceMoreOnFreshConnectionAsync{T}"/>): the pooled connections a PostgreSQL restart broke
+/// cost no request. A database that is really down throws, and the request is answered 503 in words (docs/web.md).
 /// </summary>
-public sealed class SessionStore(NpgsqlDataSource database, IDataProtectionProvider protection, TimeProvider time)
+public sealed partial class SessionStore(NpgsqlDataSource database, IDataProtectionProvider protection, TimeProvider time, ILogger<SessionStore> logger)
 {
     private const string Columns = "id_hash, user_id, username, role, device_id, refresh_token, access_token, access_expires_at, last_seen_at, expires_at";
     private readonly IDataProtector _tokens = protection.CreateProtector("LiveAspire.Web.Sessions.Tokens.v1");
 
     /// <summary>Stores a new session for a login's tokens; its expiry is the refresh token's. Removes expired rows on the way.</summary>
-    public async Task CreateAsync(byte[] idHash, string deviceId, TokenResponse tokens, CancellationToken cancellationToken)
+    public Task CreateAsync(byte[] idHash, string deviceId, TokenResponse tokens, CancellationToken cancellationToken)
+        => RetryingAsync(ct => InsertAsync(idHash, deviceId, tokens, ct), cancellationToken);
+
+    private async Task InsertAsync(byte[] idHash, string deviceId, TokenResponse tokens, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using (var cleanup = new NpgsqlCommand("DELETE FROM web_sessions WHERE expires_at < now()", connection))
@@ -26,7 +33,8 @@ public sealed class SessionStore(NpgsqlDataSource database, IDataProtectionProvi
         await using var insert = new NpgsqlCommand($"""
             INSERT INTO web_sessions (id_hash, user_id, username, role, device_id, refresh_token, access_token, access_expires_at, expires_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            """, connection);
+            ON CONFLICT (id_hash) DO NOTHING
+            """, connection); // the id is 256 random bits: a conflict is this insert's own earlier try, committed
         insert.Parameters.Add(new() { Value = idHash });
         insert.Parameters.Add(new() { Value = tokens.User.Id });
         insert.Parameters.Add(new() { Value = tokens.User.Username });
@@ -40,46 +48,46 @@ public sealed class SessionStore(NpgsqlDataSource database, IDataProtectionProvi
     }
 
     /// <summary>The live session with this id hash, or null (none, or expired).</summary>
-    public async Task<WebSession?> FindAsync(byte[] idHash, CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand($"SELECT {Columns} FROM web_sessions WHERE id_hash = $1 AND expires_at > now()");
-        command.Parameters.Add(new() { Value = idHash });
-        return await ReadOneAsync(command, cancellationToken);
-    }
+    public Task<WebSession?> FindAsync(byte[] idHash, CancellationToken cancellationToken)
+        => RetryingAsync(async ct =>
+        {
+            await using var command = database.CreateCommand($"SELECT {Columns} FROM web_sessions WHERE id_hash = $1 AND expires_at > now()");
+            command.Parameters.Add(new() { Value = idHash });
+            return await ReadOneAsync(command, ct);
+        }, cancellationToken);
 
     /// <summary>Records that the session was used (at most once per <paramref name="resolution"/>).</summary>
-    public async Task TouchAsync(WebSession session, TimeSpan resolution, CancellationToken cancellationToken)
-    {
-        if (time.GetUtcNow() - session.LastSeenAt < resolution)
-        {
-            return;
-        }
-        await using var command = database.CreateCommand("UPDATE web_sessions SET last_seen_at = now() WHERE id_hash = $1");
-        command.Parameters.Add(new() { Value = session.IdHash });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task TouchAsync(WebSession session, TimeSpan resolution, CancellationToken cancellationToken)
+        => time.GetUtcNow() - session.LastSeenAt < resolution
+            ? Task.CompletedTask
+            : ExecuteAsync("UPDATE web_sessions SET last_seen_at = now() WHERE id_hash = $1", session.IdHash, cancellationToken);
 
-    public async Task DeleteAsync(byte[] idHash, CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand("DELETE FROM web_sessions WHERE id_hash = $1");
-        command.Parameters.Add(new() { Value = idHash });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task DeleteAsync(byte[] idHash, CancellationToken cancellationToken)
+        => ExecuteAsync("DELETE FROM web_sessions WHERE id_hash = $1", idHash, cancellationToken);
 
     /// <summary>Ends every session of the user in this site (after Api's logout-all ended their refresh tokens).</summary>
-    public async Task DeleteAllOfUserAsync(Guid userId, CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand("DELETE FROM web_sessions WHERE user_id = $1");
-        command.Parameters.Add(new() { Value = userId });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task DeleteAllOfUserAsync(Guid userId, CancellationToken cancellationToken)
+        => ExecuteAsync("DELETE FROM web_sessions WHERE user_id = $1", userId, cancellationToken);
+
+    private Task ExecuteAsync(string sql, object parameter, CancellationToken cancellationToken)
+        => RetryingAsync(async ct =>
+        {
+            await using var command = database.CreateCommand(sql);
+            command.Parameters.Add(new() { Value = parameter });
+            await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
 
     /// <summary>
     /// Opens a transaction and locks the session's row (<c>SELECT ... FOR UPDATE</c>): until the returned lock is
     /// committed or disposed, any other request on any replica that locks the same row waits, and then reads what
     /// this one wrote. <see cref="LockedSession.Session"/> is null when the row is gone (signed out meanwhile).
     /// </summary>
-    public async Task<LockedSession> LockAsync(byte[] idHash, CancellationToken cancellationToken)
+    /// <remarks>Taking the lock is retried on a fresh connection like the other operations; what runs under it is
+    /// not (its connection has just answered, and a failed transaction commits nothing).</remarks>
+    public Task<LockedSession> LockAsync(byte[] idHash, CancellationToken cancellationToken)
+        => RetryingAsync(ct => TakeLockAsync(idHash, ct), cancellationToken);
+
+    private async Task<LockedSession> TakeLockAsync(byte[] idHash, CancellationToken cancellationToken)
     {
         var connection = await database.OpenConnectionAsync(cancellationToken);
         try
@@ -121,6 +129,15 @@ public sealed class SessionStore(NpgsqlDataSource database, IDataProtectionProvi
         command.Parameters.Add(new() { Value = idHash });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private Task<T> RetryingAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+        => DatabaseFaults.OnceMoreOnFreshConnectionAsync(database, work, ex => LogRetry(logger, ex.Message), cancellationToken);
+
+    private Task RetryingAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+        => DatabaseFaults.OnceMoreOnFreshConnectionAsync(database, work, ex => LogRetry(logger, ex.Message), cancellationToken);
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "A session query failed on an unavailable database ({Reason}); trying once more on a fresh connection")]
+    private static partial void LogRetry(ILogger logger, string reason);
 
     private async Task<WebSession?> ReadOneAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

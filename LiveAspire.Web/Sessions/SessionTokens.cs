@@ -87,12 +87,12 @@ public sealed partial class SessionTokens(SessionStore store, LiveApiClient api,
             : new AccessTokenOutcome.Unavailable(current, problem);
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Refreshed the access token of user {UserId}'s session; it expires at {ExpiresAt}")]
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Debug, Message = "Refreshed the access token of user {UserId}'s session; it expires at {ExpiresAt}")]
     private static partial void LogRefreshed(ILogger logger, Guid userId, DateTimeOffset expiresAt);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Session of user {UserId} ended: Api refused its refresh with {Code}")]
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Session of user {UserId} ended: Api refused its refresh with {Code}")]
     private static partial void LogEnded(ILogger logger, Guid userId, string code);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Could not refresh the session of user {UserId}: Api answered {Status} {Code}; the session is kept")]
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Could not refresh the session of user {UserId}: Api answered {Status} {Code}; the session is kept")]
     private static partial void LogRefreshFailed(ILogger logger, Guid userId, int status, string code);
 }

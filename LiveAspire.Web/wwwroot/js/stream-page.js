@@ -266,7 +266,7 @@ function setUpFollow(button, status, channelId, announce) {
       const response = await fetch(`/session/follows/${encodeURIComponent(channelId)}`, {
         method: following ? 'DELETE' : 'POST',
         credentials: 'same-origin',
-        headers: { 'X-CSRF-TOKEN': document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '' },
+        headers: { 'X-CSRF-TOKEN': document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '', 'Accept': 'application/json' },
       });
       if (response.ok) {
         show(!following);
