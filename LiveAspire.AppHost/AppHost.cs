@@ -1,4 +1,5 @@
 using LiveAspire.AppHost;
+using LiveAspire.AppHost.Demo;
 using LiveAspire.AppHost.Publishing;
 using LiveAspire.AppHost.Reporting;
 using LiveAspire.AppHost.Stores;
@@ -52,6 +53,10 @@ try
     // Api and Realtime allow the Web origin (CORS and the WebSocket Origin allowlist).
     api.WithReference(web);
     realtime.WithWebOriginFor(web);
+
+    // Development (./run.sh): demo performers live on demo channels and simulated viewers, through Api and Realtime
+    // like any client (docs/demo.md); --demo off leaves it out.
+    builder.AddDemo(local, api, realtime);
 
     builder.AddEndpointsReport(local);
     builder.Build().Run();

@@ -9,6 +9,9 @@ public static class LocalSwitches
         ["--port-range-start"] = "AppHost:PortRangeStart",
         ["--port-range-end"] = "AppHost:PortRangeEnd",
         ["--dashboard-port"] = "AppHost:DashboardPort",
+        ["--demo"] = "AppHost:Demo",
+        ["--demo-performers"] = "AppHost:DemoPerformers",
+        ["--demo-viewers"] = "AppHost:DemoViewers",
     };
 
     /// <summary>Aspire's and the host's own switches (Aspire maps them onto its configuration keys).</summary>

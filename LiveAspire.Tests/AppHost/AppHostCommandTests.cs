@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using LiveAspire.AppHost.Local;
+using LiveAspire.Contracts.Demo;
 using Posix = LiveAspire.Tests.Harness.Systems.Posix;
 
 namespace LiveAspire.Tests.AppHost;
@@ -177,6 +178,34 @@ public sealed class AppHostCommandTests
                 "--port-range-end", $"{end}", "--dashboard-port", $"{taken}");
             Assert.Contains($"port {taken}", error, StringComparison.Ordinal);
             Assert.Contains("--dashboard-port", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            TestSystems.TryDelete(state);
+        }
+    }
+
+    public static TheoryData<string, string, string> BadDemoSettings => new()
+    {
+        { "--demo", "maybe", "on or off" },
+        { "--demo-performers", $"{DemoLimits.Performers.Max + 1}", $"from {DemoLimits.Performers.Min} to {DemoLimits.Performers.Max}" },
+        { "--demo-viewers", "many", $"from {DemoLimits.Viewers.Min} to {DemoLimits.Viewers.Max}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadDemoSettings))]
+    public async Task BadDemoSettingIsOneLineNamingTheSwitchAndWhatItTakes(string name, string value, string wanted)
+    {
+        var (start, end) = TestPorts.NextBlock();
+        var state = TestSystems.NewStateDirectory();
+        try
+        {
+            // Checked in every run, the demo on or off (a Testing run has it off): a mistyped size is never ignored.
+            var error = await StartupErrorAsync("--state-dir", state, "--environment", "Testing", "--port-range-start", $"{start}",
+                "--port-range-end", $"{end - 3}", "--dashboard-port", $"{end - 2}", name, value);
+            Assert.Contains($"{name} (", error, StringComparison.Ordinal);
+            Assert.Contains($"'{value}'", error, StringComparison.Ordinal);
+            Assert.Contains(wanted, error, StringComparison.Ordinal);
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Aspire.Hosting.Testing;
 using LiveAspire.AppHost.Local;
 using LiveAspire.AppHost.Stores;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LiveAspire.Tests.AppHost;
 
@@ -45,6 +46,49 @@ public sealed class AppHostModelTests
             Assert.False(Http("worker").IsExternal);
             // A local run hands browsers Realtime's own address; the public-address parameters are for deployments.
             Assert.DoesNotContain(builder.Resources, r => r.Name is "realtime-public-url" or "web-public-url");
+        }
+        finally
+        {
+            TestSystems.TryDelete(state);
+        }
+    }
+
+    public static TheoryData<string, string[], bool> DemoRuns => new()
+    {
+        { "Development", [], true }, // ./run.sh
+        { "Development", ["--demo", "off"], false },
+        { "Testing", [], false }, // test systems
+        { "Testing", ["--demo", "on"], true }, // DemoSystemFixture
+    };
+
+    [Theory]
+    [MemberData(nameof(DemoRuns))]
+    public async Task TheDemoRunsInDevelopmentUnlessSwitchedOffAndElsewhereOnlyWhenSwitchedOn(string environment, string[] switches, bool present)
+    {
+        var state = TestSystems.NewStateDirectory();
+        string[] args = [.. TestSystems.Args(state), .. switches, "--demo-performers", "4", "--demo-viewers", "12"];
+        try
+        {
+            await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.LiveAspire_AppHost>(args,
+                (_, settings) => settings.EnvironmentName = environment);
+            var demo = builder.Resources.OfType<ProjectResource>().SingleOrDefault(r => r.Name == "demo");
+
+            Assert.Equal(present, demo is not null);
+            // Its accounts' password is generated only for a run that has the demo.
+            Assert.Equal(present, builder.Resources.Any(r => r.Name == "demo-account-password"));
+            if (demo is null)
+            {
+                return;
+            }
+            Assert.Equal(["api", "demo-account-password", "realtime"], demo.Annotations.OfType<ResourceRelationshipAnnotation>()
+                .Where(a => a.Type == "Reference").Select(a => a.Resource.Name).Distinct().Order());
+            Assert.Equal(["api", "realtime"], demo.Annotations.OfType<WaitAnnotation>().Select(a => a.Resource.Name).Distinct().Order());
+            var run = await ExecutionConfigurationBuilder.Create(demo).WithEnvironmentVariablesConfig()
+                .BuildAsync(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), NullLogger.Instance, CancellationToken.None);
+            var environmentVariables = run.EnvironmentVariables.ToDictionary();
+            Assert.Equal("4", environmentVariables["Demo__Performers"]);
+            Assert.Equal("12", environmentVariables["Demo__Viewers"]);
+            Assert.True(demo.TryGetAnnotationsOfType<HealthCheckAnnotation>(out _));
         }
         finally
         {

@@ -7,7 +7,7 @@ namespace LiveAspire.Tests.ServiceDefaults.Logging;
 public sealed class LogEventIdTests
 {
     public static TheoryData<string> Assemblies() =>
-        ["LiveAspire.Realtime", "LiveAspire.Api", "LiveAspire.Worker", "LiveAspire.Web", "LiveAspire.Access", "LiveAspire.Data", "LiveAspire.Hosting", "LiveAspire.ServiceDefaults"];
+        ["LiveAspire.Realtime", "LiveAspire.Api", "LiveAspire.Worker", "LiveAspire.Web", "LiveAspire.Demo", "LiveAspire.Access", "LiveAspire.Data", "LiveAspire.Hosting", "LiveAspire.ServiceDefaults"];
 
     [Theory]
     [MemberData(nameof(Assemblies))]

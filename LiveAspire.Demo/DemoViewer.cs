@@ -1,0 +1,119 @@
+using LiveAspire.Client;
+using LiveAspire.Demo.Api;
+
+namespace LiveAspire.Demo;
+
+/// <summary>
+/// One simulated viewer: stays away a while, then watches a live demo stream for a while over a real hub connection
+/// (LiveAspire.Client, as any .NET client connects), then leaves, and again, until the demo stops. Each visit is its
+/// own connection, opened with a guest token of the channel (<see cref="GuestTokens"/>) or, for a signed-in viewer,
+/// with a demo performer's access token (<see cref="DemoAccount"/>); so the stream rooms' viewer counts
+/// (<c>presence.count</c>) move as the viewers come and go.
+/// </summary>
+public sealed partial class DemoViewer(int number, DemoAccount? account, GuestTokens? guests, Uri hubUrl, DemoStage stage,
+    DemoMetrics metrics, DemoOptions options, ILoggerFactory loggers)
+{
+    /// <summary>Wait before looking again when no demo channel is live yet.</summary>
+    private static readonly TimeSpan NothingLiveDelay = TimeSpan.FromSeconds(1);
+
+    private readonly ILogger _logger = loggers.CreateLogger<DemoViewer>();
+
+    private string Kind => account is null ? DemoMetrics.Guest : DemoMetrics.SignedIn;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        try
+        {
+            while (true)
+            {
+                // Away for up to one visit's length: viewers arrive spread out, not all at once.
+                await Task.Delay(DemoTimes.UpTo(options.ViewerVisit), stopping);
+                if (stage.Pick(account?.UserId, guests?.Group) is not { } channel)
+                {
+                    await Task.Delay(NothingLiveDelay, stopping);
+                    continue;
+                }
+                await VisitAsync(channel.ChannelId, stopping);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task VisitAsync(Guid channel, CancellationToken stopping)
+    {
+        var room = LiveHubClient.StreamRoom(channel.ToString("D"));
+        await using var client = new LiveHubClient(new LiveHubClientOptions
+        {
+            HubUrl = new Uri(hubUrl, Contracts.Realtime.LiveHubContract.Path),
+            // Asked before every connection attempt, reconnects included: a token with time left each time.
+            AccessTokenProvider = async ct => await TokenAsync(channel, ct),
+        }, loggers.CreateLogger<LiveHubClient>());
+        try
+        {
+            // Asked here first so that Api's answer (a 403 guests_not_allowed, an unreachable Api) is seen as such.
+            await TokenAsync(channel, stopping);
+            await client.ConnectAsync(stopping);
+            if ((await client.JoinStreamAsync(channel.ToString("D"), stopping)).Error is { } code)
+            {
+                LogNotJoined(_logger, number, room, code);
+                return;
+            }
+        }
+        catch (LiveHubUnauthorizedException)
+        {
+            // A guest token of a channel that stopped allowing guests, or one past its time: ask anew next visit.
+            if (guests is not null)
+            {
+                await guests.RefusedAsync(channel, stopping);
+            }
+            account?.TokenRefused();
+            LogNotJoined(_logger, number, room, "401 on the upgrade");
+            return;
+        }
+        catch (Exception e) when (!stopping.IsCancellationRequested
+            && (e is LiveHubConnectionException or LiveHubInvocationException or TimeoutException or ApiRefusal or DemoAccountUnavailable || ApiFailures.IsTransient(e)))
+        {
+            LogNotJoined(_logger, number, room, e.Message);
+            return;
+        }
+        metrics.Joined(Kind);
+        LogJoined(_logger, number, Kind, room);
+        try
+        {
+            // Read what arrives, as a client does (the events channel is unbounded); the visit ends after its time,
+            // or sooner if the server ends the session for good.
+            var reading = ReadAllAsync(client);
+            await Task.WhenAny(Task.Delay(DemoTimes.Around(options.ViewerVisit), stopping), client.Terminated);
+            await client.StopAsync();
+            await reading;
+        }
+        finally
+        {
+            metrics.Left(Kind);
+            LogLeft(_logger, number, room);
+        }
+    }
+
+    private async ValueTask<string?> TokenAsync(Guid channel, CancellationToken cancellationToken)
+        => account is not null
+            ? await account.AccessTokenAsync(cancellationToken)
+            : await guests!.ForAsync(channel, cancellationToken);
+
+    private static async Task ReadAllAsync(LiveHubClient client)
+    {
+        await foreach (var _ in client.Events.ReadAllAsync())
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 8401, Level = LogLevel.Debug, Message = "Demo viewer {Number} ({Kind}) joined {Room}")]
+    private static partial void LogJoined(ILogger logger, int number, string kind, string room);
+
+    [LoggerMessage(EventId = 8402, Level = LogLevel.Debug, Message = "Demo viewer {Number} left {Room}")]
+    private static partial void LogLeft(ILogger logger, int number, string room);
+
+    [LoggerMessage(EventId = 8403, Level = LogLevel.Information, Message = "Demo viewer {Number} could not join {Room} ({Reason}); trying another visit later")]
+    private static partial void LogNotJoined(ILogger logger, int number, string room, string reason);
+}

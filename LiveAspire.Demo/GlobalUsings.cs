@@ -1,0 +1,4 @@
+// The namespaces most files of this project use; a file names only the ones particular to it.
+global using LiveAspire.Contracts.Channels;
+global using LiveAspire.Contracts.Demo;
+global using LiveAspire.Hosting;

@@ -1,0 +1,148 @@
+using LiveAspire.Contracts.Channels;
+using LiveAspire.Contracts.Paging;
+using LiveAspire.Contracts.Realtime;
+using LiveAspire.Demo;
+
+namespace LiveAspire.Tests.Demo;
+
+/// <summary>
+/// The demo of a local run (docs/demo.md) against the whole system with it on, seen only from outside as any client
+/// sees the site: its channels in Api's live listing, and in their stream rooms the viewer counts moving both ways and
+/// the titles changing (a test client joined like any viewer). And it stops cleanly and starts again over its own
+/// accounts and channels.
+/// </summary>
+[Collection(DemoSystemCollection.Name)]
+public sealed class DemoTests(DemoSystemFixture system) : IAsyncLifetime
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Each kind arrives within seconds on an idle machine (viewers visit every few seconds, titles change
+    /// every 1.5 to 4.5 s); the rest is patience for a loaded one.</summary>
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+
+    private static readonly IReadOnlyList<DemoRole> Roles = [.. DemoCast.Roles.Take(DemoSystemFixture.Performers)];
+
+    private CollectingClient _watcher = null!;
+
+    public async Task InitializeAsync()
+    {
+        var user = await SystemTokens.NewUserAsync(system);
+        _watcher = await LiveClients.ConnectAsync(system.Endpoint("realtime"), () => SystemTokens.Mint(system, user));
+    }
+
+    public async Task DisposeAsync() => await _watcher.DisposeAsync();
+
+    [Fact]
+    public async Task EveryKindOfSimulatedActivityArrives()
+    {
+        // Live: every demo performer's channel is in Api's listing.
+        var channels = await LiveDemoChannelsAsync(Roles.Count);
+        var rooms = await WatchAsync(channels);
+
+        // Viewers join: a count above the watcher's own connection; signed-in viewers (performers visiting another
+        // demo channel) count as users besides the watcher.
+        await SeenAsync(rooms, () => rooms.Any(r => Counts(r).Any(c => c.Connections > 1)), "a demo viewer joining a demo stream room");
+        await SeenAsync(rooms, () => rooms.Any(r => Counts(r).Any(c => c.Users > 1)), "a signed-in demo viewer in a demo stream room");
+
+        // Viewers leave: in some room a count falls below one before it.
+        await SeenAsync(rooms, () => rooms.Any(r => Fell(Counts(r))), "a demo viewer leaving a demo stream room");
+
+        // Titles change: stream.updated with one of the performer's titles.
+        await SeenAsync(rooms, () => rooms.Any(r => Updates(r).Count > 0), "a stream.updated in a demo stream room");
+        var (room, update) = rooms.SelectMany(r => Updates(r).Select(u => (Room: r, Update: u))).First();
+        var role = Roles[channels.FindIndex(c => $"stream:{c.Id:D}" == room)];
+        Assert.Contains(update.Title, role.Titles);
+    }
+
+    [Fact]
+    public async Task TheDemoStopsCleanlyAndStartsAgainOverItsOwnAccountsAndChannels()
+    {
+        var before = await LiveDemoChannelsAsync(Roles.Count);
+        var rooms = await WatchAsync(before);
+        await SeenAsync(rooms, () => rooms.Any(r => Counts(r).Any(c => c.Connections > 1)), "a demo viewer in a demo stream room");
+
+        var demo = system.Part("demo");
+        try
+        {
+            await demo.StopAsync();
+
+            // Stopped (SIGTERM): every broadcast ended, every viewer gone; the watcher alone is left in each room.
+            using (var api = system.CreateHttpClient("api"))
+            {
+                await Eventually.UntilAsync(async () => (await LiveAsync(api)).All(c => !c.Slug.StartsWith("demo-", StringComparison.Ordinal)),
+                    "no demo channel live after the demo stopped", Deadline);
+            }
+            await SeenAsync(rooms, () => rooms.All(r => Counts(r).LastOrDefault() == new PresenceCount(1, 1)),
+                "only the watcher left in the demo stream rooms");
+        }
+        finally
+        {
+            if (demo.Pid is null)
+            {
+                await demo.StartAsync();
+            }
+        }
+
+        // Started again: the same channels live again, owned by the same accounts (going live needs the owner), and
+        // no second account or channel of any demo name.
+        var after = await LiveDemoChannelsAsync(Roles.Count);
+        Assert.Equal(before.Select(c => (c.Slug, c.Id)).Order(), after.Select(c => (c.Slug, c.Id)).Order());
+        await using var db = Npgsql.NpgsqlDataSource.Create(system.ConnectionString("livedb"));
+        await using var count = db.CreateCommand(
+            "SELECT (SELECT count(*) FROM users WHERE username LIKE 'demo\\_%'), (SELECT count(*) FROM channels WHERE slug LIKE 'demo-%')");
+        await using var reader = await count.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal((Roles.Count, Roles.Count), ((int)reader.GetInt64(0), (int)reader.GetInt64(1)));
+    }
+
+    /// <summary>Waits until every demo performer's channel is in <c>GET /api/channels/live</c>; in the cast's order.</summary>
+    private async Task<List<LiveChannel>> LiveDemoChannelsAsync(int performers)
+    {
+        using var api = system.CreateHttpClient("api");
+        var slugs = Roles.Select(r => r.Slug).ToList();
+        var live = await Eventually.GetAsync(async () => await LiveAsync(api),
+            l => l is not null && slugs.All(s => l.Any(c => c.Slug == s)), $"the {performers} demo channels live", Deadline);
+        return [.. slugs.Select(s => live.Single(c => c.Slug == s))];
+    }
+
+    private static async Task<IReadOnlyList<LiveChannel>> LiveAsync(HttpClient api)
+        => (await api.GetFromJsonAsync<KeysetPage<LiveChannel>>("/api/channels/live?limit=100"))!.Items;
+
+    /// <summary>Joins the watcher to each channel's stream room, as a viewer of the site does.</summary>
+    private async Task<List<string>> WatchAsync(IEnumerable<LiveChannel> channels)
+    {
+        var rooms = new List<string>();
+        foreach (var channel in channels)
+        {
+            Assert.Null((await _watcher.Client.JoinStreamAsync(channel.Id.ToString("D"))).Error);
+            rooms.Add($"stream:{channel.Id:D}");
+        }
+        return rooms;
+    }
+
+    private List<PresenceCount> Counts(string room) => [.. _watcher.In(room).Where(e => e.Type == EventTypes.PresenceCount)
+        .Select(e => e.Data.Deserialize<PresenceCount>(Json)!)];
+
+    private List<StreamUpdated> Updates(string room) => [.. _watcher.In(room).Where(e => e.Type == EventTypes.StreamUpdated)
+        .Select(e => e.Data.Deserialize<StreamUpdated>(Json)!)];
+
+    /// <summary>Whether a count of connections is below an earlier one: someone left.</summary>
+    private static bool Fell(List<PresenceCount> counts)
+        => counts.Select((c, i) => counts.Take(i).Any(earlier => earlier.Connections > c.Connections)).Any(f => f);
+
+    /// <summary>Waits for <paramref name="condition"/>; on time-out, says every count the watcher saw.</summary>
+    private async Task SeenAsync(List<string> rooms, Func<bool> condition, string what)
+    {
+        try
+        {
+            await Eventually.UntilAsync(condition, what, Deadline);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; users/connections seen: {Describe(rooms)}", e);
+        }
+    }
+
+    private string Describe(List<string> rooms)
+        => string.Join("; ", rooms.Select(r => $"{r[..15]}…: {string.Join(" ", Counts(r).Select(c => $"{c.Users}/{c.Connections}"))}"));
+}
