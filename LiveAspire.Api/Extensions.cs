@@ -9,10 +9,10 @@ using LiveAspire.Api.Platform;
 using LiveAspire.Api.Rooms;
 using LiveAspire.Api.Streams;
 using LiveAspire.Api.Subscriptions;
-using LiveAspire.Data;
 using LiveAspire.Data.Schema;
 using LiveAspire.Rooms;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using LiveAspire.Postgres;
 
 namespace LiveAspire.Api;
 
