@@ -33,12 +33,38 @@ public static class ChannelsApi
     /// </summary>
     public static Task<Results<Ok<KeysetPage<LiveChannel>>, ValidationProblem>> GetLiveChannels(
         LiveDbContext db, int? limit, string? after, CancellationToken cancellationToken)
-        => PageBySlugAsync<LiveChannel, LiveChannel>(db.Channels.AsNoTracking().Where(c => c.IsLive), Channel.ToLiveChannel, c => c.Slug, limit, after, cancellationToken);
+        => PageBySlugAsync<LiveChannel, LiveChannel>(db.Channels.AsNoTracking().Where(c => c.IsLive), Channel.ToLiveChannel(db.Users), c => c.Slug, limit, after, cancellationToken);
 
-    /// <summary>Every channel ordered by slug, keyset-paged like <see cref="GetLiveChannels"/>.</summary>
+    /// <summary>
+    /// Every channel ordered by slug, keyset-paged like <see cref="GetLiveChannels"/>: the site's directory.
+    /// <paramref name="q"/> keeps the channels whose name or slug contains it, <paramref name="category"/> those of
+    /// that category (both case-insensitive; up to <see cref="ChannelRules.MaxDisplayName"/> and
+    /// <see cref="ChannelRules.MaxCategory"/> characters, no control characters: 400 otherwise).
+    /// </summary>
     public static Task<Results<Ok<KeysetPage<ChannelDto>>, ValidationProblem>> ListChannels(
-        LiveDbContext db, int? limit, string? after, CancellationToken cancellationToken)
-        => PageBySlugAsync<Channel, ChannelDto>(db.Channels.AsNoTracking(), c => c, c => c.Slug, limit, after, cancellationToken, c => c.ToDto());
+        LiveDbContext db, int? limit, string? after, string? q, string? category, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var name = ChannelRules.Name("q", q, ChannelRules.MaxDisplayName, false, errors);
+        var kind = ChannelRules.Name("category", category, ChannelRules.MaxCategory, false, errors);
+        if (errors.Count > 0)
+        {
+            return Task.FromResult<Results<Ok<KeysetPage<ChannelDto>>, ValidationProblem>>(ApiProblems.Validation(errors));
+        }
+        var query = db.Channels.AsNoTracking();
+        if (!string.IsNullOrEmpty(name))
+        {
+            var pattern = $"%{LikePattern.Escape(name)}%";
+            query = query.Where(c => EF.Functions.ILike(c.DisplayName, pattern, LikePattern.EscapeCharacter)
+                || EF.Functions.ILike(c.Slug, pattern, LikePattern.EscapeCharacter));
+        }
+        if (!string.IsNullOrEmpty(kind))
+        {
+            var exact = LikePattern.Escape(kind);
+            query = query.Where(c => EF.Functions.ILike(c.Category, exact, LikePattern.EscapeCharacter));
+        }
+        return PageBySlugAsync<Channel, ChannelDto>(query, c => c, c => c.Slug, limit, after, cancellationToken, c => c.ToDto());
+    }
 
     public static async Task<Results<Ok<ChannelDto>, ProblemHttpResult>> GetChannel(Guid id, LiveDbContext db, CancellationToken cancellationToken)
         => await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is { } channel
