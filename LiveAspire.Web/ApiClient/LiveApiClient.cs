@@ -74,6 +74,10 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
     public Task<ApiResult<KeysetPage<FollowedChannelDto>>> GetMyFollowsAsync(string accessToken, CancellationToken cancellationToken = default)
         => SendAsync<KeysetPage<FollowedChannelDto>>(HttpMethod.Get, "/api/me/follows?limit=50", null, accessToken, cancellationToken);
 
+    /// <summary>The live channels the user follows (the home page lists them first).</summary>
+    public Task<ApiResult<List<LiveChannel>>> GetMyLiveFollowsAsync(string accessToken, CancellationToken cancellationToken = default)
+        => SendAsync<List<LiveChannel>>(HttpMethod.Get, "/api/me/follows/live", null, accessToken, cancellationToken);
+
     public Task<ApiResult<NoContent>> FollowAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
         => SendAsync<NoContent>(HttpMethod.Put, $"/api/channels/{channelId}/follow", null, accessToken, cancellationToken);
 
@@ -97,6 +101,20 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
     /// </summary>
     public Task<ApiResult<GuestTokenResponse>> GetGuestTokenAsync(Guid channelId, CancellationToken cancellationToken = default)
         => SendAsync<GuestTokenResponse>(HttpMethod.Post, $"/api/channels/{channelId}/guest-token", null, null, cancellationToken);
+
+    /// <summary>
+    /// A page of the directory (<c>GET /api/channels</c>): channels whose name or slug contains <paramref name="q"/>,
+    /// of exactly <paramref name="category"/>, after the slug <paramref name="after"/>; 400 <c>validation_failed</c>
+    /// for a search Api refuses.
+    /// </summary>
+    public Task<ApiResult<KeysetPage<ChannelDto>>> SearchChannelsAsync(string? q, string? category, string? after, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string> { "limit=30" };
+        if (!string.IsNullOrWhiteSpace(q)) query.Add($"q={Uri.EscapeDataString(q)}");
+        if (!string.IsNullOrWhiteSpace(category)) query.Add($"category={Uri.EscapeDataString(category)}");
+        if (!string.IsNullOrEmpty(after)) query.Add($"after={Uri.EscapeDataString(after)}");
+        return SendAsync<KeysetPage<ChannelDto>>(HttpMethod.Get, "/api/channels?" + string.Join('&', query), null, null, cancellationToken);
+    }
 
     /// <summary>The development mailbox (Development and Testing; Api answers loopback callers only, which Web is).</summary>
     public Task<ApiResult<List<DevMailMessage>>> GetDevMailAsync(string? to, CancellationToken cancellationToken = default)

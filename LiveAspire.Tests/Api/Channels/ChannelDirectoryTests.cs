@@ -76,6 +76,31 @@ public sealed class ChannelDirectoryTests(ApiFixture api)
         Assert.Null(await FindLiveAsync(w, w.ChannelId));
     }
 
+    [Fact]
+    public async Task TheLiveChannelsAUserFollowsAreListedForThemAlone()
+    {
+        var w = await ChannelWorld.CreateAsync(api);
+        Assert.Empty(await LiveFollowsAsync(w, Follower));
+        await w.ExpectAsync(HttpMethod.Post, $"/api/channels/{w.ChannelId}/streams", Performer, new { title = "followed and live" }, HttpStatusCode.Created);
+        await w.ExpectAsync(HttpMethod.Post, $"/api/channels/{w.OtherChannelId}/streams", OtherPerformer, new { title = "live, not followed" }, HttpStatusCode.Created);
+        try
+        {
+            var live = Assert.Single(await LiveFollowsAsync(w, Follower));
+            Assert.Equal((w.ChannelId, "followed and live"), (live.Id, live.Title));
+            Assert.Empty(await LiveFollowsAsync(w, Viewer));
+            await (await w.SendAsync(HttpMethod.Get, "/api/me/follows/live", Anonymous, null)).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        }
+        finally
+        {
+            await w.ExpectAsync(HttpMethod.Post, $"/api/channels/{w.ChannelId}/streams/current/end", Performer, null, HttpStatusCode.OK);
+            await w.ExpectAsync(HttpMethod.Post, $"/api/channels/{w.OtherChannelId}/streams/current/end", OtherPerformer, null, HttpStatusCode.OK);
+        }
+        Assert.Empty(await LiveFollowsAsync(w, Follower));
+    }
+
+    private static async Task<List<LiveChannel>> LiveFollowsAsync(ChannelWorld w, Harness.Actor actor)
+        => (await w.ExpectAsync(HttpMethod.Get, "/api/me/follows/live", actor, null, HttpStatusCode.OK)).Deserialize<List<LiveChannel>>(Json)!;
+
     private static async Task<List<Guid>> ListAsync(ChannelWorld w, string query)
     {
         var page = (await w.ExpectAsync(HttpMethod.Get, $"/api/channels?limit=100&{query}", Anonymous, null, HttpStatusCode.OK))

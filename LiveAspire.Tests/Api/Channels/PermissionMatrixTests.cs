@@ -49,6 +49,7 @@ public sealed class PermissionMatrixTests(ApiFixture api)
         new("list VODs", Fixed(HttpMethod.Get, w => $"/api/channels/{w.ChannelId}/streams"), Everyone(Ok)),
         new("followers", Fixed(HttpMethod.Get, w => $"/api/channels/{w.ChannelId}/followers"), Only((Performer, Ok), (Admin, Ok))),
         new("my follows", Fixed(HttpMethod.Get, _ => "/api/me/follows"), Users(Ok)),
+        new("my live follows", Fixed(HttpMethod.Get, _ => "/api/me/follows/live"), Users(Ok)),
         new("grant subscription", Fixed(HttpMethod.Post, _ => "/api/admin/subscriptions", null), Only((Admin, Created))),
         new("my subscriptions", Fixed(HttpMethod.Get, _ => "/api/me/subscriptions"), Users(Ok)),
         new("list moderators", Fixed(HttpMethod.Get, w => $"/api/channels/{w.ChannelId}/moderators"), Only((Moderator, Ok), (Performer, Ok), (Admin, Ok))),
