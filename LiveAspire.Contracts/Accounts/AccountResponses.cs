@@ -23,6 +23,9 @@ public sealed record UserSummary(Guid Id, string Username, string Role);
 /// <param name="Role">Global role: <c>user</c> or <c>admin</c>.</param>
 public sealed record MeResponse(Guid Id, string Username, string Email, bool EmailVerified, string Role);
 
+/// <summary>A user as anyone signed in may see them (<c>GET /api/users/by-name/{username}</c>): no email, no role.</summary>
+public sealed record UserSummaryDto(Guid Id, string Username);
+
 /// <summary>A mail kept by the development mailbox (<c>GET /api/dev/mail</c>, Development and Testing only).</summary>
 /// <param name="Id">Increasing id; newer mail has a larger one.</param>
 /// <param name="To">Recipient address.</param>

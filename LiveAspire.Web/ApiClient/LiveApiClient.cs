@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using LiveAspire.Contracts.Accounts;
 using LiveAspire.Contracts.Channels;
 using LiveAspire.Contracts.Paging;
@@ -115,6 +116,51 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
         if (!string.IsNullOrEmpty(after)) query.Add($"after={Uri.EscapeDataString(after)}");
         return SendAsync<KeysetPage<ChannelDto>>(HttpMethod.Get, "/api/channels?" + string.Join('&', query), null, null, cancellationToken);
     }
+
+    // The performer's dashboard: the user's own channel, its broadcast, moderators and overlay keys (docs/channels.md).
+
+    /// <summary>The user's own channel; 404 <c>channel_not_found</c> when they have none yet.</summary>
+    public Task<ApiResult<ChannelDto>> GetMyChannelAsync(string accessToken, CancellationToken cancellationToken = default)
+        => SendAsync<ChannelDto>(HttpMethod.Get, "/api/me/channel", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<ChannelDto>> CreateChannelAsync(string accessToken, CreateChannelRequest request, CancellationToken cancellationToken = default)
+        => SendAsync<ChannelDto>(HttpMethod.Post, "/api/channels", request, accessToken, cancellationToken);
+
+    public Task<ApiResult<ChannelDto>> UpdateChannelAsync(string accessToken, Guid channelId, UpdateChannelRequest request, CancellationToken cancellationToken = default)
+        => SendAsync<ChannelDto>(HttpMethod.Patch, $"/api/channels/{channelId}", request, accessToken, cancellationToken);
+
+    public Task<ApiResult<JsonElement>> GoLiveAsync(string accessToken, Guid channelId, StartStreamRequest request, CancellationToken cancellationToken = default)
+        => SendAsync<JsonElement>(HttpMethod.Post, $"/api/channels/{channelId}/streams", request, accessToken, cancellationToken);
+
+    public Task<ApiResult<JsonElement>> UpdateStreamAsync(string accessToken, Guid channelId, UpdateStreamRequest request, CancellationToken cancellationToken = default)
+        => SendAsync<JsonElement>(HttpMethod.Patch, $"/api/channels/{channelId}/streams/current", request, accessToken, cancellationToken);
+
+    public Task<ApiResult<JsonElement>> EndStreamAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<JsonElement>(HttpMethod.Post, $"/api/channels/{channelId}/streams/current/end", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<List<ModeratorDto>>> ListModeratorsAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<List<ModeratorDto>>(HttpMethod.Get, $"/api/channels/{channelId}/moderators", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<NoContent>> AppointModeratorAsync(string accessToken, Guid channelId, Guid userId, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Put, $"/api/channels/{channelId}/moderators/{userId}", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<NoContent>> RemoveModeratorAsync(string accessToken, Guid channelId, Guid userId, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Delete, $"/api/channels/{channelId}/moderators/{userId}", null, accessToken, cancellationToken);
+
+    /// <summary>A user by exact username (public fields only): the dashboard appoints moderators by name.</summary>
+    public Task<ApiResult<UserSummaryDto>> FindUserByNameAsync(string accessToken, string username, CancellationToken cancellationToken = default)
+        => SendAsync<UserSummaryDto>(HttpMethod.Get, $"/api/users/by-name/{Uri.EscapeDataString(username)}", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<List<OverlayKeyDto>>> ListOverlayKeysAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<List<OverlayKeyDto>>(HttpMethod.Get, $"/api/channels/{channelId}/overlay-keys", null, accessToken, cancellationToken);
+
+    /// <summary>A new overlay key: the only answer that carries its secret.</summary>
+    public Task<ApiResult<OverlayKeySecret>> CreateOverlayKeyAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<OverlayKeySecret>(HttpMethod.Post, $"/api/channels/{channelId}/overlay-keys", null, accessToken, cancellationToken);
+
+    /// <summary>Replaces a key with a new one (the old stops working at once); the only answer that carries the new secret.</summary>
+    public Task<ApiResult<OverlayKeySecret>> RotateOverlayKeyAsync(string accessToken, Guid channelId, Guid keyId, CancellationToken cancellationToken = default)
+        => SendAsync<OverlayKeySecret>(HttpMethod.Post, $"/api/channels/{channelId}/overlay-keys/{keyId}/rotate", null, accessToken, cancellationToken);
 
     /// <summary>The development mailbox (Development and Testing; Api answers loopback callers only, which Web is).</summary>
     public Task<ApiResult<List<DevMailMessage>>> GetDevMailAsync(string? to, CancellationToken cancellationToken = default)
