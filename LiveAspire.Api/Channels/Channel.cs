@@ -26,7 +26,8 @@ public sealed class Channel
     public ChannelDto ToDto() => new(Id, Slug, DisplayName, Title, Category, Description, AvatarUrl,
         JsonDocument.Parse(Settings).RootElement.Clone(), AllowAnonymous, IsLive, OwnerId, CreatedAt);
 
-    /// <summary>Projection to the wire record, as an expression so EF selects only the columns it needs.</summary>
+    /// <summary>Projection to the wire record, as an expression so EF selects only the columns it needs; the viewer
+    /// counts come from Redis afterwards (<see cref="LiveChannelViewers"/>).</summary>
     public static readonly Expression<Func<Channel, LiveChannel>> ToLiveChannel =
-        c => new LiveChannel(c.Id, c.Slug, c.DisplayName, c.Title);
+        c => new LiveChannel(c.Id, c.Slug, c.DisplayName, c.Title, null);
 }

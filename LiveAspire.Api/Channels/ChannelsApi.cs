@@ -29,11 +29,16 @@ public static class ChannelsApi
     /// <summary>
     /// Live channels ordered by slug, keyset-paged: pass the previous page's <c>next</c> as <paramref name="after"/>.
     /// Keyset rather than offset paging so a page stays cheap however deep, and channels going live or offline
-    /// between requests do not shift later pages.
+    /// between requests do not shift later pages. Each carries its viewer counts, read for the whole page at once.
     /// </summary>
-    public static Task<Results<Ok<KeysetPage<LiveChannel>>, ValidationProblem>> GetLiveChannels(
-        LiveDbContext db, int? limit, string? after, CancellationToken cancellationToken)
-        => PageBySlugAsync<LiveChannel, LiveChannel>(db.Channels.AsNoTracking().Where(c => c.IsLive), Channel.ToLiveChannel, c => c.Slug, limit, after, cancellationToken);
+    public static async Task<Results<Ok<KeysetPage<LiveChannel>>, ValidationProblem>> GetLiveChannels(
+        LiveDbContext db, LiveChannelViewers viewers, int? limit, string? after, CancellationToken cancellationToken)
+    {
+        var page = await PageBySlugAsync<LiveChannel, LiveChannel>(db.Channels.AsNoTracking().Where(c => c.IsLive), Channel.ToLiveChannel, c => c.Slug, limit, after, cancellationToken);
+        return page.Result is Ok<KeysetPage<LiveChannel>> { Value: { } channels }
+            ? TypedResults.Ok(channels with { Items = await viewers.WithCountsAsync(channels.Items, cancellationToken) })
+            : page;
+    }
 
     /// <summary>Every channel ordered by slug, keyset-paged like <see cref="GetLiveChannels"/>.</summary>
     public static Task<Results<Ok<KeysetPage<ChannelDto>>, ValidationProblem>> ListChannels(
