@@ -4,11 +4,6 @@ namespace LiveAspire.Api.Channels;
 
 public static class ChannelsApi
 {
-    /// <summary>Largest page a client may ask for; keeps one request's cost bounded.</summary>
-    public const int MaxPageSize = 100;
-
-    public const int DefaultPageSize = 20;
-
     public static RouteGroupBuilder MapChannelsApi(this IEndpointRouteBuilder api)
     {
         // Two groups on one prefix: reads are public (anonymous viewing is decided per channel by Realtime), writes
@@ -149,14 +144,15 @@ public static class ChannelsApi
         IQueryable<Channel> query, System.Linq.Expressions.Expression<Func<Channel, TRow>> select, Func<TRow, string> slugOf,
         int? limit, string? after, CancellationToken cancellationToken, Func<TRow, TOut>? map = null)
     {
-        var pageSize = limit ?? DefaultPageSize;
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            return ApiProblems.Validation("limit", $"limit must be between 1 and {MaxPageSize}.");
-        }
+        var errors = new Dictionary<string, string[]>();
+        var pageSize = Keyset.Limit(limit, errors);
         if (after is not null && !ChannelSlug.IsValid(after))
         {
-            return ApiProblems.Validation("after", "after must be a channel slug (the previous page's next).");
+            errors["after"] = ["after must be a channel slug (the previous page's next)."];
+        }
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
         }
         if (after is not null)
         {
