@@ -62,6 +62,7 @@ public static class Extensions
         api.MapOverlayApi();
         api.MapAccountsApi();
         api.MapMeApi();
+        api.MapUsersApi();
         api.MapAdminUsersApi();
         api.MapDevMailApi();
         api.MapRoomsApi();

@@ -4,11 +4,6 @@ namespace LiveAspire.Api.Channels;
 
 public static class ChannelsApi
 {
-    /// <summary>Largest page a client may ask for; keeps one request's cost bounded.</summary>
-    public const int MaxPageSize = 100;
-
-    public const int DefaultPageSize = 20;
-
     public static RouteGroupBuilder MapChannelsApi(this IEndpointRouteBuilder api)
     {
         // Two groups on one prefix: reads are public (anonymous viewing is decided per channel by Realtime), writes
@@ -29,11 +24,16 @@ public static class ChannelsApi
     /// <summary>
     /// Live channels ordered by slug, keyset-paged: pass the previous page's <c>next</c> as <paramref name="after"/>.
     /// Keyset rather than offset paging so a page stays cheap however deep, and channels going live or offline
-    /// between requests do not shift later pages.
+    /// between requests do not shift later pages. Each carries its viewer counts, read for the whole page at once.
     /// </summary>
-    public static Task<Results<Ok<KeysetPage<LiveChannel>>, ValidationProblem>> GetLiveChannels(
-        LiveDbContext db, int? limit, string? after, CancellationToken cancellationToken)
-        => PageBySlugAsync<LiveChannel, LiveChannel>(db.Channels.AsNoTracking().Where(c => c.IsLive), Channel.ToLiveChannel(db.Users), c => c.Slug, limit, after, cancellationToken);
+    public static async Task<Results<Ok<KeysetPage<LiveChannel>>, ValidationProblem>> GetLiveChannels(
+        LiveDbContext db, LiveChannelViewers viewers, int? limit, string? after, CancellationToken cancellationToken)
+    {
+        var page = await PageBySlugAsync<LiveChannel, LiveChannel>(db.Channels.AsNoTracking().Where(c => c.IsLive), Channel.ToLiveChannel(db.Users), c => c.Slug, limit, after, cancellationToken);
+        return page.Result is Ok<KeysetPage<LiveChannel>> { Value: { } channels }
+            ? TypedResults.Ok(channels with { Items = await viewers.WithCountsAsync(channels.Items, cancellationToken) })
+            : page;
+    }
 
     /// <summary>
     /// Every channel ordered by slug, keyset-paged like <see cref="GetLiveChannels"/>: the site's directory.
@@ -54,14 +54,14 @@ public static class ChannelsApi
         var query = db.Channels.AsNoTracking();
         if (!string.IsNullOrEmpty(name))
         {
-            var pattern = $"%{LikePattern.Escape(name)}%";
-            query = query.Where(c => EF.Functions.ILike(c.DisplayName, pattern, LikePattern.EscapeCharacter)
-                || EF.Functions.ILike(c.Slug, pattern, LikePattern.EscapeCharacter));
+            var pattern = $"%{Sql.LikeLiteral(name)}%";
+            query = query.Where(c => EF.Functions.ILike(c.DisplayName, pattern, Sql.LikeEscape)
+                || EF.Functions.ILike(c.Slug, pattern, Sql.LikeEscape));
         }
         if (!string.IsNullOrEmpty(kind))
         {
-            var exact = LikePattern.Escape(kind);
-            query = query.Where(c => EF.Functions.ILike(c.Category, exact, LikePattern.EscapeCharacter));
+            var exact = Sql.LikeLiteral(kind);
+            query = query.Where(c => EF.Functions.ILike(c.Category, exact, Sql.LikeEscape));
         }
         return PageBySlugAsync<Channel, ChannelDto>(query, c => c, c => c.Slug, limit, after, cancellationToken, c => c.ToDto());
     }
@@ -170,14 +170,15 @@ public static class ChannelsApi
         IQueryable<Channel> query, System.Linq.Expressions.Expression<Func<Channel, TRow>> select, Func<TRow, string> slugOf,
         int? limit, string? after, CancellationToken cancellationToken, Func<TRow, TOut>? map = null)
     {
-        var pageSize = limit ?? DefaultPageSize;
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            return ApiProblems.Validation("limit", $"limit must be between 1 and {MaxPageSize}.");
-        }
+        var errors = new Dictionary<string, string[]>();
+        var pageSize = Keyset.Limit(limit, errors);
         if (after is not null && !ChannelSlug.IsValid(after))
         {
-            return ApiProblems.Validation("after", "after must be a channel slug (the previous page's next).");
+            errors["after"] = ["after must be a channel slug (the previous page's next)."];
+        }
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
         }
         if (after is not null)
         {

@@ -176,6 +176,8 @@ public sealed class InputCorpusTests(InputCorpusFixture system)
         new("POST /api/auth/password-reset") { Body = (_, _) => new JsonObject { ["email"] = "nobody@example.test" }, MayAccept = All },
         new("POST /api/auth/password-reset/confirm") { Body = (_, _) => new JsonObject { ["token"] = "notatoken", ["newPassword"] = "corpus-password" } },
         new("GET /api/me") { Caller = w => w.ViewerToken, MayAccept = All },
+        new("GET /api/users/by-name/{username}") { Caller = w => w.ViewerToken, Route = w => new() { ["username"] = w.Taken.Username }, MayAccept = All },
+        new("GET /api/admin/users") { Caller = w => w.AdminToken, Query = w => new() { ["q"] = w.Taken.Username, ["limit"] = "5" }, MayAccept = All },
         new("POST /api/admin/users/{id}/ban")
         {
             // The admin's own id: a valid reason answers 409 cannot_target_self.

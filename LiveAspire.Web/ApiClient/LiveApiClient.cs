@@ -148,8 +148,8 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
         => SendAsync<NoContent>(HttpMethod.Delete, $"/api/channels/{channelId}/moderators/{userId}", null, accessToken, cancellationToken);
 
     /// <summary>A user by exact username (public fields only): the dashboard appoints moderators by name.</summary>
-    public Task<ApiResult<UserSummaryDto>> FindUserByNameAsync(string accessToken, string username, CancellationToken cancellationToken = default)
-        => SendAsync<UserSummaryDto>(HttpMethod.Get, $"/api/users/by-name/{Uri.EscapeDataString(username)}", null, accessToken, cancellationToken);
+    public Task<ApiResult<PublicUser>> FindUserByNameAsync(string accessToken, string username, CancellationToken cancellationToken = default)
+        => SendAsync<PublicUser>(HttpMethod.Get, $"/api/users/by-name/{Uri.EscapeDataString(username)}", null, accessToken, cancellationToken);
 
     public Task<ApiResult<List<OverlayKeyDto>>> ListOverlayKeysAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
         => SendAsync<List<OverlayKeyDto>>(HttpMethod.Get, $"/api/channels/{channelId}/overlay-keys", null, accessToken, cancellationToken);
