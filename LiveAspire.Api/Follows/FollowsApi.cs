@@ -23,7 +23,8 @@ public static class FollowsApi
     /// The live channels the caller follows, by slug, as the live listing describes them: the home page lists them
     /// first, whichever page of <c>GET /api/channels/live</c> they fall on.
     /// </summary>
-    public static async Task<Ok<List<LiveChannel>>> ListMyLiveFollows(ClaimsPrincipal user, LiveDbContext db, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<LiveChannel>>> ListMyLiveFollows(
+        ClaimsPrincipal user, LiveDbContext db, LiveChannelViewers viewers, CancellationToken cancellationToken)
     {
         var userId = user.UserId();
         var rows = await db.Channels.AsNoTracking()
@@ -31,7 +32,7 @@ public static class FollowsApi
             .OrderBy(c => c.Slug).Take(MaxLiveFollows)
             .Select(Channel.ToLiveChannel(db.Users))
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(rows);
+        return TypedResults.Ok(await viewers.WithCountsAsync(rows, cancellationToken));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> FollowChannel(

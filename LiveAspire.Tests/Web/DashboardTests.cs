@@ -65,6 +65,21 @@ public sealed class DashboardTests(AppHostFixture system, ITestOutputHelper outp
             await WaitForAsync(dashboard, "() => document.getElementById('dashboard-viewers')?.textContent.trim() === '2'");
             await PageChecks.AssertAsync(dashboard, "dashboard-live");
 
+            // The home page lists the channel with its count: Api's snapshot of the room's presence. The viewer follows
+            // the channel, so it is listed first whatever page of the live listing it falls on.
+            var channelId = Guid.Parse((await dashboard.GetAttributeAsync("#dashboard", "data-channel-id"))!);
+            await FollowAsync(viewer, channelId);
+            var home = await viewerContext.NewPageAsync();
+            var card = home.Locator($".channel-card[data-slug='{slug}']");
+            await Eventually.UntilAsync(async () =>
+            {
+                await home.GotoAsync($"{Web}/");
+                return await card.CountAsync() == 1 && await card.Locator("[data-testid=viewer-count]").InnerTextAsync() == "2";
+            }, "the home page to list the channel with 2 viewers", TimeSpan.FromSeconds(30));
+            Assert.Equal("Live from the dashboard", await card.Locator(".title").InnerTextAsync());
+            await PageChecks.AssertAsync(home, "home-with-count");
+            await home.CloseAsync();
+
             // A new live title reaches the viewer; ending the stream flips the page offline.
             await dashboard.FillAsync("#live-title", "A better title");
             await dashboard.ClickAsync("[data-testid=retitle] button[type=submit]");
@@ -142,6 +157,14 @@ public sealed class DashboardTests(AppHostFixture system, ITestOutputHelper outp
         using var api = new HttpClient(ClientAddress.Handler("127.0.0.81")) { BaseAddress = system.Part("api").Url };
         using var response = await api.PostAsJsonAsync("/api/overlay/token", new { key });
         return (int)response.StatusCode;
+    }
+
+    private async Task FollowAsync(SeededUser user, Guid channel)
+    {
+        using var api = system.CreateHttpClient("api");
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.AccessToken);
+        using var response = await api.PutAsync($"/api/channels/{channel:D}/follow", null);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
     private async Task<Guid> CreateChannelAsync(SeededUser performer)

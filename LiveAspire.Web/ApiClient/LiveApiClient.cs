@@ -21,6 +21,9 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
     private const string PageTag = "liveaspire.page";
     private const string HomePage = "home";
 
+    /// <summary>The home page's page of live channels: its first 20 by slug.</summary>
+    private const string HomeLivePath = "/api/channels/live?limit=20";
+
     /// <summary>Platform facts and the first page of live channels; null when Api cannot be reached or fails.</summary>
     public async Task<HomeSnapshot?> TryGetHomeAsync(CancellationToken cancellationToken = default)
     {
@@ -30,7 +33,7 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
         {
             // Both requests in flight at once: the page waits for the slower one, not for the sum.
             var platform = http.GetFromJsonAsync<PlatformInfo>("/api/platform", cancellationToken);
-            var channels = http.GetFromJsonAsync<KeysetPage<LiveChannel>>("/api/channels/live?limit=20", cancellationToken);
+            var channels = http.GetFromJsonAsync<KeysetPage<LiveChannel>>(HomeLivePath, cancellationToken);
             await Task.WhenAll(platform, channels);
             return new HomeSnapshot(platform.Result!, channels.Result!);
         }
@@ -74,6 +77,10 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
     /// <summary>The first 50 channels the user follows, newest follow first.</summary>
     public Task<ApiResult<KeysetPage<FollowedChannelDto>>> GetMyFollowsAsync(string accessToken, CancellationToken cancellationToken = default)
         => SendAsync<KeysetPage<FollowedChannelDto>>(HttpMethod.Get, "/api/me/follows?limit=50", null, accessToken, cancellationToken);
+
+    /// <summary>The home page's live channels again (the counts' refresh, <c>/home/viewers</c>).</summary>
+    public Task<ApiResult<KeysetPage<LiveChannel>>> GetHomeLiveChannelsAsync(CancellationToken cancellationToken = default)
+        => SendAsync<KeysetPage<LiveChannel>>(HttpMethod.Get, HomeLivePath, null, null, cancellationToken);
 
     /// <summary>The live channels the user follows (the home page lists them first).</summary>
     public Task<ApiResult<List<LiveChannel>>> GetMyLiveFollowsAsync(string accessToken, CancellationToken cancellationToken = default)
