@@ -169,6 +169,23 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
     public Task<ApiResult<OverlayKeySecret>> RotateOverlayKeyAsync(string accessToken, Guid channelId, Guid keyId, CancellationToken cancellationToken = default)
         => SendAsync<OverlayKeySecret>(HttpMethod.Post, $"/api/channels/{channelId}/overlay-keys/{keyId}/rotate", null, accessToken, cancellationToken);
 
+    // Administration (admins only; Api checks the role in the token).
+
+    /// <summary>Users whose username or email starts with <paramref name="q"/> (<c>GET /api/admin/users</c>).</summary>
+    public Task<ApiResult<KeysetPage<AdminUser>>> SearchUsersAsync(string accessToken, string q, string? after, CancellationToken cancellationToken = default)
+        => SendAsync<KeysetPage<AdminUser>>(HttpMethod.Get,
+            $"/api/admin/users?limit=50&q={Uri.EscapeDataString(q)}{(string.IsNullOrEmpty(after) ? "" : $"&after={Uri.EscapeDataString(after)}")}",
+            null, accessToken, cancellationToken);
+
+    public Task<ApiResult<NoContent>> BanAsync(string accessToken, Guid userId, string? reason, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Post, $"/api/admin/users/{userId}/ban", new BanRequest(reason), accessToken, cancellationToken);
+
+    public Task<ApiResult<NoContent>> UnbanAsync(string accessToken, Guid userId, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Post, $"/api/admin/users/{userId}/unban", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<NoContent>> ChangeRoleAsync(string accessToken, Guid userId, string role, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Put, $"/api/admin/users/{userId}/role", new RoleChangeRequest(role), accessToken, cancellationToken);
+
     /// <summary>The development mailbox (Development and Testing; Api answers loopback callers only, which Web is).</summary>
     public Task<ApiResult<List<DevMailMessage>>> GetDevMailAsync(string? to, CancellationToken cancellationToken = default)
         => SendAsync<List<DevMailMessage>>(HttpMethod.Get, $"/api/dev/mail?to={Uri.EscapeDataString(to ?? "")}", null, null, cancellationToken);
