@@ -40,6 +40,7 @@ public static class Extensions
         builder.AddAccounts();
         builder.AddChannels();
         builder.AddRooms();
+        builder.AddAnnouncements();
         return builder;
     }
 
@@ -66,6 +67,7 @@ public static class Extensions
         api.MapAdminUsersApi();
         api.MapDevMailApi();
         api.MapRoomsApi();
+        api.MapAnnouncementsApi();
         return app;
     }
 

@@ -193,6 +193,13 @@ public sealed class InputCorpusTests(InputCorpusFixture system)
             Body = (_, _) => new JsonObject { ["type"] = "system.corpus", ["data"] = new JsonObject(), ["id"] = null },
             MayAccept = new HashSet<string> { "data", "id" },
         },
+        new("POST /api/admin/announcements")
+        {
+            // Published to Redis (no row), into the idle channel's room: a text, key or room the rules accept may be accepted.
+            Caller = w => w.AdminToken,
+            Body = (w, _) => new JsonObject { ["announcementId"] = "corpus", ["text"] = "corpus", ["room"] = $"stream:{w.IdleChannel:D}" },
+            MayAccept = new HashSet<string> { "announcementId", "text", "room" },
+        },
     ];
 
     private const string EmoteCode = "Corpus1";
