@@ -186,6 +186,11 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
     public Task<ApiResult<NoContent>> ChangeRoleAsync(string accessToken, Guid userId, string role, CancellationToken cancellationToken = default)
         => SendAsync<NoContent>(HttpMethod.Put, $"/api/admin/users/{userId}/role", new RoleChangeRequest(role), accessToken, cancellationToken);
 
+    /// <summary>An announcement into one room or every live stream room; a retry with the same id adds nothing.</summary>
+    public Task<ApiResult<LiveAspire.Contracts.Announcements.AnnouncementResponse>> AnnounceAsync(string accessToken,
+        LiveAspire.Contracts.Announcements.AnnouncementRequest request, CancellationToken cancellationToken = default)
+        => SendAsync<LiveAspire.Contracts.Announcements.AnnouncementResponse>(HttpMethod.Post, "/api/admin/announcements", request, accessToken, cancellationToken);
+
     /// <summary>The development mailbox (Development and Testing; Api answers loopback callers only, which Web is).</summary>
     public Task<ApiResult<List<DevMailMessage>>> GetDevMailAsync(string? to, CancellationToken cancellationToken = default)
         => SendAsync<List<DevMailMessage>>(HttpMethod.Get, $"/api/dev/mail?to={Uri.EscapeDataString(to ?? "")}", null, null, cancellationToken);
