@@ -90,6 +90,41 @@ public sealed class HomePageTests(AppHostFixture system, ITestOutputHelper outpu
         }
     }
 
+    /// <summary>The home page's counts are a snapshot refreshed every 15 s: a new viewer shows without a reload.</summary>
+    [Fact]
+    public async Task TheHomePagesViewerCountFollowsANewViewerWithoutAReload()
+    {
+        var channel = await StreamChannels.CreateAsync(system, $"Counted {Guid.NewGuid():N}"[..20]);
+        var viewer = (await SystemTokens.NewSeededUsersAsync(system))[0];
+        await FollowAsync(viewer, channel.Id); // listed first, whatever page of the live listing it falls on
+        await channel.GoLiveAsync(system, "Count me");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var context = await PageChecks.NewContextAsync(browser);
+        await using var guestContext = await PageChecks.NewContextAsync(browser);
+        var page = await context.NewPageAsync();
+        try
+        {
+            await SignInAsync(page, viewer);
+            var count = page.Locator($".channel-card[data-slug='{channel.Slug}'] [data-testid=viewer-count]");
+            Assert.Equal("0", await count.InnerTextAsync());
+            var watching = await guestContext.NewPageAsync();
+            await watching.GotoAsync($"{Web}/c/{channel.Slug}");
+            await page.WaitForFunctionAsync($"() => document.querySelector(\".channel-card[data-slug='{channel.Slug}'] [data-testid=viewer-count]\")?.textContent === '1'",
+                null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+            Assert.True(await page.EvaluateAsync<int>("() => window.homeViewers?.refreshed ?? 0") >= 1);
+        }
+        catch
+        {
+            await PageChecks.ReportFailureAsync(page, output, "home-count");
+            throw;
+        }
+        finally
+        {
+            await channel.EndAsync(system);
+        }
+    }
+
     private static async Task<List<string>> SlugsAsync(IPage page)
         => [.. (await page.Locator("[data-testid=directory-results] .directory-item").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.slug)"))];
 
