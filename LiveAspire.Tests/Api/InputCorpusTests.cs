@@ -70,7 +70,7 @@ public sealed class InputCorpusTests(InputCorpusFixture system)
     [
         new("GET /api/platform") { MayAccept = All },
         new("GET /api/channels/live") { MayAccept = All, Query = _ => new() { ["limit"] = "5" } },
-        new("GET /api/channels") { MayAccept = All, Query = _ => new() { ["limit"] = "5" } },
+        new("GET /api/channels") { MayAccept = All, Query = _ => new() { ["limit"] = "5", ["q"] = "corpus", ["category"] = "chess" } },
         new("GET /api/channels/{id}") { MayAccept = All, Route = w => Id(w.IdleChannel) },
         new("GET /api/channels/by-slug/{slug}") { MayAccept = All, Route = _ => new() { ["slug"] = "corpus-idle" } },
         new("POST /api/channels")
@@ -103,6 +103,8 @@ public sealed class InputCorpusTests(InputCorpusFixture system)
         new("PUT /api/channels/{id}/follow") { Caller = w => w.ViewerToken, Route = w => Id(w.IdleChannel), RouteOnly = true },
         new("DELETE /api/channels/{id}/follow") { Caller = w => w.ViewerToken, Route = w => Id(w.IdleChannel), RouteOnly = true },
         new("GET /api/channels/{id}/followers") { Caller = w => w.IdleOwnerToken, Route = w => Id(w.IdleChannel), Query = _ => new() { ["limit"] = "5" }, MayAccept = All },
+        new("GET /api/me/follows/live") { Caller = w => w.ViewerToken, MayAccept = All },
+        new("GET /api/me/channel") { Caller = w => w.LiveOwnerToken, MayAccept = All },
         new("GET /api/me/follows") { Caller = w => w.ViewerToken, Query = _ => new() { ["limit"] = "5" }, MayAccept = All },
         new("POST /api/admin/subscriptions")
         {
