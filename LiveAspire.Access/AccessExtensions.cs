@@ -1,6 +1,7 @@
 using LiveAspire.ServiceDefaults.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using LiveAspire.Postgres;
 
 namespace LiveAspire.Access;
 

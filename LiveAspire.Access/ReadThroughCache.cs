@@ -1,6 +1,6 @@
-using LiveAspire.Data;
 using LiveAspire.Rooms.Redis;
 using Microsoft.Extensions.Logging;
+using LiveAspire.Postgres;
 
 namespace LiveAspire.Access;
 

@@ -9,10 +9,10 @@ using LiveAspire.Api.Platform;
 using LiveAspire.Api.Rooms;
 using LiveAspire.Api.Streams;
 using LiveAspire.Api.Subscriptions;
-using LiveAspire.Data;
 using LiveAspire.Data.Schema;
 using LiveAspire.Rooms;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using LiveAspire.Postgres;
 
 namespace LiveAspire.Api;
 
@@ -40,6 +40,7 @@ public static class Extensions
         builder.AddAccounts();
         builder.AddChannels();
         builder.AddRooms();
+        builder.AddAnnouncements();
         return builder;
     }
 
@@ -62,9 +63,11 @@ public static class Extensions
         api.MapOverlayApi();
         api.MapAccountsApi();
         api.MapMeApi();
+        api.MapUsersApi();
         api.MapAdminUsersApi();
         api.MapDevMailApi();
         api.MapRoomsApi();
+        api.MapAnnouncementsApi();
         return app;
     }
 

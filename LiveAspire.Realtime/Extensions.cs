@@ -1,5 +1,4 @@
 using LiveAspire.Access;
-using LiveAspire.Data;
 using LiveAspire.Realtime.Access;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
@@ -10,6 +9,7 @@ using LiveAspire.Realtime.Presence;
 using LiveAspire.Rooms;
 using LiveAspire.Rooms.Redis;
 using LiveAspire.Hosting;
+using LiveAspire.Postgres;
 
 namespace LiveAspire.Realtime;
 

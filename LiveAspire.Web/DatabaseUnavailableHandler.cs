@@ -1,5 +1,5 @@
 using LiveAspire.Contracts.Errors;
-using LiveAspire.Data;
+using LiveAspire.Postgres;
 using LiveAspire.Web.Sessions;
 using Microsoft.AspNetCore.Diagnostics;
 

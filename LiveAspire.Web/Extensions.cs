@@ -1,4 +1,4 @@
-using LiveAspire.Data;
+using LiveAspire.Postgres;
 using LiveAspire.Web.ApiClient;
 using LiveAspire.Web.DataProtection;
 using LiveAspire.Web.Sessions;

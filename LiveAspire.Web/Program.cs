@@ -35,6 +35,7 @@ try
     app.MapStaticAssets();
     app.MapSessionEndpoints();
     app.MapStreamPageEndpoints();
+    app.MapHomeEndpoints();
     app.MapRazorComponents<App>();
     await app.RunAsync();
     return 0;

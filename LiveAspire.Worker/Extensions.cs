@@ -1,8 +1,8 @@
 using LiveAspire.Hosting;
-using LiveAspire.Data;
 using LiveAspire.Rooms.Redis;
 using LiveAspire.Rooms;
 using LiveAspire.Worker.Outbox;
+using LiveAspire.Postgres;
 
 namespace LiveAspire.Worker;
 

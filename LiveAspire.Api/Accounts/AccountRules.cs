@@ -67,6 +67,21 @@ public static partial class AccountRules
 
     public static bool IsValidDeviceId(string? deviceId) => deviceId is not null && DeviceId().IsMatch(deviceId);
 
+    /// <summary>
+    /// An admin's user search (<c>q</c>) as it is matched: trimmed and lower-cased, as usernames' keys and addresses are
+    /// kept, so the search is case-insensitive; null when empty, longer than an address may be
+    /// (<see cref="MaxEmailLength"/>), or holding a character no username or address has
+    /// (<see cref="UserText.IsCleanIdentifier"/>: controls, format characters, lone surrogates).
+    /// </summary>
+    public static string? NormalizeUserSearch(string? q)
+    {
+        var normalized = q?.Trim().ToLowerInvariant();
+        return normalized is { Length: > 0 and <= MaxEmailLength } && UserText.IsCleanIdentifier(normalized) ? normalized : null;
+    }
+
+    /// <summary>The rule <see cref="NormalizeUserSearch"/> checks, as a field message.</summary>
+    public static string UserSearchRule => $"q must be 1 to {MaxEmailLength} characters without control or format characters.";
+
     public static string PasswordRule => $"password must be {MinPasswordLength} to {MaxPasswordLength} characters and not only spaces.";
 
     // The shown form is ASCII too (not only its lower case): U+0130 lower-cases to "i" in .NET but not in PostgreSQL.

@@ -26,7 +26,10 @@ public sealed class Channel
     public ChannelDto ToDto() => new(Id, Slug, DisplayName, Title, Category, Description, AvatarUrl,
         JsonDocument.Parse(Settings).RootElement.Clone(), AllowAnonymous, IsLive, OwnerId, CreatedAt);
 
-    /// <summary>Projection to the wire record, as an expression so EF selects only the columns it needs.</summary>
-    public static readonly Expression<Func<Channel, LiveChannel>> ToLiveChannel =
-        c => new LiveChannel(c.Id, c.Slug, c.DisplayName, c.Title);
+    /// <summary>Projection to the wire record, as an expression so EF selects only the columns it needs; the
+    /// performer's name is a subquery on <paramref name="users"/> in the same statement, the viewer counts come from
+    /// Redis afterwards (<see cref="LiveChannelViewers"/>).</summary>
+    public static Expression<Func<Channel, LiveChannel>> ToLiveChannel(IQueryable<User> users) =>
+        c => new LiveChannel(c.Id, c.Slug, c.DisplayName, c.Title, c.Category,
+            users.Where(u => u.Id == c.OwnerId).Select(u => u.Username).FirstOrDefault(), null);
 }

@@ -4,11 +4,6 @@ namespace LiveAspire.Api.Channels;
 
 public static class ChannelsApi
 {
-    /// <summary>Largest page a client may ask for; keeps one request's cost bounded.</summary>
-    public const int MaxPageSize = 100;
-
-    public const int DefaultPageSize = 20;
-
     public static RouteGroupBuilder MapChannelsApi(this IEndpointRouteBuilder api)
     {
         // Two groups on one prefix: reads are public (anonymous viewing is decided per channel by Realtime), writes
@@ -29,16 +24,47 @@ public static class ChannelsApi
     /// <summary>
     /// Live channels ordered by slug, keyset-paged: pass the previous page's <c>next</c> as <paramref name="after"/>.
     /// Keyset rather than offset paging so a page stays cheap however deep, and channels going live or offline
-    /// between requests do not shift later pages.
+    /// between requests do not shift later pages. Each carries its viewer counts, read for the whole page at once.
     /// </summary>
-    public static Task<Results<Ok<KeysetPage<LiveChannel>>, ValidationProblem>> GetLiveChannels(
-        LiveDbContext db, int? limit, string? after, CancellationToken cancellationToken)
-        => PageBySlugAsync<LiveChannel, LiveChannel>(db.Channels.AsNoTracking().Where(c => c.IsLive), Channel.ToLiveChannel, c => c.Slug, limit, after, cancellationToken);
+    public static async Task<Results<Ok<KeysetPage<LiveChannel>>, ValidationProblem>> GetLiveChannels(
+        LiveDbContext db, LiveChannelViewers viewers, int? limit, string? after, CancellationToken cancellationToken)
+    {
+        var page = await PageBySlugAsync<LiveChannel, LiveChannel>(db.Channels.AsNoTracking().Where(c => c.IsLive), Channel.ToLiveChannel(db.Users), c => c.Slug, limit, after, cancellationToken);
+        return page.Result is Ok<KeysetPage<LiveChannel>> { Value: { } channels }
+            ? TypedResults.Ok(channels with { Items = await viewers.WithCountsAsync(channels.Items, cancellationToken) })
+            : page;
+    }
 
-    /// <summary>Every channel ordered by slug, keyset-paged like <see cref="GetLiveChannels"/>.</summary>
+    /// <summary>
+    /// Every channel ordered by slug, keyset-paged like <see cref="GetLiveChannels"/>: the site's directory.
+    /// <paramref name="q"/> keeps the channels whose name or slug contains it, <paramref name="category"/> those of
+    /// that category (both case-insensitive; up to <see cref="ChannelRules.MaxDisplayName"/> and
+    /// <see cref="ChannelRules.MaxCategory"/> characters, no control characters: 400 otherwise).
+    /// </summary>
     public static Task<Results<Ok<KeysetPage<ChannelDto>>, ValidationProblem>> ListChannels(
-        LiveDbContext db, int? limit, string? after, CancellationToken cancellationToken)
-        => PageBySlugAsync<Channel, ChannelDto>(db.Channels.AsNoTracking(), c => c, c => c.Slug, limit, after, cancellationToken, c => c.ToDto());
+        LiveDbContext db, int? limit, string? after, string? q, string? category, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var name = ChannelRules.Name("q", q, ChannelRules.MaxDisplayName, false, errors);
+        var kind = ChannelRules.Name("category", category, ChannelRules.MaxCategory, false, errors);
+        if (errors.Count > 0)
+        {
+            return Task.FromResult<Results<Ok<KeysetPage<ChannelDto>>, ValidationProblem>>(ApiProblems.Validation(errors));
+        }
+        var query = db.Channels.AsNoTracking();
+        if (!string.IsNullOrEmpty(name))
+        {
+            var pattern = $"%{Sql.LikeLiteral(name)}%";
+            query = query.Where(c => EF.Functions.ILike(c.DisplayName, pattern, Sql.LikeEscape)
+                || EF.Functions.ILike(c.Slug, pattern, Sql.LikeEscape));
+        }
+        if (!string.IsNullOrEmpty(kind))
+        {
+            var exact = Sql.LikeLiteral(kind);
+            query = query.Where(c => EF.Functions.ILike(c.Category, exact, Sql.LikeEscape));
+        }
+        return PageBySlugAsync<Channel, ChannelDto>(query, c => c, c => c.Slug, limit, after, cancellationToken, c => c.ToDto());
+    }
 
     public static async Task<Results<Ok<ChannelDto>, ProblemHttpResult>> GetChannel(Guid id, LiveDbContext db, CancellationToken cancellationToken)
         => await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is { } channel
@@ -144,14 +170,15 @@ public static class ChannelsApi
         IQueryable<Channel> query, System.Linq.Expressions.Expression<Func<Channel, TRow>> select, Func<TRow, string> slugOf,
         int? limit, string? after, CancellationToken cancellationToken, Func<TRow, TOut>? map = null)
     {
-        var pageSize = limit ?? DefaultPageSize;
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            return ApiProblems.Validation("limit", $"limit must be between 1 and {MaxPageSize}.");
-        }
+        var errors = new Dictionary<string, string[]>();
+        var pageSize = Keyset.Limit(limit, errors);
         if (after is not null && !ChannelSlug.IsValid(after))
         {
-            return ApiProblems.Validation("after", "after must be a channel slug (the previous page's next).");
+            errors["after"] = ["after must be a channel slug (the previous page's next)."];
+        }
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
         }
         if (after is not null)
         {

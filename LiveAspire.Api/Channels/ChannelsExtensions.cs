@@ -13,6 +13,7 @@ public static class ChannelsExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OverlayKeyRevoker>();
         builder.Services.AddSingleton<GuestAccessUpdater>();
+        builder.Services.AddSingleton<LiveChannelViewers>();
         // Stream events leave through the outbox, in the same SaveChanges as the change (docs/architecture.md section 5).
         builder.AddOutboxWriter();
         return builder;

@@ -12,7 +12,27 @@ public static class FollowsApi
         group.MapDelete("/channels/{id:guid}/follow", UnfollowChannel).WithName(nameof(UnfollowChannel));
         group.MapGet("/channels/{id:guid}/followers", ListFollowers).WithName(nameof(ListFollowers));
         group.MapGet("/me/follows", ListMyFollows).WithName(nameof(ListMyFollows));
+        group.MapGet("/me/follows/live", ListMyLiveFollows).WithName(nameof(ListMyLiveFollows));
         return group;
+    }
+
+    /// <summary>At most this many followed live channels are answered (a user following more sees the first by slug).</summary>
+    public const int MaxLiveFollows = 100;
+
+    /// <summary>
+    /// The live channels the caller follows, by slug, as the live listing describes them: the home page lists them
+    /// first, whichever page of <c>GET /api/channels/live</c> they fall on.
+    /// </summary>
+    public static async Task<Ok<IReadOnlyList<LiveChannel>>> ListMyLiveFollows(
+        ClaimsPrincipal user, LiveDbContext db, LiveChannelViewers viewers, CancellationToken cancellationToken)
+    {
+        var userId = user.UserId();
+        var rows = await db.Channels.AsNoTracking()
+            .Where(c => c.IsLive && db.Follows.Any(f => f.UserId == userId && f.ChannelId == c.Id))
+            .OrderBy(c => c.Slug).Take(MaxLiveFollows)
+            .Select(Channel.ToLiveChannel(db.Users))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(await viewers.WithCountsAsync(rows, cancellationToken));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> FollowChannel(

@@ -1,6 +1,6 @@
-using LiveAspire.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using LiveAspire.Postgres;
 
 namespace LiveAspire.Api.Http;
 

@@ -31,16 +31,24 @@ public static class Keyset
     /// <summary>Checks <c>limit</c> and <c>after</c>; adds field errors to <paramref name="errors"/>.</summary>
     public static (int Limit, (DateTimeOffset At, Guid Id)? After) Read(int? limit, string? after, Dictionary<string, string[]> errors)
     {
-        var size = limit ?? DefaultPageSize;
-        if (size is < 1 or > MaxPageSize)
-        {
-            errors["limit"] = [$"limit must be between 1 and {MaxPageSize}."];
-        }
+        var size = Limit(limit, errors);
         (DateTimeOffset, Guid)? position = null;
         if (after is not null && !TryParse(after, out position))
         {
             errors["after"] = ["after must be the previous page's next cursor."];
         }
         return (size, position);
+    }
+
+    /// <summary>The page size every list takes: <c>limit</c> 1 to <see cref="MaxPageSize"/>, <see cref="DefaultPageSize"/>
+    /// when absent; a field error in <paramref name="errors"/> otherwise.</summary>
+    public static int Limit(int? limit, Dictionary<string, string[]> errors)
+    {
+        var size = limit ?? DefaultPageSize;
+        if (size is < 1 or > MaxPageSize)
+        {
+            errors["limit"] = [$"limit must be between 1 and {MaxPageSize}."];
+        }
+        return size;
     }
 }

@@ -4,7 +4,7 @@ using LiveAspire.Rooms;
 namespace LiveAspire.Api.Rooms;
 
 /// <summary>Body of <c>POST /api/rooms/{room}/events</c>.</summary>
-/// <param name="Type">Event type; admins may only publish <c>system.*</c> types (a forged <c>tip.received</c> would show on overlays).</param>
+/// <param name="Type">Event type; admins may only publish <c>system.*</c> types (<see cref="SystemEvents.TypePrefix"/>).</param>
 /// <param name="Data">JSON payload.</param>
 /// <param name="Id">Optional envelope id: a retry with the same id takes the same seq.</param>
 public sealed record PublishEventRequest(string? Type, JsonElement Data, string? Id);
@@ -12,7 +12,8 @@ public sealed record PublishEventRequest(string? Type, JsonElement Data, string?
 /// <summary>Where the event landed.</summary>
 public sealed record PublishEventResponse(string Id, string Room, long Seq, string Epoch, bool Duplicate);
 
-/// <summary>The HTTP-to-WebSocket bridge for administrators: system announcements into any room.</summary>
+/// <summary>The HTTP-to-WebSocket bridge for administrators: any <c>system.*</c> event into any one room
+/// (announcements to many rooms at once: <see cref="AnnouncementsApi"/>).</summary>
 public static class RoomsApi
 {
     public static RouteGroupBuilder MapRoomsApi(this IEndpointRouteBuilder api)
@@ -27,14 +28,8 @@ public static class RoomsApi
         string room, PublishEventRequest request, IRoomPublisher publisher, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!RoomName.TryParse(room, out _))
-        {
-            errors["room"] = ["Not a room name (stream:{id}, user:{id}, dm:{a}:{b}, mod:{id}, alerts:{id})."];
-        }
-        if (request.Type is not { } type || !type.StartsWith("system.", StringComparison.Ordinal))
-        {
-            errors["type"] = ["Administrators publish system.* events only (e.g. system.announcement)."];
-        }
+        SystemEvents.CheckRoom(room, errors);
+        SystemEvents.CheckType(request.Type, errors);
         if (request.Data.ValueKind is JsonValueKind.Undefined)
         {
             errors["data"] = ["A JSON payload is required."];
@@ -54,8 +49,7 @@ public static class RoomsApi
         }
         catch (RoomStoreUnavailableException)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Redis is unavailable; retry shortly.",
-                extensions: new Dictionary<string, object?> { [Http.ApiProblems.CodeExtension] = Contracts.Errors.ApiErrorCodes.RedisUnavailable, ["retryAfterMs"] = RoomStoreUnavailableException.RetryAfterMs });
+            return SystemEvents.RedisUnavailable("Redis is unavailable; retry shortly.");
         }
     }
 }

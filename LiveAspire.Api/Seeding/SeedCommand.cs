@@ -1,7 +1,7 @@
 using LiveAspire.Data.Schema;
 using System.Globalization;
 using System.Text.Json;
-using LiveAspire.Data;
+using LiveAspire.Postgres;
 
 namespace LiveAspire.Api.Seeding;
 

@@ -30,3 +30,17 @@ public sealed record MeResponse(Guid Id, string Username, string Email, bool Ema
 /// <param name="Body">Plain-text body.</param>
 /// <param name="CreatedAt">When it was "sent".</param>
 public sealed record DevMailMessage(long Id, string To, string Subject, string Body, DateTimeOffset CreatedAt);
+
+/// <summary>A user as anyone signed in may see them (<c>GET /api/users/by-name/{username}</c>): no email, no role.</summary>
+/// <param name="Id">User id: what <c>PUT /api/channels/{id}/moderators/{userId}</c> takes.</param>
+/// <param name="Username">Display form of the username.</param>
+public sealed record PublicUser(Guid Id, string Username);
+
+/// <summary>A user as an admin's search lists them (<c>GET /api/admin/users?q=</c>).</summary>
+/// <param name="Id">User id.</param>
+/// <param name="Username">Display form of the username.</param>
+/// <param name="Email">Normalized (lower-case) address.</param>
+/// <param name="Role">Global role: <c>user</c> or <c>admin</c>.</param>
+/// <param name="Banned">Whether the account is banned (<c>POST /api/admin/users/{id}/ban</c>).</param>
+/// <param name="CreatedAt">When the account was registered.</param>
+public sealed record AdminUser(Guid Id, string Username, string Email, string Role, bool Banned, DateTimeOffset CreatedAt);

@@ -10,8 +10,9 @@ public static class EventTypes
     /// (its seq is the client's last position); the client resumes the room.</summary>
     public const string RoomGap = LiveHubContract.GapEventType;
 
-    /// <summary>An administrator's announcement (<c>POST /api/rooms/{room}/events</c>): data is the JSON the admin sent,
-    /// conventionally <c>{text}</c>. Any room.</summary>
+    /// <summary>An administrator's announcement: data <see cref="Realtime.SystemAnnouncement"/> <c>{text}</c> from
+    /// <c>POST /api/admin/announcements</c> (one room, or every live channel's stream room), or whatever JSON the admin
+    /// sent to <c>POST /api/rooms/{room}/events</c>, conventionally <c>{text}</c>. Any room.</summary>
     public const string SystemAnnouncement = "system.announcement";
 
     /// <summary>A channel went live (<c>stream:{channelId}</c>): data <see cref="Channels.StreamStarted"/>

@@ -1,4 +1,4 @@
-using LiveAspire.Data;
+using LiveAspire.Postgres;
 
 namespace LiveAspire.Realtime.Edge;
 

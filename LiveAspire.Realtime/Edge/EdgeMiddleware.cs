@@ -1,6 +1,6 @@
-using LiveAspire.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Net.Http.Headers;
+using LiveAspire.Postgres;
 
 namespace LiveAspire.Realtime.Edge;
 

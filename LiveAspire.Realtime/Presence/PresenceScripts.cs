@@ -1,3 +1,5 @@
+using LiveAspire.Rooms.Presence;
+
 namespace LiveAspire.Realtime.Presence;
 
 /// <summary>The Lua that keeps a stream room's presence in Redis (see docs/realtime.md, "Presence").</summary>
@@ -8,10 +10,10 @@ internal static class PresenceScripts
     /// "conns:expiry"), mine (set of this replica's userIds), last (hash u, c, t). ARGV: replica, lease ms,
     /// this replica's connections, full refresh (1/0), min count interval ms, key prefix, number added, added...,
     /// removed.... Returns {publish (1/0), users, connections}. Time is Redis's clock, so replicas cannot disagree.
+    /// What has expired and what counts is <see cref="PresenceLua"/>'s rule, the one Api's reader counts with too.
     /// </summary>
-    public const string Tick = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    public static readonly string Tick = PresenceLua.Functions + """
+        local now = presence_now()
         local replica = ARGV[1]
         local lease = tonumber(ARGV[2])
         local conns = tonumber(ARGV[3])
@@ -32,12 +34,10 @@ internal static class PresenceScripts
             local held = false
             for j = 1, #others, 2 do
               local r = others[j]
-              if r ~= replica then
-                local e = tonumber(string.match(others[j + 1], ':(%d+)$'))
-                if e and e > now and redis.call('SISMEMBER', prefix .. 'r:' .. r, u) == 1 then
-                  held = true
-                  break
-                end
+              if r ~= replica and presence_live_connections(others[j + 1], now)
+                  and redis.call('SISMEMBER', presence_replica_users(prefix, r), u) == 1 then
+                held = true
+                break
               end
             end
             if not held then
@@ -58,19 +58,8 @@ internal static class PresenceScripts
           redis.call('HDEL', KEYS[2], replica)
           redis.call('DEL', KEYS[3])
         end
-        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-        local users = redis.call('ZCARD', KEYS[1])
-        local total = 0
-        local all = redis.call('HGETALL', KEYS[2])
-        for j = 1, #all, 2 do
-          local c, e = string.match(all[j + 1], '^(%d+):(%d+)$')
-          if e and tonumber(e) > now then
-            total = total + tonumber(c)
-          else
-            redis.call('HDEL', KEYS[2], all[j])
-            redis.call('DEL', prefix .. 'r:' .. all[j])
-          end
-        end
+        presence_prune(KEYS[1], KEYS[2], prefix, now)
+        local users, total = presence_count(KEYS[1], KEYS[2], now)
         local last = redis.call('HMGET', KEYS[4], 'u', 'c', 't')
         local changed = tonumber(last[1]) ~= users or tonumber(last[2]) ~= total
         local due = (not last[3]) or now - tonumber(last[3]) >= interval

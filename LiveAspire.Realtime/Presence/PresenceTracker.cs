@@ -2,6 +2,7 @@ using System.Text.Json;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Rooms;
+using LiveAspire.Rooms.Presence;
 using LiveAspire.Rooms.Redis;
 using LiveAspire.Hosting;
 using StackExchange.Redis;
@@ -178,8 +179,8 @@ public sealed partial class PresenceTracker(
     {
         var added = users.Except(synced).Select(u => (RedisValue)u.ToString("D")).ToList();
         var removed = synced.Except(users).Select(u => (RedisValue)u.ToString("D")).ToList();
-        var prefix = RedisKeys.PresencePrefix(room);
-        RedisKey[] keys = [prefix + "users", prefix + "replicas", prefix + "r:" + _replicaId, prefix + "last"];
+        var prefix = PresenceKeys.Prefix(room);
+        RedisKey[] keys = [PresenceKeys.Users(room), PresenceKeys.Replicas(room), PresenceKeys.ReplicaUsers(room, _replicaId), PresenceKeys.Last(room)];
         RedisValue[] values =
         [
             _replicaId, options.Value.LeaseMilliseconds, connections, full ? 1 : 0,
@@ -208,7 +209,7 @@ public sealed partial class PresenceTracker(
             {
                 // Let the next tick publish it again: forget what was "last published".
                 LogPublishFailed(logger, room, e.Message);
-                await db.HashDeleteAsync(prefix + "last", "u");
+                await db.HashDeleteAsync(PresenceKeys.Last(room), "u");
             }
         }
     }

@@ -70,7 +70,7 @@ public sealed class InputCorpusTests(InputCorpusFixture system)
     [
         new("GET /api/platform") { MayAccept = All },
         new("GET /api/channels/live") { MayAccept = All, Query = _ => new() { ["limit"] = "5" } },
-        new("GET /api/channels") { MayAccept = All, Query = _ => new() { ["limit"] = "5" } },
+        new("GET /api/channels") { MayAccept = All, Query = _ => new() { ["limit"] = "5", ["q"] = "corpus", ["category"] = "chess" } },
         new("GET /api/channels/{id}") { MayAccept = All, Route = w => Id(w.IdleChannel) },
         new("GET /api/channels/by-slug/{slug}") { MayAccept = All, Route = _ => new() { ["slug"] = "corpus-idle" } },
         new("POST /api/channels")
@@ -103,6 +103,8 @@ public sealed class InputCorpusTests(InputCorpusFixture system)
         new("PUT /api/channels/{id}/follow") { Caller = w => w.ViewerToken, Route = w => Id(w.IdleChannel), RouteOnly = true },
         new("DELETE /api/channels/{id}/follow") { Caller = w => w.ViewerToken, Route = w => Id(w.IdleChannel), RouteOnly = true },
         new("GET /api/channels/{id}/followers") { Caller = w => w.IdleOwnerToken, Route = w => Id(w.IdleChannel), Query = _ => new() { ["limit"] = "5" }, MayAccept = All },
+        new("GET /api/me/follows/live") { Caller = w => w.ViewerToken, MayAccept = All },
+        new("GET /api/me/channel") { Caller = w => w.LiveOwnerToken, MayAccept = All },
         new("GET /api/me/follows") { Caller = w => w.ViewerToken, Query = _ => new() { ["limit"] = "5" }, MayAccept = All },
         new("POST /api/admin/subscriptions")
         {
@@ -176,6 +178,8 @@ public sealed class InputCorpusTests(InputCorpusFixture system)
         new("POST /api/auth/password-reset") { Body = (_, _) => new JsonObject { ["email"] = "nobody@example.test" }, MayAccept = All },
         new("POST /api/auth/password-reset/confirm") { Body = (_, _) => new JsonObject { ["token"] = "notatoken", ["newPassword"] = "corpus-password" } },
         new("GET /api/me") { Caller = w => w.ViewerToken, MayAccept = All },
+        new("GET /api/users/by-name/{username}") { Caller = w => w.ViewerToken, Route = w => new() { ["username"] = w.Taken.Username }, MayAccept = All },
+        new("GET /api/admin/users") { Caller = w => w.AdminToken, Query = w => new() { ["q"] = w.Taken.Username, ["limit"] = "5" }, MayAccept = All },
         new("POST /api/admin/users/{id}/ban")
         {
             // The admin's own id: a valid reason answers 409 cannot_target_self.
@@ -190,6 +194,13 @@ public sealed class InputCorpusTests(InputCorpusFixture system)
             Caller = w => w.AdminToken, Route = w => new() { ["room"] = $"stream:{w.IdleChannel:D}" },
             Body = (_, _) => new JsonObject { ["type"] = "system.corpus", ["data"] = new JsonObject(), ["id"] = null },
             MayAccept = new HashSet<string> { "data", "id" },
+        },
+        new("POST /api/admin/announcements")
+        {
+            // Published to Redis (no row), into the idle channel's room: a text, key or room the rules accept may be accepted.
+            Caller = w => w.AdminToken,
+            Body = (w, _) => new JsonObject { ["announcementId"] = "corpus", ["text"] = "corpus", ["room"] = $"stream:{w.IdleChannel:D}" },
+            MayAccept = new HashSet<string> { "announcementId", "text", "room" },
         },
     ];
 

@@ -1,5 +1,5 @@
 using LiveAspire.Api;
-using LiveAspire.Data;
+using LiveAspire.Postgres;
 
 namespace LiveAspire.Tests.Data;
 

@@ -386,6 +386,41 @@ public sealed class StreamPageTests(AppHostFixture system, ITestOutputHelper out
         await PageChecks.AssertAsync(page, "stream-not-found");
     }
 
+    /// <summary>
+    /// Api stopped (a deploy, a crash): the stream page says in words that the channel cannot be shown, with status
+    /// 503 and no stack trace, and shows the channel again once Api is back.
+    /// </summary>
+    [Fact]
+    public async Task WhileApiIsDownTheStreamPageSaysSoInWordsAndShowsTheChannelWhenItIsBack()
+    {
+        var channel = await StreamChannels.CreateAsync(system, "Api outage channel");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var context = await PageChecks.NewContextAsync(browser);
+        var page = await context.NewPageAsync();
+        var api = system.Part("api");
+        try
+        {
+            await api.StopAsync();
+            var down = await page.GotoAsync($"{Web}/c/{channel.Slug}");
+            Assert.Equal(503, down!.Status);
+            Assert.Equal("This channel cannot be shown right now", await page.InnerTextAsync("[data-testid=channel-unavailable] h1"));
+            Assert.DoesNotContain("Exception", await page.ContentAsync(), StringComparison.Ordinal);
+            Assert.Equal(0, await page.Locator("[data-testid=stream-page]").CountAsync());
+            await PageChecks.AssertAsync(page, "stream-api-unavailable");
+        }
+        finally
+        {
+            if (api.Pid is null)
+            {
+                await api.StartAsync();
+            }
+        }
+        var back = await page.GotoAsync($"{Web}/c/{channel.Slug}");
+        Assert.Equal(200, back!.Status);
+        Assert.Equal("Api outage channel", await page.InnerTextAsync("[data-testid=channel-name]"));
+    }
+
     /// <summary>Script errors and console errors of the page (a callback that threw is logged by live-client.js).</summary>
     private static List<string> RecordErrors(IPage page)
     {

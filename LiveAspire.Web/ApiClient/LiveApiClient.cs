@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using LiveAspire.Contracts.Accounts;
 using LiveAspire.Contracts.Channels;
 using LiveAspire.Contracts.Paging;
@@ -20,6 +21,9 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
     private const string PageTag = "liveaspire.page";
     private const string HomePage = "home";
 
+    /// <summary>The home page's page of live channels: its first 20 by slug.</summary>
+    private const string HomeLivePath = "/api/channels/live?limit=20";
+
     /// <summary>Platform facts and the first page of live channels; null when Api cannot be reached or fails.</summary>
     public async Task<HomeSnapshot?> TryGetHomeAsync(CancellationToken cancellationToken = default)
     {
@@ -29,7 +33,7 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
         {
             // Both requests in flight at once: the page waits for the slower one, not for the sum.
             var platform = http.GetFromJsonAsync<PlatformInfo>("/api/platform", cancellationToken);
-            var channels = http.GetFromJsonAsync<KeysetPage<LiveChannel>>("/api/channels/live?limit=20", cancellationToken);
+            var channels = http.GetFromJsonAsync<KeysetPage<LiveChannel>>(HomeLivePath, cancellationToken);
             await Task.WhenAll(platform, channels);
             return new HomeSnapshot(platform.Result!, channels.Result!);
         }
@@ -74,6 +78,14 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
     public Task<ApiResult<KeysetPage<FollowedChannelDto>>> GetMyFollowsAsync(string accessToken, CancellationToken cancellationToken = default)
         => SendAsync<KeysetPage<FollowedChannelDto>>(HttpMethod.Get, "/api/me/follows?limit=50", null, accessToken, cancellationToken);
 
+    /// <summary>The home page's live channels again (the counts' refresh, <c>/home/viewers</c>).</summary>
+    public Task<ApiResult<KeysetPage<LiveChannel>>> GetHomeLiveChannelsAsync(CancellationToken cancellationToken = default)
+        => SendAsync<KeysetPage<LiveChannel>>(HttpMethod.Get, HomeLivePath, null, null, cancellationToken);
+
+    /// <summary>The live channels the user follows (the home page lists them first).</summary>
+    public Task<ApiResult<List<LiveChannel>>> GetMyLiveFollowsAsync(string accessToken, CancellationToken cancellationToken = default)
+        => SendAsync<List<LiveChannel>>(HttpMethod.Get, "/api/me/follows/live", null, accessToken, cancellationToken);
+
     public Task<ApiResult<NoContent>> FollowAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
         => SendAsync<NoContent>(HttpMethod.Put, $"/api/channels/{channelId}/follow", null, accessToken, cancellationToken);
 
@@ -97,6 +109,87 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
     /// </summary>
     public Task<ApiResult<GuestTokenResponse>> GetGuestTokenAsync(Guid channelId, CancellationToken cancellationToken = default)
         => SendAsync<GuestTokenResponse>(HttpMethod.Post, $"/api/channels/{channelId}/guest-token", null, null, cancellationToken);
+
+    /// <summary>
+    /// A page of the directory (<c>GET /api/channels</c>): channels whose name or slug contains <paramref name="q"/>,
+    /// of exactly <paramref name="category"/>, after the slug <paramref name="after"/>; 400 <c>validation_failed</c>
+    /// for a search Api refuses.
+    /// </summary>
+    public Task<ApiResult<KeysetPage<ChannelDto>>> SearchChannelsAsync(string? q, string? category, string? after, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string> { "limit=30" };
+        if (!string.IsNullOrWhiteSpace(q)) query.Add($"q={Uri.EscapeDataString(q)}");
+        if (!string.IsNullOrWhiteSpace(category)) query.Add($"category={Uri.EscapeDataString(category)}");
+        if (!string.IsNullOrEmpty(after)) query.Add($"after={Uri.EscapeDataString(after)}");
+        return SendAsync<KeysetPage<ChannelDto>>(HttpMethod.Get, "/api/channels?" + string.Join('&', query), null, null, cancellationToken);
+    }
+
+    // The performer's dashboard: the user's own channel, its broadcast, moderators and overlay keys (docs/channels.md).
+
+    /// <summary>The user's own channel; 404 <c>channel_not_found</c> when they have none yet.</summary>
+    public Task<ApiResult<ChannelDto>> GetMyChannelAsync(string accessToken, CancellationToken cancellationToken = default)
+        => SendAsync<ChannelDto>(HttpMethod.Get, "/api/me/channel", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<ChannelDto>> CreateChannelAsync(string accessToken, CreateChannelRequest request, CancellationToken cancellationToken = default)
+        => SendAsync<ChannelDto>(HttpMethod.Post, "/api/channels", request, accessToken, cancellationToken);
+
+    public Task<ApiResult<ChannelDto>> UpdateChannelAsync(string accessToken, Guid channelId, UpdateChannelRequest request, CancellationToken cancellationToken = default)
+        => SendAsync<ChannelDto>(HttpMethod.Patch, $"/api/channels/{channelId}", request, accessToken, cancellationToken);
+
+    public Task<ApiResult<JsonElement>> GoLiveAsync(string accessToken, Guid channelId, StartStreamRequest request, CancellationToken cancellationToken = default)
+        => SendAsync<JsonElement>(HttpMethod.Post, $"/api/channels/{channelId}/streams", request, accessToken, cancellationToken);
+
+    public Task<ApiResult<JsonElement>> UpdateStreamAsync(string accessToken, Guid channelId, UpdateStreamRequest request, CancellationToken cancellationToken = default)
+        => SendAsync<JsonElement>(HttpMethod.Patch, $"/api/channels/{channelId}/streams/current", request, accessToken, cancellationToken);
+
+    public Task<ApiResult<JsonElement>> EndStreamAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<JsonElement>(HttpMethod.Post, $"/api/channels/{channelId}/streams/current/end", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<List<ModeratorDto>>> ListModeratorsAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<List<ModeratorDto>>(HttpMethod.Get, $"/api/channels/{channelId}/moderators", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<NoContent>> AppointModeratorAsync(string accessToken, Guid channelId, Guid userId, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Put, $"/api/channels/{channelId}/moderators/{userId}", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<NoContent>> RemoveModeratorAsync(string accessToken, Guid channelId, Guid userId, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Delete, $"/api/channels/{channelId}/moderators/{userId}", null, accessToken, cancellationToken);
+
+    /// <summary>A user by exact username (public fields only): the dashboard appoints moderators by name.</summary>
+    public Task<ApiResult<PublicUser>> FindUserByNameAsync(string accessToken, string username, CancellationToken cancellationToken = default)
+        => SendAsync<PublicUser>(HttpMethod.Get, $"/api/users/by-name/{Uri.EscapeDataString(username)}", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<List<OverlayKeyDto>>> ListOverlayKeysAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<List<OverlayKeyDto>>(HttpMethod.Get, $"/api/channels/{channelId}/overlay-keys", null, accessToken, cancellationToken);
+
+    /// <summary>A new overlay key: the only answer that carries its secret.</summary>
+    public Task<ApiResult<OverlayKeySecret>> CreateOverlayKeyAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
+        => SendAsync<OverlayKeySecret>(HttpMethod.Post, $"/api/channels/{channelId}/overlay-keys", null, accessToken, cancellationToken);
+
+    /// <summary>Replaces a key with a new one (the old stops working at once); the only answer that carries the new secret.</summary>
+    public Task<ApiResult<OverlayKeySecret>> RotateOverlayKeyAsync(string accessToken, Guid channelId, Guid keyId, CancellationToken cancellationToken = default)
+        => SendAsync<OverlayKeySecret>(HttpMethod.Post, $"/api/channels/{channelId}/overlay-keys/{keyId}/rotate", null, accessToken, cancellationToken);
+
+    // Administration (admins only; Api checks the role in the token).
+
+    /// <summary>Users whose username or email starts with <paramref name="q"/> (<c>GET /api/admin/users</c>).</summary>
+    public Task<ApiResult<KeysetPage<AdminUser>>> SearchUsersAsync(string accessToken, string q, string? after, CancellationToken cancellationToken = default)
+        => SendAsync<KeysetPage<AdminUser>>(HttpMethod.Get,
+            $"/api/admin/users?limit=50&q={Uri.EscapeDataString(q)}{(string.IsNullOrEmpty(after) ? "" : $"&after={Uri.EscapeDataString(after)}")}",
+            null, accessToken, cancellationToken);
+
+    public Task<ApiResult<NoContent>> BanAsync(string accessToken, Guid userId, string? reason, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Post, $"/api/admin/users/{userId}/ban", new BanRequest(reason), accessToken, cancellationToken);
+
+    public Task<ApiResult<NoContent>> UnbanAsync(string accessToken, Guid userId, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Post, $"/api/admin/users/{userId}/unban", null, accessToken, cancellationToken);
+
+    public Task<ApiResult<NoContent>> ChangeRoleAsync(string accessToken, Guid userId, string role, CancellationToken cancellationToken = default)
+        => SendAsync<NoContent>(HttpMethod.Put, $"/api/admin/users/{userId}/role", new RoleChangeRequest(role), accessToken, cancellationToken);
+
+    /// <summary>An announcement into one room or every live stream room; a retry with the same id adds nothing.</summary>
+    public Task<ApiResult<LiveAspire.Contracts.Announcements.AnnouncementResponse>> AnnounceAsync(string accessToken,
+        LiveAspire.Contracts.Announcements.AnnouncementRequest request, CancellationToken cancellationToken = default)
+        => SendAsync<LiveAspire.Contracts.Announcements.AnnouncementResponse>(HttpMethod.Post, "/api/admin/announcements", request, accessToken, cancellationToken);
 
     /// <summary>The development mailbox (Development and Testing; Api answers loopback callers only, which Web is).</summary>
     public Task<ApiResult<List<DevMailMessage>>> GetDevMailAsync(string? to, CancellationToken cancellationToken = default)

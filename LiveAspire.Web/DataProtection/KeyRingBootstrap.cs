@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using LiveAspire.Data;
+using LiveAspire.Postgres;
 using Npgsql;
 
 namespace LiveAspire.Web.DataProtection;

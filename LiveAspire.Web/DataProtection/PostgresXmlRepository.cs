@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using LiveAspire.Data;
+using LiveAspire.Postgres;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Npgsql;
 

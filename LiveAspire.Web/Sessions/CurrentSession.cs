@@ -162,5 +162,13 @@ public sealed class CurrentSession(
         EndedCode = code;
         cookie.Clear(Context);
         _loading = Task.FromResult<AccessTokenOutcome?>(new AccessTokenOutcome.Ended(code));
+        Ended?.Invoke();
     }
+
+    /// <summary>
+    /// Raised when this request found the session ended. A page's own call to Api can find it after the layout has
+    /// rendered the user's name (Api refused the token of a user banned a moment ago): the layout listens and renders
+    /// again, so the response says "signed out" rather than a name that no longer stands.
+    /// </summary>
+    public event Action? Ended;
 }

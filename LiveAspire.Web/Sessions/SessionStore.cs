@@ -1,5 +1,5 @@
 using LiveAspire.Contracts.Accounts;
-using LiveAspire.Data;
+using LiveAspire.Postgres;
 using Microsoft.AspNetCore.DataProtection;
 using Npgsql;
 

@@ -10,7 +10,7 @@ namespace LiveAspire.Tests.Api.Channels;
 public sealed class PermissionMatrixTests(ApiFixture api)
 {
     private const HttpStatusCode Ok = HttpStatusCode.OK, Created = HttpStatusCode.Created, NoContent = HttpStatusCode.NoContent,
-        Unauthorized = HttpStatusCode.Unauthorized, Forbidden = HttpStatusCode.Forbidden, Conflict = HttpStatusCode.Conflict;
+        Unauthorized = HttpStatusCode.Unauthorized, Forbidden = HttpStatusCode.Forbidden, Conflict = HttpStatusCode.Conflict, NotFound = HttpStatusCode.NotFound;
 
     private sealed record Row(string Name, Func<ChannelWorld, Actor, Task<(HttpMethod, string, HttpContent?)>> Request, Dictionary<Actor, HttpStatusCode> Expected);
 
@@ -49,6 +49,8 @@ public sealed class PermissionMatrixTests(ApiFixture api)
         new("list VODs", Fixed(HttpMethod.Get, w => $"/api/channels/{w.ChannelId}/streams"), Everyone(Ok)),
         new("followers", Fixed(HttpMethod.Get, w => $"/api/channels/{w.ChannelId}/followers"), Only((Performer, Ok), (Admin, Ok))),
         new("my follows", Fixed(HttpMethod.Get, _ => "/api/me/follows"), Users(Ok)),
+        new("my channel", Fixed(HttpMethod.Get, _ => "/api/me/channel"), Users(NotFound, (Performer, Ok), (OtherPerformer, Ok))),
+        new("my live follows", Fixed(HttpMethod.Get, _ => "/api/me/follows/live"), Users(Ok)),
         new("grant subscription", Fixed(HttpMethod.Post, _ => "/api/admin/subscriptions", null), Only((Admin, Created))),
         new("my subscriptions", Fixed(HttpMethod.Get, _ => "/api/me/subscriptions"), Users(Ok)),
         new("list moderators", Fixed(HttpMethod.Get, w => $"/api/channels/{w.ChannelId}/moderators"), Only((Moderator, Ok), (Performer, Ok), (Admin, Ok))),

@@ -20,6 +20,20 @@ public sealed class LocalRoomsTests(ApiFixture stores) : IAsyncLifetime
         var options = ConfigurationOptions.Parse(stores.ConnectionString("redis"));
         RedisClientDefaults.Apply(options);
         _redis = await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(Deadline);
+        // ConnectAsync can return before the subscription connection is up (the options do not abort on a failed
+        // connect): on a loaded machine a test's first SUBSCRIBE then met "No connection is active". Wait for it.
+        await Eventually.UntilAsync(async () =>
+        {
+            try
+            {
+                await _redis.GetSubscriber().PingAsync().WaitAsync(TimeSpan.FromSeconds(5));
+                return true;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                return false;
+            }
+        }, "the subscription connection to answer a PING", Deadline);
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();

@@ -69,9 +69,28 @@ function startPage(root) {
       case 'presence.count':
         showViewers(data.connections);
         break;
+      case 'system.announcement':
+        showAnnouncement(envelope.id, data.text);
+        break;
       default:
         break; // chat and later events have their own panels
     }
+  };
+
+  // An announcement from the platform's administrators: shown once per envelope id (a resume never repeats one,
+  // and a retried publish keeps its id), newest first, and read out.
+  const announcements = $('announcements');
+  record.announcements = [];
+  const showAnnouncement = (id, text) => {
+    if (!announcements || typeof text !== 'string' || record.announcements.includes(id)) return;
+    record.announcements.push(id);
+    const item = document.createElement('li');
+    item.className = 'announcement';
+    item.dataset.id = id;
+    item.textContent = text;
+    announcements.prepend(item);
+    announcements.hidden = false;
+    announce(`Announcement: ${text}`);
   };
 
   const showViewers = (connections) => {

@@ -1,7 +1,7 @@
 using LiveAspire.Hosting;
 using Microsoft.Extensions.Hosting;
 
-namespace LiveAspire.Data;
+namespace LiveAspire.Postgres;
 
 public static class PostgresExtensions
 {

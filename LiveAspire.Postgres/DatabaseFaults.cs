@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace LiveAspire.Data;
+namespace LiveAspire.Postgres;
 
 /// <summary>
 /// Whether a failure means PostgreSQL is unavailable, which every service answers the same way: Api with 503
