@@ -62,22 +62,38 @@ public sealed partial class ArchitectureTests
     {
         // Npgsql is Web's for its own tables (sessions, data-protection keys; docs/web.md); Api's schema, its EF model
         // and the access queries stay out.
-        string[] forbidden = ["LiveAspire.Rooms", "LiveAspire.Data", "LiveAspire.Access", "StackExchange.Redis",
-            "Microsoft.EntityFrameworkCore", "Aspire.StackExchange.Redis", "Npgsql.EntityFrameworkCore"];
+        AssertReferencesNone("LiveAspire.Web", ["LiveAspire.Rooms", "LiveAspire.Data", "LiveAspire.Access", "StackExchange.Redis",
+            "Microsoft.EntityFrameworkCore", "Aspire.StackExchange.Redis", "Npgsql.EntityFrameworkCore"]);
+    }
+
+    [Fact]
+    public void TheDemoIsAClientOfTheSystemAndReachesNoStoreOrService()
+    {
+        // docs/demo.md: the demo drives the system through Api's REST and the hub only, as any client does.
+        AssertReferencesNone("LiveAspire.Demo", ["LiveAspire.Rooms", "LiveAspire.Data", "LiveAspire.Access", "LiveAspire.Postgres",
+            "LiveAspire.Api", "LiveAspire.Realtime", "LiveAspire.Worker", "LiveAspire.Web", "StackExchange.Redis", "Npgsql",
+            "Microsoft.EntityFrameworkCore", "Aspire.StackExchange.Redis", "Aspire.Npgsql"]);
+    }
+
+    /// <summary>
+    /// Fails when <paramref name="assembly"/> references a name in <paramref name="forbidden"/> (or one under it). Compiled
+    /// references name only what the code uses; the deps file lists every package and project the process loads, so a
+    /// reference nobody uses yet fails here too.
+    /// </summary>
+    private static void AssertReferencesNone(string assembly, string[] forbidden)
+    {
         bool IsForbidden(string name) => forbidden.Any(f => name == f || name.StartsWith(f + ".", StringComparison.Ordinal));
 
-        // Compiled references name only what the code uses; the deps file lists every package and project the Web
-        // process loads, so a reference nobody uses yet fails here too.
-        var compiled = Assembly.Load("LiveAspire.Web").GetReferencedAssemblies().Select(a => a.Name!).ToList();
-        var deps = Path.Combine(AppContext.BaseDirectory, "LiveAspire.Web.deps.json");
+        var compiled = Assembly.Load(assembly).GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        var deps = Path.Combine(AppContext.BaseDirectory, $"{assembly}.deps.json");
         using var json = JsonDocument.Parse(File.ReadAllText(deps));
         var loaded = json.RootElement.GetProperty("libraries").EnumerateObject().Select(l => l.Name.Split('/')[0]).ToList();
 
         Assert.Contains("LiveAspire.ServiceDefaults", compiled);
         Assert.Contains("LiveAspire.ServiceDefaults", loaded);
         var found = compiled.Where(IsForbidden).Select(n => $"{n} (compiled reference)")
-            .Concat(loaded.Where(IsForbidden).Select(n => $"{n} (LiveAspire.Web.deps.json)")).ToList();
-        Assert.True(found.Count == 0, "Web references what it must not: " + string.Join(", ", found));
+            .Concat(loaded.Where(IsForbidden).Select(n => $"{n} ({assembly}.deps.json)")).ToList();
+        Assert.True(found.Count == 0, $"{assembly} references what it must not: " + string.Join(", ", found));
     }
 
     /// <summary>A namespace's node in the diagram: the folder's name, <c>Realtime</c> for the root.</summary>

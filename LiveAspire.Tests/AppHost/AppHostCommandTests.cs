@@ -240,6 +240,10 @@ public sealed class AppHostCommandTests
             t => host.HasExited || t != previous && IsJson(t),
             "endpoints.json written (every part healthy)", TestSystems.StartTimeout + TimeSpan.FromSeconds(60));
         Assert.False(host.HasExited, $"AppHost exited: {host.StandardOutput}{host.StandardError}");
+        // The report prints the addresses just after it writes the file, and the console reaches this process through
+        // a pipe: wait for the report's last line before reading it.
+        await Eventually.UntilAsync(() => host.HasExited || host.StandardOutput.Contains("Press Ctrl+C to stop.", StringComparison.Ordinal),
+            "the addresses printed on the console", TimeSpan.FromSeconds(60));
         return JsonDocument.Parse(text!).RootElement.Clone();
 
         static bool IsJson(string? text)

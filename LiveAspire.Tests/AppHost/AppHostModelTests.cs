@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using Aspire.Hosting.Testing;
 using LiveAspire.AppHost.Local;
 using LiveAspire.AppHost.Stores;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LiveAspire.Tests.AppHost;
 
@@ -83,11 +82,15 @@ public sealed class AppHostModelTests
             Assert.Equal(["api", "demo-account-password", "realtime"], demo.Annotations.OfType<ResourceRelationshipAnnotation>()
                 .Where(a => a.Type == "Reference").Select(a => a.Resource.Name).Distinct().Order());
             Assert.Equal(["api", "realtime"], demo.Annotations.OfType<WaitAnnotation>().Select(a => a.Resource.Name).Distinct().Order());
-            var run = await ExecutionConfigurationBuilder.Create(demo).WithEnvironmentVariablesConfig()
-                .BuildAsync(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), NullLogger.Instance, CancellationToken.None);
-            var environmentVariables = run.EnvironmentVariables.ToDictionary();
-            Assert.Equal("4", environmentVariables["Demo__Performers"]);
-            Assert.Equal("12", environmentVariables["Demo__Viewers"]);
+            // The callbacks themselves: resolving the values would wait for endpoints a model never started allocates.
+            var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), demo);
+            foreach (var callback in demo.Annotations.OfType<EnvironmentCallbackAnnotation>())
+            {
+                await callback.Callback(context);
+            }
+            Assert.Equal("4", context.EnvironmentVariables["Demo__Performers"]);
+            Assert.Equal("12", context.EnvironmentVariables["Demo__Viewers"]);
+            Assert.IsType<ParameterResource>(context.EnvironmentVariables["Demo__AccountPassword"]);
             Assert.True(demo.TryGetAnnotationsOfType<HealthCheckAnnotation>(out _));
         }
         finally

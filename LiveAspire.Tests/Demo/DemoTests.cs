@@ -2,6 +2,9 @@ using LiveAspire.Contracts.Channels;
 using LiveAspire.Contracts.Paging;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Demo;
+using LiveAspire.Tests.Web;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace LiveAspire.Tests.Demo;
 
@@ -12,7 +15,7 @@ namespace LiveAspire.Tests.Demo;
 /// accounts and channels.
 /// </summary>
 [Collection(DemoSystemCollection.Name)]
-public sealed class DemoTests(DemoSystemFixture system) : IAsyncLifetime
+public sealed class DemoTests(DemoSystemFixture system, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -52,6 +55,47 @@ public sealed class DemoTests(DemoSystemFixture system) : IAsyncLifetime
         var (room, update) = rooms.SelectMany(r => Updates(r).Select(u => (Room: r, Update: u))).First();
         var role = Roles[channels.FindIndex(c => $"stream:{c.Id:D}" == room)];
         Assert.Contains(update.Title, role.Titles);
+    }
+
+    /// <summary>What a newcomer's first visit shows: the demo channels live on the home page with their counts, and on
+    /// a demo stream page the viewer count moving without a reload as demo viewers come and go.</summary>
+    [Fact]
+    public async Task ANewcomerSeesTheDemoChannelsLiveOnTheHomePageAndTheViewerCountMoveOnAStreamPage()
+    {
+        await LiveDemoChannelsAsync(Roles.Count);
+        var web = system.Endpoint("web").ToString().TrimEnd('/');
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var context = await PageChecks.NewContextAsync(browser);
+        var page = await context.NewPageAsync();
+        try
+        {
+            await page.GotoAsync(web + "/");
+            foreach (var role in Roles)
+            {
+                var card = page.Locator($"[data-testid=live-channels] .channel-card[data-slug='{role.Slug}']");
+                Assert.Equal(role.DisplayName, await card.Locator(".name").InnerTextAsync());
+                Assert.Contains(await card.Locator(".title").InnerTextAsync(), role.Titles);
+                Assert.Matches("^[0-9]+$", await card.Locator("[data-testid=viewer-count]").InnerTextAsync());
+            }
+            await PageChecks.AssertAsync(page, "demo-home");
+
+            // The stream page follows its count live: this page's own connection plus demo viewers coming and going.
+            await page.Locator($".channel-card[data-slug='{Roles[0].Slug}'] .name").ClickAsync();
+            await page.WaitForURLAsync($"{web}/c/{Roles[0].Slug}");
+            var seen = new HashSet<string>();
+            await Eventually.UntilAsync(async () =>
+            {
+                seen.Add(await page.InnerTextAsync("[data-testid=viewer-count]"));
+                return seen.Count(c => int.TryParse(c, out var n) && n >= 1) >= 3;
+            }, "three different viewer counts on the demo stream page", Deadline);
+            await PageChecks.AssertAsync(page, "demo-stream");
+        }
+        catch
+        {
+            await PageChecks.ReportFailureAsync(page, output, "demo");
+            throw;
+        }
     }
 
     [Fact]
