@@ -57,9 +57,38 @@ public static class HubErrorCodes
     /// channel's <c>stream:</c> room and nothing else.</summary>
     public const string GuestForbidden = "guest_forbidden";
 
+    /// <summary><c>SendChat</c>: nothing is left of the text once normalised (docs/chat.md, "The text rule").</summary>
+    public const string ChatEmpty = "chat_empty";
+
+    /// <summary><c>SendChat</c>: more than 500 user-perceived characters once normalised.</summary>
+    public const string ChatTooLong = "chat_too_long";
+
+    /// <summary><c>SendChat</c>: the text is not text (a lone surrogate).</summary>
+    public const string ChatTextInvalid = "chat_text_invalid";
+
+    /// <summary><c>SendChat</c>: the user sent faster than the channel's per-user limit allows (one budget across every
+    /// replica); the message names <c>retry after N ms</c>.</summary>
+    public const string ChatRateLimited = "chat_rate_limited";
+
+    /// <summary><c>SendChat</c>: the channel's flood guard is full (the whole room sends faster than it allows); retry after the delay.</summary>
+    public const string ChatChannelBusy = "chat_channel_busy";
+
+    /// <summary><c>SendChat</c>: the same user sent the same text in this channel within the last 30 s.</summary>
+    public const string ChatDuplicate = "chat_duplicate";
+
+    /// <summary><c>SendChat</c>: the replica's queue of messages waiting to be stored is full; retry after the delay.</summary>
+    public const string ChatBusy = "chat_busy";
+
+    /// <summary><c>SendChat</c>: <c>replyToId</c> names no message of this channel.</summary>
+    public const string ChatReplyNotFound = "chat_reply_not_found";
+
+    /// <summary><c>SendChat</c>: the channel does not exist.</summary>
+    public const string ChannelNotFound = "channel_not_found";
+
     /// <summary>Every code above, for the documentation test.</summary>
     public static readonly IReadOnlyList<string> All =
         [RoomInvalid, RoomForbidden, RedisUnavailable, InvalidArgument, TooManyRooms, ConnectionClosed,
          RateLimited, InvocationFlood, OriginForbidden, TooManyConnections, ShuttingDown, ReplicaFull, PingFlood, Unauthorized,
-         DatabaseUnavailable, GuestForbidden];
+         DatabaseUnavailable, GuestForbidden, ChatEmpty, ChatTooLong, ChatTextInvalid, ChatRateLimited, ChatChannelBusy,
+         ChatDuplicate, ChatBusy, ChatReplyNotFound, ChannelNotFound];
 }
