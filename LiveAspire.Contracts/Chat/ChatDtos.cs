@@ -15,25 +15,38 @@ public sealed record ChatFragment(string Type, string Text, Guid? EmoteId = null
 /// <summary>The kinds of <see cref="ChatFragment"/>.</summary>
 public static class ChatFragmentTypes
 {
+    /// <summary>Plain text.</summary>
     public const string Text = "text";
+    /// <summary>An emote: its code, id and image.</summary>
     public const string Emote = "emote";
+    /// <summary>One emoji (a whole sequence, joiners and modifiers included).</summary>
     public const string Emoji = "emoji";
+    /// <summary><c>@name</c> of a real user.</summary>
     public const string Mention = "mention";
+    /// <summary>An http or https address.</summary>
     public const string Link = "link";
 
+    /// <summary>Every kind.</summary>
     public static readonly IReadOnlyList<string> All = [Text, Emote, Emoji, Mention, Link];
 }
 
 /// <summary>Badges the server gives a sender at send time (docs/chat.md), in this order of rank.</summary>
 public static class ChatBadges
 {
+    /// <summary>A global administrator.</summary>
     public const string Admin = "admin";
+    /// <summary>The channel's owner.</summary>
     public const string Performer = "performer";
+    /// <summary>A moderator of the channel.</summary>
     public const string Moderator = "moderator";
+    /// <summary>A tier 1 subscriber.</summary>
     public const string Subscriber1 = "subscriber_1";
+    /// <summary>A tier 2 subscriber.</summary>
     public const string Subscriber2 = "subscriber_2";
+    /// <summary>A tier 3 subscriber.</summary>
     public const string Subscriber3 = "subscriber_3";
 
+    /// <summary>Every badge.</summary>
     public static readonly IReadOnlyList<string> All = [Admin, Performer, Moderator, Subscriber1, Subscriber2, Subscriber3];
 
     /// <summary>The badge of a subscription tier (1 to 3).</summary>
@@ -65,7 +78,9 @@ public sealed record ChatMessage(
 public sealed record ChatMention(Guid MessageId, Guid ChannelId, ChatSender Sender, IReadOnlyList<ChatFragment> Fragments, DateTimeOffset SentAt);
 
 /// <summary>What <c>SendChat</c> answers: the message's id, its seq in the stream room, and its status.</summary>
+/// <param name="MessageId">The stored message's id (also its envelope id): the first send's for a retry.</param>
 /// <param name="Seq">The event's seq; null when the message is not published (status <c>held</c>, moderation).</param>
+/// <param name="Status"><see cref="ChatStatuses.Published"/> (moderation will add <c>held</c>).</param>
 public sealed record SendChatResult(Guid MessageId, long? Seq, string Status);
 
 /// <summary>The statuses of a sent message.</summary>
