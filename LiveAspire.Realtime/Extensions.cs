@@ -1,5 +1,6 @@
 using LiveAspire.Access;
 using LiveAspire.Realtime.Access;
+using LiveAspire.Realtime.Chat;
 using LiveAspire.Realtime.Connections;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Realtime.Edge;
@@ -18,7 +19,7 @@ public static class Extensions
     /// <summary>Name of the Redis resource (<c>ConnectionStrings:redis</c>).</summary>
     public const string RedisConnectionName = "redis";
 
-    /// <summary>Name of the database resource (<c>ConnectionStrings:livedb</c>): users' session state, chat tables later.</summary>
+    /// <summary>Name of the database resource (<c>ConnectionStrings:livedb</c>): users' session state, channel roles, chat messages.</summary>
     public const string LivedbConnectionName = "livedb";
 
     /// <summary>
@@ -47,6 +48,7 @@ public static class Extensions
         builder.AddDelivery();
         builder.AddRoomAccess();
         builder.AddPresence();
+        builder.AddChat();
         builder.AddHeartbeats();
         builder.AddLiveHub();
         return builder;

@@ -13,11 +13,11 @@ public sealed record StartStreamRequest(string? Title, string? Category);
 /// <summary>Body of <c>PATCH /api/channels/{id}/streams/current</c>: only the fields present change.</summary>
 public sealed record UpdateStreamRequest(string? Title, string? Category);
 
-/// <summary>Data of <c>stream.started</c>.</summary>
-public sealed record StreamStarted(Guid StreamId, Guid ChannelId, string Title, string Category, DateTimeOffset StartedAt);
+/// <summary>Data of <c>stream.started</c>: <c>BroadcastId</c> is the broadcast (later the VOD), <c>ChannelId</c> its channel.</summary>
+public sealed record StreamStarted(Guid BroadcastId, Guid ChannelId, string Title, string Category, DateTimeOffset StartedAt);
 
 /// <summary>Data of <c>stream.ended</c>.</summary>
-public sealed record StreamEnded(Guid StreamId, Guid ChannelId, DateTimeOffset EndedAt, long DurationSeconds);
+public sealed record StreamEnded(Guid BroadcastId, Guid ChannelId, DateTimeOffset EndedAt, long DurationSeconds);
 
 /// <summary>Data of <c>stream.updated</c>: the metadata after the change.</summary>
-public sealed record StreamUpdated(Guid StreamId, Guid ChannelId, string Title, string Category);
+public sealed record StreamUpdated(Guid BroadcastId, Guid ChannelId, string Title, string Category);

@@ -16,16 +16,26 @@ public static class EventTypes
     public const string SystemAnnouncement = "system.announcement";
 
     /// <summary>A channel went live (<c>stream:{channelId}</c>): data <see cref="Channels.StreamStarted"/>
-    /// <c>{streamId, channelId, title, category, startedAt}</c>. Leaves through the outbox.</summary>
+    /// <c>{broadcastId, channelId, title, category, startedAt}</c>. Leaves through the outbox.</summary>
     public const string StreamStarted = "stream.started";
 
     /// <summary>A broadcast ended and became a VOD (<c>stream:{channelId}</c>): data <see cref="Channels.StreamEnded"/>
-    /// <c>{streamId, channelId, endedAt, durationSeconds}</c>. Leaves through the outbox.</summary>
+    /// <c>{broadcastId, channelId, endedAt, durationSeconds}</c>. Leaves through the outbox.</summary>
     public const string StreamEnded = "stream.ended";
 
     /// <summary>The live broadcast's title or category changed (<c>stream:{channelId}</c>): data
-    /// <see cref="Channels.StreamUpdated"/> <c>{streamId, channelId, title, category}</c>. Leaves through the outbox.</summary>
+    /// <see cref="Channels.StreamUpdated"/> <c>{broadcastId, channelId, title, category}</c>. Leaves through the outbox.</summary>
     public const string StreamUpdated = "stream.updated";
+
+    /// <summary>A chat message in a stream room (<c>stream:{channelId}</c>): data <see cref="Chat.ChatMessage"/>
+    /// <c>{id, channelId, sender {id, name, badges}, fragments, replyTo, broadcastId, offsetMs, sentAt}</c>. Droppable;
+    /// its envelope id is the message id. Published by Realtime's <c>SendChat</c> after the message's commit, or by the
+    /// Worker's sweep.</summary>
+    public const string ChatMessage = "chat.message";
+
+    /// <summary>A chat message mentions the user (<c>user:{userId}</c>): data <see cref="Chat.ChatMention"/>
+    /// <c>{messageId, channelId, sender, fragments, sentAt}</c>. Droppable, best effort.</summary>
+    public const string ChatMention = "chat.mention";
 
     /// <summary>Viewer count of a stream room (<c>stream:{channelId}</c>): data <see cref="LiveAspire.Contracts.Realtime.PresenceCount"/>
     /// <c>{users, connections}</c>. A counter: ephemeral (seq 0), at most one per second per room, only when changed; the latest wins.</summary>
@@ -36,5 +46,5 @@ public static class EventTypes
     public const string DmTyping = "dm.typing";
 
     /// <summary>All of them, for the documentation test.</summary>
-    public static readonly IReadOnlyList<string> All = [RoomGap, SystemAnnouncement, StreamStarted, StreamEnded, StreamUpdated, PresenceCount, DmTyping];
+    public static readonly IReadOnlyList<string> All = [RoomGap, SystemAnnouncement, StreamStarted, StreamEnded, StreamUpdated, ChatMessage, ChatMention, PresenceCount, DmTyping];
 }

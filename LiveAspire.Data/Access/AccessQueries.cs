@@ -10,17 +10,19 @@ public sealed record SessionState(int SessionVersion, bool Banned);
 /// <param name="IsModerator">Appointed by the performer (<c>channel_moderators</c>).</param>
 /// <param name="IsSubscriber">Holds a subscription whose period contains now.</param>
 /// <param name="IsFollower">Follows the channel.</param>
-public readonly record struct ChannelRoles(bool IsOwner, bool IsModerator, bool IsSubscriber, bool IsFollower)
+/// <param name="SubscriberTier">The highest tier (1 to 3) of the subscriptions whose period contains now; 0 when none
+/// (an entry cached before tiers were kept has <paramref name="IsSubscriber"/> with tier 0).</param>
+public readonly record struct ChannelRoles(bool IsOwner, bool IsModerator, bool IsSubscriber, bool IsFollower, int SubscriberTier = 0)
 {
     public static readonly ChannelRoles None = default;
 
     /// <summary>The performer or a moderator: who may read <c>mod:{channelId}</c> and moderate chat.</summary>
     public bool CanModerate => IsOwner || IsModerator;
 
-    /// <summary>The roles as bit flags: owner 1, moderator 2, subscriber 4, follower 8.</summary>
-    public int ToFlags() => (IsOwner ? 1 : 0) | (IsModerator ? 2 : 0) | (IsSubscriber ? 4 : 0) | (IsFollower ? 8 : 0);
+    /// <summary>The roles as bit flags: owner 1, moderator 2, subscriber 4, follower 8, the subscriber tier in bits 4 and 5.</summary>
+    public int ToFlags() => (IsOwner ? 1 : 0) | (IsModerator ? 2 : 0) | (IsSubscriber ? 4 : 0) | (IsFollower ? 8 : 0) | ((SubscriberTier & 3) << 4);
 
-    public static ChannelRoles FromFlags(int flags) => new((flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0);
+    public static ChannelRoles FromFlags(int flags) => new((flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0, (flags >> 4) & 3);
 }
 
 /// <summary>
@@ -52,6 +54,8 @@ public static class AccessQueries
                    EXISTS (SELECT 1 FROM channel_moderators WHERE channel_id = $1 AND user_id = $2),
                    EXISTS (SELECT 1 FROM follows WHERE channel_id = $1 AND user_id = $2),
                    (SELECT ceil(extract(epoch FROM max(period_end) - now()))::bigint FROM subscriptions
+                     WHERE channel_id = $1 AND user_id = $2 AND period_start <= now() AND period_end > now()),
+                   (SELECT max(tier)::integer FROM subscriptions
                      WHERE channel_id = $1 AND user_id = $2 AND period_start <= now() AND period_end > now())
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = channelId });
@@ -59,7 +63,8 @@ public static class AccessQueries
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var secondsLeft = reader.IsDBNull(3) ? (long?)null : reader.GetInt64(3);
-        return (new ChannelRoles(reader.GetBoolean(0), reader.GetBoolean(1), secondsLeft is not null, reader.GetBoolean(2)), secondsLeft);
+        var tier = reader.IsDBNull(4) ? 0 : reader.GetInt32(4);
+        return (new ChannelRoles(reader.GetBoolean(0), reader.GetBoolean(1), secondsLeft is not null, reader.GetBoolean(2), tier), secondsLeft);
     }
 
     /// <summary>The channel of the overlay key while it is active (not revoked); null otherwise.</summary>

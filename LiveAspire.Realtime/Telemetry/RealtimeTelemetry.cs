@@ -53,4 +53,8 @@ public static class RealtimeTelemetry
     /// <summary>Connections closed because their user's session (log out everywhere, ban, role change) or their overlay key was revoked.</summary>
     public static readonly Counter<long> RevokedConnections = Meter.CreateCounter<long>("liveaspire.realtime.revoked_connections",
         "{connection}", "Connections closed because their user's session or their overlay key was revoked");
+
+    /// <summary>SendChat calls by outcome: <c>published</c>, <c>retried</c> (a clientMsgId seen before) or the refusal's code.</summary>
+    public static readonly Counter<long> ChatSends = Meter.CreateCounter<long>("liveaspire.realtime.chat.sends",
+        "{message}", "SendChat calls by outcome: published, retried (a clientMsgId seen before) or the refusal's error code");
 }

@@ -109,7 +109,8 @@ public sealed class DataQueryTests(PostgresFixture postgres) : IAsyncLifetime
 
         Assert.Equal(new ChannelRoles(IsOwner: true, IsModerator: false, IsSubscriber: false, IsFollower: false), ownerRoles);
         Assert.Null(ownerSeconds);
-        Assert.Equal(new ChannelRoles(IsOwner: false, IsModerator: true, IsSubscriber: true, IsFollower: true), viewerRoles);
+        Assert.Equal(new ChannelRoles(IsOwner: false, IsModerator: true, IsSubscriber: true, IsFollower: true, SubscriberTier: 1), viewerRoles);
+        Assert.Equal(viewerRoles, ChannelRoles.FromFlags(viewerRoles.ToFlags()));
         Assert.InRange(viewerSeconds!.Value, 1, 30);
         Assert.Equal(ChannelRoles.None, strangerRoles);
     }
