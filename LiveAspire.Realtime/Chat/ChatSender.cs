@@ -191,7 +191,7 @@ public sealed partial class ChatSender(
         }
         using var data = JsonDocument.Parse(stored.Message);
         // Not cancelled with the call: once stored, the message is published if Redis can take it.
-        var result = await publisher.PublishAsync(RoomName.Stream(channel), EventTypes.ChatMessage, data.RootElement, stored.Id.ToString("D"),
+        var result = await publisher.PublishAsync(RoomName.Stream(channel).ToString(), EventTypes.ChatMessage, data.RootElement, stored.Id.ToString("D"),
             CancellationToken.None);
         marks.Published(stored.Id, result.Seq);
         return result;
@@ -209,7 +209,7 @@ public sealed partial class ChatSender(
             try
             {
                 var data = JsonSerializer.SerializeToElement(new ChatMention(message.Id, message.ChannelId, message.Sender, message.Fragments, message.SentAt), Json);
-                await publisher.PublishAsync(RoomName.User(user), EventTypes.ChatMention, data, $"{message.Id:N}-{user:N}", cancellationToken);
+                await publisher.PublishAsync(RoomName.User(user).ToString(), EventTypes.ChatMention, data, $"{message.Id:N}-{user:N}", cancellationToken);
             }
             catch (Exception e) when (e is RoomStoreUnavailableException or OperationCanceledException)
             {

@@ -75,7 +75,7 @@ public sealed partial class ChatSweep(NpgsqlDataSource database, IRoomPublisher 
             foreach (var row in rows)
             {
                 using var data = JsonDocument.Parse(row.Message);
-                var result = await publisher.PublishAsync(RoomName.Stream(row.ChannelId), EventTypes.ChatMessage, data.RootElement,
+                var result = await publisher.PublishAsync(RoomName.Stream(row.ChannelId).ToString(), EventTypes.ChatMessage, data.RootElement,
                     row.Id.ToString("D"), cancellationToken);
                 published.Add((row.Id, result.Seq));
             }
