@@ -1,3 +1,4 @@
+using LiveAspire.Api.Chat;
 using LiveAspire.Api.Email;
 using LiveAspire.Contracts.Text;
 using LiveAspire.Hosting;
@@ -68,6 +69,7 @@ public static class Extensions
         api.MapDevMailApi();
         api.MapRoomsApi();
         api.MapAnnouncementsApi();
+        api.MapChatApi();
         return app;
     }
 
