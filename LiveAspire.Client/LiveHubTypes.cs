@@ -79,4 +79,18 @@ public sealed class LiveHubUnauthorizedException : LiveHubConnectionException
 }
 
 /// <summary>The server completed an invocation with an error; <see cref="Exception.Message"/> is the server's text.</summary>
-public sealed class LiveHubInvocationException(string message) : Exception(message);
+public sealed partial class LiveHubInvocationException(string message) : Exception(message)
+{
+    /// <summary>The documented error code the server's text starts with (after SignalR's <c>HubException: </c>
+    /// prefix, docs/errors.md); null when the text names none.</summary>
+    public string? Code { get; } = CodePattern().Match(message) is { Success: true } m ? m.Groups[1].Value : null;
+
+    /// <summary>How long to wait before retrying, when the text says (<c>retry after N ms</c>); null otherwise.</summary>
+    public int? RetryAfterMs { get; } = RetryPattern().Match(message) is { Success: true } m && int.TryParse(m.Groups[1].Value, out var ms) ? ms : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:HubException: |^)([a-z][a-z_]*): ")]
+    private static partial System.Text.RegularExpressions.Regex CodePattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"retry after (\d+) ms")]
+    private static partial System.Text.RegularExpressions.Regex RetryPattern();
+}

@@ -40,6 +40,10 @@ public static class LiveHubContract
     /// (<c>data</c> <c>{typing: false}</c> for stopped); ephemeral, sender taken from the token.</summary>
     public const string Typing = "Typing";
 
+    /// <summary><c>SendChat(channelId, text, replyToId?, clientMsgId) → SendChatResult</c>: a chat message into
+    /// <c>stream:{channelId}</c> as the token's user (docs/chat.md); the same <c>clientMsgId</c> again is the same message.</summary>
+    public const string SendChat = "SendChat";
+
     /// <summary>Seq of an ephemeral envelope (<c>presence.count</c>, <c>dm.typing</c>): not numbered, not stored, not part of the room's order.</summary>
     public const long EphemeralSeq = 0;
 
