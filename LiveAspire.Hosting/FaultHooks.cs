@@ -147,4 +147,8 @@ public static class FaultHookNames
     /// write and the notice to Realtime are both skipped, as a Redis blip would lose them (context: <c>user:{userId}</c>
     /// or <c>overlay-key:{keyId}</c>). Only Realtime's periodic re-check can then close the connections.</summary>
     public const string RevocationNoticeDrop = "revocation-notice-drop";
+
+    /// <summary>Realtime, SendChat: the message is stored, not published yet. Armed with <c>drop</c>, the publish fails as
+    /// if Redis were unreachable (the caller gets <c>redis_unavailable</c>); context: the message's <c>clientMsgId</c>.</summary>
+    public const string ChatBeforePublish = "chat-before-publish";
 }

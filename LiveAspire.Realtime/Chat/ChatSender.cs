@@ -34,9 +34,6 @@ public sealed partial class ChatSender(
     IOptions<ChatStoreOptions> storeOptions,
     ILogger<ChatSender> logger)
 {
-    /// <summary>The fault hook between store and publish: armed with <c>drop</c>, the publish fails as if Redis were unreachable.</summary>
-    public const string PublishHook = "chat.publish";
-
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
     public async Task<SendChatResult> SendAsync(LiveConnection connection, ClaimsPrincipal? user, string? channelId, string? text, string? replyToId,
@@ -185,9 +182,9 @@ public sealed partial class ChatSender(
 
     private async Task<PublishResult> PublishAsync(Guid channel, StoredChat stored, string clientMsgId)
     {
-        if (await faults.DropsAsync(PublishHook, clientMsgId))
+        if (await faults.DropsAsync(FaultHookNames.ChatBeforePublish, clientMsgId))
         {
-            throw new RoomStoreUnavailableException("fault hook chat.publish: publish dropped");
+            throw new RoomStoreUnavailableException("fault hook chat-before-publish: publish dropped");
         }
         using var data = JsonDocument.Parse(stored.Message);
         // Not cancelled with the call: once stored, the message is published if Redis can take it.
