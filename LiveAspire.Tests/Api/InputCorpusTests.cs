@@ -128,6 +128,10 @@ public sealed class InputCorpusTests(InputCorpusFixture system)
             Caller = w => w.IdleOwnerToken, RouteOnly = true,
             Route = w => new() { ["id"] = w.IdleChannel.ToString("D"), ["userId"] = w.TakenId.ToString("D") },
         },
+        new("GET /api/channels/{channelId}/chat")
+        {
+            MayAccept = All, Route = w => new() { ["channelId"] = w.IdleChannel.ToString("D") }, Query = _ => new() { ["limit"] = "5" },
+        },
         new("GET /api/emotes") { MayAccept = All },
         new("GET /api/channels/{id}/emotes") { MayAccept = All, Route = w => Id(w.IdleChannel) },
         new("GET /api/emotes/{emoteId}/image") { MayAccept = All, Route = w => new() { ["emoteId"] = w.EmoteId.ToString("D") } },

@@ -67,6 +67,7 @@ public sealed class PermissionMatrixTests(ApiFixture api)
                 (HttpMethod.Post, $"/api/admin/emotes?code={ChannelWorld.NewEmoteCode()}", ChannelWorld.Image(ChannelWorld.Png))),
             Only((Admin, Created))),
         new("list emotes", Fixed(HttpMethod.Get, w => $"/api/channels/{w.ChannelId}/emotes"), Everyone(Ok)),
+        new("chat history", Fixed(HttpMethod.Get, w => $"/api/channels/{w.ChannelId}/chat?limit=5"), Everyone(Ok)),
         new("delete channel emote", async (w, a) => (HttpMethod.Delete, $"/api/emotes/{await NewChannelEmoteAsync(w)}", null),
             Only((Performer, NoContent), (Admin, NoContent))),
         new("list overlay keys", Fixed(HttpMethod.Get, w => $"/api/channels/{w.ChannelId}/overlay-keys"), Only((Performer, Ok), (Admin, Ok))),
