@@ -22,6 +22,7 @@ public sealed class DemoMetrics
     private readonly Counter<long> _leaves;
     private readonly Counter<long> _titleUpdates;
     private readonly Counter<long> _refusals;
+    private readonly Counter<long> _chat;
     private long _guestsWatching;
     private long _signedInWatching;
 
@@ -36,6 +37,8 @@ public sealed class DemoMetrics
             "Titles of live demo broadcasts changed by their performers.");
         _refusals = meter.CreateCounter<long>("liveaspire.demo.api_refusals", "{refusal}",
             "Api answers the demo waited out or gave up on, by error code (rate_limited: the demo waits for its share of a per-address budget).");
+        _chat = meter.CreateCounter<long>("liveaspire.demo.chat_messages", "{message}",
+            "Chat messages demo viewers sent (tag outcome: sent, or the refusal's code they waited out).");
         meter.CreateObservableGauge("liveaspire.demo.viewers_watching", () => new[]
         {
             new Measurement<long>(Interlocked.Read(ref _guestsWatching), new KeyValuePair<string, object?>(ViewerTag, Guest)),
@@ -58,6 +61,8 @@ public sealed class DemoMetrics
     }
 
     public void TitleUpdated() => _titleUpdates.Add(1);
+
+    public void Chatted(string outcome) => _chat.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Refused(string code) => _refusals.Add(1, new KeyValuePair<string, object?>("code", code));
 

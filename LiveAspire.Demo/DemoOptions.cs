@@ -30,6 +30,10 @@ public sealed class DemoOptions
     /// between half and one and a half times this; an absence up to this long). Default 1 minute.</summary>
     public TimeSpan ViewerVisit { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often, on average, each signed-in demo viewer says something while watching (each wait is drawn
+    /// between half and one and a half times this). Default 4 s.</summary>
+    public TimeSpan ChatInterval { get; init; } = TimeSpan.FromSeconds(4);
+
     /// <summary>Guest viewers sharing one guest token per channel, as tabs of one browser do (default 4). Fewer guest
     /// tokens keep the demo far below the per-address guest-token limit it shares with the site's visitors on this
     /// machine; keep it below Realtime's <c>Edge:MaxConnectionsPerUser</c>, which counts a guest token's connections.</summary>
@@ -41,9 +45,13 @@ public sealed class DemoOptions
     private static readonly TimeSpan ShortestInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestInterval = TimeSpan.FromHours(1);
 
-    /// <summary>Viewers that watch signed in, with a performer's account (a performer visiting another demo channel):
-    /// one per performer, at most half of the viewers. The others are guests.</summary>
-    public int SignedInViewers => Math.Min(Performers, Viewers / 2);
+    /// <summary>How many signed-in viewers share one performer's account (each chats in other channels than its own
+    /// performer's, and a user's chat budget is per channel).</summary>
+    public const int SignedInViewersPerAccount = 3;
+
+    /// <summary>Viewers that watch signed in, with a performer's account (a performer visiting another demo channel),
+    /// and chat: three per performer, at most half of the viewers. The others are guests.</summary>
+    public int SignedInViewers => Math.Min(Performers * SignedInViewersPerAccount, Viewers / 2);
 
     /// <summary>Reads section <c>Demo</c>; throws <see cref="ConfigurationException"/> naming the first bad key.</summary>
     public static DemoOptions Read(IConfiguration configuration)
@@ -61,6 +69,7 @@ public sealed class DemoOptions
             AccountPassword = password,
             TitleInterval = Interval(section, nameof(TitleInterval), TimeSpan.FromMinutes(1)),
             ViewerVisit = Interval(section, nameof(ViewerVisit), TimeSpan.FromMinutes(1)),
+            ChatInterval = Interval(section, nameof(ChatInterval), TimeSpan.FromSeconds(4)),
             ViewersPerGuestToken = Size(section, nameof(ViewersPerGuestToken), GuestTokenSharing),
         };
     }

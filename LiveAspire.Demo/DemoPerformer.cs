@@ -25,7 +25,7 @@ public sealed partial class DemoPerformer(DemoAccount account, DemoApi api, Demo
         try
         {
             channel = await StepAsync(GoLiveAsync, "go live", stopping);
-            stage.WentLive(new LiveDemoChannel(channel.Value, account.UserId!.Value));
+            stage.WentLive(new LiveDemoChannel(channel.Value, account.UserId!.Value, Role.Username, Role.EmoteCode));
             LogLive(logger, Role.Slug, channel.Value);
             var next = 1;
             while (true)
@@ -85,6 +85,17 @@ public sealed partial class DemoPerformer(DemoAccount account, DemoApi api, Demo
         if (channel.OwnerId != account.UserId)
         {
             throw new DemoAccountUnavailable($"the channel {Role.Slug} belongs to another account");
+        }
+        // The channel's emote, which its chatters use: uploaded once (an earlier run's is found).
+        if (!(await api.ChannelEmoteCodesAsync(channel.Id, cancellationToken)).Contains(Role.EmoteCode))
+        {
+            try
+            {
+                await api.UploadEmoteAsync(token, channel.Id, Role.EmoteCode, DemoEmoteImage.Png(Role.EmoteColor), cancellationToken);
+            }
+            catch (ApiRefusal e) when (e.Code == ApiErrorCodes.EmoteCodeTaken)
+            {
+            }
         }
         try
         {

@@ -36,7 +36,7 @@ public sealed partial class DemoRunner(DemoOptions options, DemoApi api, DemoSta
                 }
                 guests = households[household];
             }
-            var viewer = new DemoViewer(number + 1, signedIn ? accounts[number] : null, guests, hubUrl, stage, metrics, options, loggers);
+            var viewer = new DemoViewer(number + 1, signedIn ? accounts[number % accounts.Count] : null, guests, hubUrl, stage, metrics, options, loggers);
             cast.Add(viewer.RunAsync(stoppingToken));
         }
         return Task.WhenAll(cast);

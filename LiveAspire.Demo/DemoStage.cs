@@ -1,7 +1,7 @@
 namespace LiveAspire.Demo;
 
-/// <summary>A demo channel that is live now, and its performer.</summary>
-public sealed record LiveDemoChannel(Guid ChannelId, Guid PerformerId);
+/// <summary>A demo channel that is live now, its performer, and its emote (what its chatters use).</summary>
+public sealed record LiveDemoChannel(Guid ChannelId, Guid PerformerId, string PerformerName, string EmoteCode);
 
 /// <summary>
 /// The demo channels live right now, as their performers report them: where simulated viewers go. Only the demo's own

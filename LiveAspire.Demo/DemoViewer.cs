@@ -1,4 +1,5 @@
 using LiveAspire.Client;
+using LiveAspire.Contracts.Realtime;
 using LiveAspire.Demo.Api;
 
 namespace LiveAspire.Demo;
@@ -33,7 +34,7 @@ public sealed partial class DemoViewer(int number, DemoAccount? account, GuestTo
                     await Task.Delay(NothingLiveDelay, stopping);
                     continue;
                 }
-                await VisitAsync(channel.ChannelId, stopping);
+                await VisitAsync(channel, stopping);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -41,8 +42,9 @@ public sealed partial class DemoViewer(int number, DemoAccount? account, GuestTo
         }
     }
 
-    private async Task VisitAsync(Guid channel, CancellationToken stopping)
+    private async Task VisitAsync(LiveDemoChannel visited, CancellationToken stopping)
     {
+        var channel = visited.ChannelId;
         var room = LiveHubClient.StreamRoom(channel.ToString("D"));
         await using var client = new LiveHubClient(new LiveHubClientOptions
         {
@@ -84,8 +86,14 @@ public sealed partial class DemoViewer(int number, DemoAccount? account, GuestTo
         {
             // Read what arrives, as a client does (the events channel is unbounded); the visit ends after its time,
             // or sooner if the server ends the session for good.
-            var reading = ReadAllAsync(client);
+            var seen = new RecentMessages();
+            var reading = ReadAllAsync(client, room, seen);
+            using var visit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            // A signed-in viewer chats while watching (guests cannot send).
+            var chatting = account is null ? Task.CompletedTask : ChatAsync(client, visited, seen, visit.Token);
             await Task.WhenAny(Task.Delay(DemoTimes.Around(options.ViewerVisit), stopping), client.Terminated);
+            await visit.CancelAsync();
+            await chatting;
             await client.StopAsync();
             await reading;
         }
@@ -101,12 +109,86 @@ public sealed partial class DemoViewer(int number, DemoAccount? account, GuestTo
             ? await account.AccessTokenAsync(cancellationToken)
             : await guests!.ForAsync(channel, cancellationToken);
 
-    private static async Task ReadAllAsync(LiveHubClient client)
+    /// <summary>Reads what arrives, as a client does, remembering the room's latest chat messages to reply to.</summary>
+    private static async Task ReadAllAsync(LiveHubClient client, string room, RecentMessages seen)
     {
-        await foreach (var _ in client.Events.ReadAllAsync())
+        await foreach (var envelope in client.Events.ReadAllAsync())
         {
+            if (envelope.Room == room && envelope.Type == EventTypes.ChatMessage
+                && envelope.Data.TryGetProperty("id", out var id) && id.TryGetGuid(out var messageId)
+                && envelope.Data.TryGetProperty("sender", out var sender) && sender.TryGetProperty("id", out var senderId) && senderId.TryGetGuid(out var from))
+            {
+                seen.Add(messageId, from);
+            }
         }
     }
+
+    /// <summary>
+    /// Says something every <see cref="DemoOptions.ChatInterval"/> or so: a line with the channel's emote, a mention of
+    /// its performer, a link or an emoji, and now and then a reply to someone else's recent message. A refusal that
+    /// asks to wait (the per-user limit, the duplicate guard) is waited out, as a polite client does.
+    /// </summary>
+    private async Task ChatAsync(LiveHubClient client, LiveDemoChannel channel, RecentMessages seen, CancellationToken visit)
+    {
+        var me = account!.UserId;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(DemoTimes.Around(options.ChatInterval), visit);
+                var replyTo = Random.Shared.Next(3) == 0 ? seen.LatestNotFrom(me) : null;
+                var text = DemoLines.Pick(replyTo is not null, channel.EmoteCode, channel.PerformerName);
+                try
+                {
+                    await client.SendChatAsync(channel.ChannelId.ToString("D"), text, Guid.NewGuid().ToString("N"), replyTo?.ToString("D"), visit);
+                    metrics.Chatted("sent");
+                }
+                catch (LiveHubInvocationException e)
+                {
+                    metrics.Chatted(e.Code ?? "refused");
+                    LogChatRefused(_logger, number, e.Message);
+                    if (e.RetryAfterMs is { } wait)
+                    {
+                        await Task.Delay(wait, visit);
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or LiveHubConnectionException)
+        {
+            // The visit ended, or the connection did.
+        }
+    }
+
+    /// <summary>The latest few chat messages seen in the room, and who sent them.</summary>
+    private sealed class RecentMessages
+    {
+        private readonly Lock _gate = new();
+        private readonly Queue<(Guid Id, Guid Sender)> _messages = new();
+
+        public void Add(Guid id, Guid sender)
+        {
+            lock (_gate)
+            {
+                _messages.Enqueue((id, sender));
+                if (_messages.Count > 10)
+                {
+                    _messages.Dequeue();
+                }
+            }
+        }
+
+        public Guid? LatestNotFrom(Guid? me)
+        {
+            lock (_gate)
+            {
+                return _messages.Reverse().Where(m => m.Sender != me).Select(m => (Guid?)m.Id).FirstOrDefault();
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 8404, Level = LogLevel.Debug, Message = "Demo viewer {Number}'s chat message was refused ({Reason})")]
+    private static partial void LogChatRefused(ILogger logger, int number, string reason);
 
     [LoggerMessage(EventId = 8401, Level = LogLevel.Debug, Message = "Demo viewer {Number} ({Kind}) joined {Room}")]
     private static partial void LogJoined(ILogger logger, int number, string kind, string room);

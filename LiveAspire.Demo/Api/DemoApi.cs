@@ -52,6 +52,16 @@ public sealed partial class DemoApi(HttpClient http, DemoMetrics metrics, ILogge
     public Task EndStreamAsync(string accessToken, Guid channelId, CancellationToken cancellationToken)
         => SendAsync<StreamDto>(HttpMethod.Post, $"/api/channels/{channelId:D}/streams/current/end", null, accessToken, cancellationToken);
 
+    /// <summary>The codes of the channel's own emotes.</summary>
+    public async Task<IReadOnlySet<string>> ChannelEmoteCodesAsync(Guid channelId, CancellationToken cancellationToken)
+        => (await SendAsync<List<EmoteDto>>(HttpMethod.Get, $"/api/channels/{channelId:D}/emotes", null, null, cancellationToken))!
+            .Select(e => e.Code).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Uploads a channel emote (the performer): the PNG as the body, the code in the query.</summary>
+    public Task UploadEmoteAsync(string accessToken, Guid channelId, string code, byte[] png, CancellationToken cancellationToken)
+        => SendAsync<EmoteDto>(HttpMethod.Post, $"/api/channels/{channelId:D}/emotes?code={Uri.EscapeDataString(code)}",
+            new PngBody(png), accessToken, cancellationToken);
+
     public Task<GuestTokenResponse> GuestTokenAsync(Guid channelId, CancellationToken cancellationToken)
         => SendAsync<GuestTokenResponse>(HttpMethod.Post, $"/api/channels/{channelId:D}/guest-token", null, null, cancellationToken)!;
 
@@ -60,7 +70,12 @@ public sealed partial class DemoApi(HttpClient http, DemoMetrics metrics, ILogge
         while (true)
         {
             using var request = new HttpRequestMessage(method, path);
-            if (body is not null)
+            if (body is PngBody png)
+            {
+                request.Content = new ByteArrayContent(png.Bytes);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+            }
+            else if (body is not null)
             {
                 request.Content = JsonContent.Create(body);
             }
@@ -86,6 +101,9 @@ public sealed partial class DemoApi(HttpClient http, DemoMetrics metrics, ILogge
             throw new ApiRefusal($"{method.Method} {path}", (int)response.StatusCode, code);
         }
     }
+
+    /// <summary>A body sent as it is, <c>image/png</c>.</summary>
+    private sealed record PngBody(byte[] Bytes);
 
     /// <summary>The problem's <c>code</c>; <c>internal_error</c> when the body is not problem details.</summary>
     private static async Task<string> CodeOfAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -29,9 +29,10 @@ public sealed partial class DemoPartsTests
         Assert.Equal(DemoLimits.Viewers.Default, options.Viewers);
         Assert.Equal(TimeSpan.FromMinutes(1), options.TitleInterval);
         Assert.Equal(TimeSpan.FromMinutes(1), options.ViewerVisit);
-        // One signed-in viewer per performer, at most half of the viewers.
-        Assert.Equal(Math.Min(DemoLimits.Performers.Default, DemoLimits.Viewers.Default / 2), options.SignedInViewers);
+        // Three signed-in viewers (who chat) per performer, at most half of the viewers.
+        Assert.Equal(Math.Min(DemoLimits.Performers.Default * DemoOptions.SignedInViewersPerAccount, DemoLimits.Viewers.Default / 2), options.SignedInViewers);
         Assert.Equal(1, Read(("Demo:Performers", "3"), ("Demo:Viewers", "3")).SignedInViewers);
+        Assert.Equal(TimeSpan.FromSeconds(4), options.ChatInterval);
     }
 
     [Theory]

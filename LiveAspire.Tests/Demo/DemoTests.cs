@@ -1,4 +1,5 @@
 using LiveAspire.Contracts.Channels;
+using LiveAspire.Contracts.Chat;
 using LiveAspire.Contracts.Paging;
 using LiveAspire.Contracts.Realtime;
 using LiveAspire.Demo;
@@ -55,6 +56,16 @@ public sealed class DemoTests(DemoSystemFixture system, ITestOutputHelper output
         var (room, update) = rooms.SelectMany(r => Updates(r).Select(u => (Room: r, Update: u))).First();
         var role = Roles[channels.FindIndex(c => $"stream:{c.Id:D}" == room)];
         Assert.Contains(update.Title, role.Titles);
+
+        // Chat: signed-in viewers talk, with the channel's emote, mentions of its performer, and replies.
+        await SeenAsync(rooms, () => Chat(rooms).Any(m => m.Fragments.Any(f => f.Type == ChatFragmentTypes.Emote)), "a chat message with an emote");
+        await SeenAsync(rooms, () => Chat(rooms).Any(m => m.Fragments.Any(f => f.Type == ChatFragmentTypes.Mention)), "a chat message mentioning the performer");
+        await SeenAsync(rooms, () => Chat(rooms).Any(m => m.ReplyTo is not null), "a chat reply");
+        var withEmote = Chat(rooms).First(m => m.Fragments.Any(f => f.Type == ChatFragmentTypes.Emote));
+        var channelRole = Roles[channels.FindIndex(c => c.Id == withEmote.ChannelId)];
+        Assert.Equal(channelRole.EmoteCode, withEmote.Fragments.First(f => f.Type == ChatFragmentTypes.Emote).Text);
+        var mention = Chat(rooms).First(m => m.Fragments.Any(f => f.Type == ChatFragmentTypes.Mention)).Fragments.First(f => f.Type == ChatFragmentTypes.Mention);
+        Assert.Contains(Roles, r => mention.Text == "@" + r.Username);
     }
 
     /// <summary>What a newcomer's first visit shows: the demo channels live on the home page with their counts, and on
@@ -166,6 +177,9 @@ public sealed class DemoTests(DemoSystemFixture system, ITestOutputHelper output
 
     private List<PresenceCount> Counts(string room) => [.. _watcher.In(room).Where(e => e.Type == EventTypes.PresenceCount)
         .Select(e => e.Data.Deserialize<PresenceCount>(Json)!)];
+
+    private List<ChatMessage> Chat(List<string> rooms) => [.. rooms.SelectMany(r => _watcher.In(r)).Where(e => e.Type == EventTypes.ChatMessage)
+        .Select(e => e.Data.Deserialize<ChatMessage>(Json)!)];
 
     private List<StreamUpdated> Updates(string room) => [.. _watcher.In(room).Where(e => e.Type == EventTypes.StreamUpdated)
         .Select(e => e.Data.Deserialize<StreamUpdated>(Json)!)];

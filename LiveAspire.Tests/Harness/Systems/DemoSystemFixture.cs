@@ -15,7 +15,7 @@ public sealed class DemoSystemFixture(IMessageSink diagnostics) : AppHostFixture
 {
     public const int Performers = 2;
 
-    /// <summary>Two of them signed in with the performers' accounts, four guests sharing one guest token per channel.</summary>
+    /// <summary>Three of them signed in with the performers' accounts (they chat), three guests sharing one guest token per channel.</summary>
     public const int Viewers = 6;
 
     /// <summary>Performers retitle every 1.5 to 4.5 s (default: about a minute).</summary>
@@ -24,13 +24,17 @@ public sealed class DemoSystemFixture(IMessageSink diagnostics) : AppHostFixture
     /// <summary>Viewers watch 2 to 6 s and stay away up to 4 s (default: about a minute each).</summary>
     public static readonly TimeSpan ViewerVisit = TimeSpan.FromSeconds(4);
 
+    /// <summary>Signed-in viewers say something every 0.5 to 1.5 s (default: about every 4 s).</summary>
+    public static readonly TimeSpan ChatInterval = TimeSpan.FromSeconds(1);
+
     protected override Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string[] args)
         => base.CreateBuilderAsync([.. args, "--demo", "on", "--demo-performers", Text(Performers), "--demo-viewers", Text(Viewers)]);
 
     protected override void ConfigureModel(IDistributedApplicationTestingBuilder builder)
         => builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == DemoBuilderExtensions.ResourceName))
             .WithEnvironment("Demo__TitleInterval", TitleInterval.ToString("c", CultureInfo.InvariantCulture))
-            .WithEnvironment("Demo__ViewerVisit", ViewerVisit.ToString("c", CultureInfo.InvariantCulture));
+            .WithEnvironment("Demo__ViewerVisit", ViewerVisit.ToString("c", CultureInfo.InvariantCulture))
+            .WithEnvironment("Demo__ChatInterval", ChatInterval.ToString("c", CultureInfo.InvariantCulture));
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
