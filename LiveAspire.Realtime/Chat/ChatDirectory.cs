@@ -1,4 +1,5 @@
 using LiveAspire.Data.Chat;
+using Npgsql;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace LiveAspire.Realtime.Chat;

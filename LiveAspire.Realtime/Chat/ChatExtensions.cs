@@ -5,7 +5,7 @@ namespace LiveAspire.Realtime.Chat;
 public static class ChatExtensions
 {
     /// <summary>
-    /// Chat (docs/chat.md): <c>SendChat</c>'s <see cref="ChatSender"/>, the group commit and published marks
+    /// Chat (docs/chat.md): <c>SendChat</c>'s <see cref="SendChatHandler"/>, the group commit and published marks
     /// (<c>AddChatStore</c>), the cluster-wide limits (<see cref="ChatLimiter"/>) and the lookups' cache
     /// (<see cref="ChatDirectory"/>), all from section <c>Chat</c>.
     /// </summary>
@@ -16,7 +16,7 @@ public static class ChatExtensions
         // Bounded: one entry per channel, user or name looked up recently.
         builder.Services.AddMemoryCache(o => o.SizeLimit = 200_000);
         builder.Services.AddSingleton<ChatDirectory>();
-        builder.Services.AddSingleton<ChatSender>();
+        builder.Services.AddSingleton<SendChatHandler>();
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using LiveAspire.Contracts.Chat;
 using LiveAspire.Realtime.Chat;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,6 +13,6 @@ public sealed partial class LiveHub
     /// once the message is stored and published, or fails with a documented code (docs/errors.md). The same
     /// <paramref name="clientMsgId"/> again (a retry after a lost answer) is the same message: one row, one event, the same answer.
     /// </summary>
-    public Task<SendChatResult> SendChat(string channelId, string text, string? replyToId, string clientMsgId, [FromServices] ChatSender chat)
+    public Task<SendChatResult> SendChat(string channelId, string text, string? replyToId, string clientMsgId, [FromServices] SendChatHandler chat)
         => chat.SendAsync(Connection, Context.User, channelId, text, replyToId, clientMsgId, Context.ConnectionAborted);
 }

@@ -5,6 +5,7 @@ using LiveAspire.Chat;
 using LiveAspire.Contracts.Auth;
 using LiveAspire.Contracts.Chat;
 using LiveAspire.Data.Chat;
+using LiveAspire.Hosting;
 using LiveAspire.Postgres;
 using LiveAspire.Realtime.Delivery;
 using LiveAspire.Realtime.Telemetry;
@@ -22,7 +23,7 @@ namespace LiveAspire.Realtime.Chat;
 /// the same answer. A publish that fails (<c>redis_unavailable</c>) leaves the stored message for the client's retry
 /// or, failing that, the Worker's sweep.
 /// </summary>
-public sealed partial class ChatSender(
+public sealed partial class SendChatHandler(
     ChatDirectory directory,
     IChannelRoleStore roles,
     ChatLimiter limiter,
@@ -32,7 +33,7 @@ public sealed partial class ChatSender(
     FaultHooks faults,
     TimeProvider time,
     IOptions<ChatStoreOptions> storeOptions,
-    ILogger<ChatSender> logger)
+    ILogger<SendChatHandler> logger)
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
