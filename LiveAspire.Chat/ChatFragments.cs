@@ -87,10 +87,13 @@ public static class ChatFragments
                 Emojis(word[(1 + name.Length)..], Text, Add);
                 continue;
             }
-            if (Link(word) is { } link)
+            // An address may follow an opening bracket or quote: "(https://...)".
+            var lead = word.IndexOfAnyExcept("([{<\"'");
+            if (lead >= 0 && Link(word[lead..]) is { } link)
             {
-                Add(new ChatFragment(ChatFragmentTypes.Link, word[..link.Length].ToString(), Url: link.Url));
-                Emojis(word[link.Length..], Text, Add);
+                Text(word[..lead]);
+                Add(new ChatFragment(ChatFragmentTypes.Link, word.Slice(lead, link.Length).ToString(), Url: link.Url));
+                Emojis(word[(lead + link.Length)..], Text, Add);
                 continue;
             }
             Emojis(word, Text, Add);
@@ -185,7 +188,8 @@ public static class ChatFragments
         {
             return null;
         }
-        return (length, uri.AbsoluteUri);
+        // The host in its ASCII (punycode) form: what the browser will really visit, whatever the letters look like.
+        return (length, new UriBuilder(uri) { Host = uri.IdnHost }.Uri.AbsoluteUri);
     }
 
     private static bool Unbalanced(ReadOnlySpan<char> text, char close)

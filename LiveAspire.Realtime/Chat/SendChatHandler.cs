@@ -207,10 +207,11 @@ public sealed partial class SendChatHandler(
             try
             {
                 var data = JsonSerializer.SerializeToElement(new ChatMention(message.Id, message.ChannelId, message.Sender, message.Fragments, message.SentAt), Json);
-                await publisher.PublishAsync(RoomName.User(user).ToString(), EventTypes.ChatMention, data, $"{message.Id:N}-{user:N}", cancellationToken);
+                await publisher.PublishAsync(RoomName.User(user).ToString(), EventTypes.ChatMention, data, $"{message.Id:N}{user:N}", cancellationToken);
             }
-            catch (Exception e) when (e is RoomStoreUnavailableException or OperationCanceledException)
+            catch (Exception e)
             {
+                // The message is stored and published: a lost hint must not turn the send into a failure.
                 LogMentionLost(logger, message.Id, user, e.Message);
             }
         }

@@ -240,7 +240,8 @@ public sealed class SendChatTests(AppHostFixture system) : RealtimeTestBase(syst
 
         Assert.Equal(HubErrorCodes.ChatEmpty, await CodeOf(() => client.Client.SendChatAsync(id, " \u200B\u202E ", "bad-1")));
         Assert.Equal(HubErrorCodes.ChatTooLong, await CodeOf(() => client.Client.SendChatAsync(id, new string('x', 501), "bad-2")));
-        Assert.Equal(HubErrorCodes.ChatTextInvalid, await CodeOf(() => client.Client.SendChatAsync(id, "broken \uD800 text", "bad-3")));
+        // chat_text_invalid (a lone surrogate) cannot be sent through this client, whose JSON writer replaces one with
+        // U+FFFD: ChatTextTests covers it.
         Assert.Equal(HubErrorCodes.ChannelNotFound, await CodeOf(() => client.Client.SendChatAsync(Guid.NewGuid().ToString("D"), "hello", "bad-4")));
         Assert.Equal(HubErrorCodes.InvalidArgument, await CodeOf(() => client.Client.SendChatAsync("not-a-channel", "hello", "bad-5")));
         Assert.Equal(HubErrorCodes.InvalidArgument, await CodeOf(() => client.Client.SendChatAsync(id, "hello", new string('c', 65))));
