@@ -16,8 +16,8 @@ public sealed record ChatEmote(Guid Id, string Code, bool IsChannelEmote);
 public sealed record UnpublishedChat(Guid Id, Guid ChannelId, string Message);
 
 /// <summary>
-/// The chat queries Realtime, Api and the Worker run against Api's schema (docs/chat.md). Each runs in
-/// <c>DataQueryTests</c> against a freshly migrated database.
+/// The chat queries Realtime, Api and the Worker run against Api's schema (docs/chat.md). <c>SendChatTests</c> runs
+/// each through the running system (send, reply, mention, sweep, history) against the migrated schema.
 /// </summary>
 public static class ChatQueries
 {

@@ -227,6 +227,6 @@ public sealed partial class SendChatHandler(
 
     private static HubException Refuse(string code, string message) => new($"{code}: {message}");
 
-    [LoggerMessage(EventId = 3601, Level = LogLevel.Warning, Message = "chat.mention of message {MessageId} to user {UserId} was not published ({Error})")]
+    [LoggerMessage(EventId = 3801, Level = LogLevel.Warning, Message = "chat.mention of message {MessageId} to user {UserId} was not published ({Error})")]
     private static partial void LogMentionLost(ILogger logger, Guid messageId, Guid userId, string error);
 }
