@@ -1,4 +1,5 @@
 using LiveAspire.Web;
+using LiveAspire.Web.Chat;
 using LiveAspire.Web.Components;
 using LiveAspire.Web.Sessions;
 using LiveAspire.Web.Streams;
@@ -36,6 +37,7 @@ try
     app.MapSessionEndpoints();
     app.MapStreamPageEndpoints();
     app.MapHomeEndpoints();
+    app.MapChatEndpoints();
     app.MapRazorComponents<App>();
     await app.RunAsync();
     return 0;

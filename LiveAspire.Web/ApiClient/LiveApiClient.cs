@@ -99,6 +99,28 @@ public sealed partial class LiveApiClient(HttpClient http, ILogger<LiveApiClient
     public Task<ApiResult<ChannelDto>> GetChannelBySlugAsync(string slug, CancellationToken cancellationToken = default)
         => SendAsync<ChannelDto>(HttpMethod.Get, $"/api/channels/by-slug/{Uri.EscapeDataString(slug)}", null, null, cancellationToken);
 
+    /// <summary>A page of a channel's chat history, newest first, as Api answers it (passed on to the page's script as it is).</summary>
+    public Task<ApiResult<JsonElement>> GetChatHistoryAsync(Guid channelId, Guid? before, CancellationToken cancellationToken = default)
+        => SendAsync<JsonElement>(HttpMethod.Get, $"/api/channels/{channelId}/chat?limit=50" + (before is { } b ? $"&before={b:D}" : ""), null, null, cancellationToken);
+
+    /// <summary>An emote's image (<c>GET /api/emotes/{id}/image</c>): its bytes and type, or null when there is none or Api cannot be reached.</summary>
+    public async Task<(byte[] Bytes, string ContentType)?> GetEmoteImageAsync(Guid emoteId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var response = await http.GetAsync($"/api/emotes/{emoteId:D}/image", cancellationToken);
+            if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType is not { } type)
+            {
+                return null;
+            }
+            return (await response.Content.ReadAsByteArrayAsync(cancellationToken), type);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null; // unreachable, timed out, circuit open: the image is left out, its code shows instead
+        }
+    }
+
     /// <summary>The signed-in user's roles in one channel (owner, follower...): the stream page's follow button starts from it.</summary>
     public Task<ApiResult<ChannelRolesDto>> GetMyRolesAsync(string accessToken, Guid channelId, CancellationToken cancellationToken = default)
         => SendAsync<ChannelRolesDto>(HttpMethod.Get, $"/api/channels/{channelId}/roles/me", null, accessToken, cancellationToken);

@@ -353,6 +353,8 @@ export function createLiveClient(options) {
       await connection.invoke('Leave', name);
     },
     ping() { return connection.invoke('Ping'); },
+    /** Calls a hub method (SendChat...) on the current connection; rejects with the server's error. */
+    invoke(method, ...args) { return connection.invoke(method, ...args); },
     /** A copy of every joined room's position. */
     positions() {
       const result = {};

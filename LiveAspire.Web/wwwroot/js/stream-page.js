@@ -11,6 +11,7 @@ import { createLiveClient, LiveState } from './live-client.js';
 import { getAccessToken, realtimeUrl, SessionEndedError } from './session.js';
 import { guestTokenFactory, GuestRefusedError } from './guest-token.js';
 import { createPlayer } from './player.js';
+import { createChatPanel } from './chat-panel.js';
 
 function startPage(root) {
   const $ = (id) => document.getElementById(id);
@@ -20,7 +21,7 @@ function startPage(root) {
   window.streamPage = record;
 
   const announce = createAnnouncer($('announcer'));
-  const player = createPlayer($('player'));
+  const player = $('player') ? createPlayer($('player')) : { setLive() {} }; // the pop-out chat has no player
   const indicator = createIndicator($('connection'), $('connection-text'), $('connection-quality'), record, announce);
   let isLive = root.dataset.live === 'true';
   let changes = 0; // stream events applied; a state read that raced one of them is dropped
@@ -42,6 +43,13 @@ function startPage(root) {
   };
   showLive(isLive);
 
+  // The chat panel (chat-panel.js): it sends through this page's connection.
+  let client = null;
+  const chatRoot = $('chat');
+  const chat = chatRoot
+    ? createChatPanel(chatRoot, { invoke: (...args) => client.invoke(...args), announce, record })
+    : { onEvent() {}, system() {}, load: async () => {}, reload: async () => {} };
+
   const onEvent = (envelope) => {
     if (envelope.room !== room) return;
     const data = envelope.data ?? {};
@@ -60,11 +68,16 @@ function startPage(root) {
         showCategory(data.category);
         showLive(true);
         announce('The stream is live.');
+        chat.system(data.title ? `The stream is live: ${data.title}` : 'The stream is live.');
         break;
       case 'stream.ended':
         changes++;
         showLive(false);
         announce('The stream ended.');
+        chat.system('The stream ended.');
+        break;
+      case 'chat.message':
+        chat.onEvent(envelope);
         break;
       case 'presence.count':
         showViewers(data.connections);
@@ -73,7 +86,7 @@ function startPage(root) {
         showAnnouncement(envelope.id, data.text);
         break;
       default:
-        break; // chat and later events have their own panels
+        break; // later events have their own panels
     }
   };
 
@@ -128,7 +141,7 @@ function startPage(root) {
     }
   };
 
-  const client = createLiveClient({
+  client = createLiveClient({
     hubUrl: `${realtimeUrl()}/hubs/live`,
     accessTokenFactory: async () => {
       try {
@@ -161,9 +174,10 @@ function startPage(root) {
       } else {
         indicator.set('reset');
         refreshState();
+        chat.reload(); // what was missed cannot be replayed: read the chat again
       }
     },
-    onRoomReset: ({ room: name }) => { if (name === room) refreshState(); },
+    onRoomReset: ({ room: name }) => { if (name === room) { refreshState(); chat.reload(); } },
     onRoomRefused: (name, code) => {
       if (name === room) indicator.set('offline', `Live updates refused (${code}). Reload the page.`);
     },
@@ -188,7 +202,7 @@ function startPage(root) {
     try {
       const results = await client.join([room]);
       if (results?.[room]?.error) return; // onRoomRefused said so
-      await refreshState();
+      await Promise.all([refreshState(), chat.load()]);
     } catch (e) {
       console.warn('stream-page: join failed', e); // the reconnect path resumes the room
     }
