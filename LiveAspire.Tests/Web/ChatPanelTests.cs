@@ -1,0 +1,218 @@
+using System.Net.Http.Headers;
+using LiveAspire.Api.Seeding;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace LiveAspire.Tests.Web;
+
+/// <summary>
+/// The chat panel in Chromium against the running system (docs/web.md, "The chat panel"): two signed-in viewers on a
+/// stream page, messages rendered from the server's fragments in both, markup shown as text, replies, a guest who can
+/// only read, the pop-out view, and a Realtime replica killed under one of them with no message missing or doubled.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class ChatPanelTests(AppHostFixture system, ITestOutputHelper output)
+{
+    private string Web => system.Endpoint("web").ToString().TrimEnd('/');
+
+    [Fact]
+    public async Task TwoViewersSeeEmotesMentionsLinksAndRepliesRenderedAndMarkupAsText()
+    {
+        var channel = await StreamChannels.CreateAsync(system, $"Chat {Guid.NewGuid():N}"[..16]);
+        var emote = await UploadEmoteAsync(channel);
+        var users = await SystemTokens.NewSeededUsersAsync(system, 2);
+        var (alice, bob) = (users[0], users[1]);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var aliceContext = await PageChecks.NewContextAsync(browser);
+        await using var bobContext = await PageChecks.NewContextAsync(browser);
+        var a = await aliceContext.NewPageAsync();
+        var b = await bobContext.NewPageAsync();
+        var dialogs = 0;
+        a.Dialog += (_, d) => { dialogs++; _ = d.DismissAsync(); };
+        b.Dialog += (_, d) => { dialogs++; _ = d.DismissAsync(); };
+        try
+        {
+            await SignInAsync(a, alice, $"/c/{channel.Slug}");
+            await SignInAsync(b, bob, $"/c/{channel.Slug}");
+            await WaitForChatAsync(a);
+            await WaitForChatAsync(b);
+
+            // Alice: an emote, a mention of Bob, a link.
+            await SendAsync(a, $"hello {emote} @{bob.Username} see https://example.com/docs?x=1");
+            var fromAlice = b.Locator("[data-testid=chat-log] li.chat-message").Last;
+            await Assertions.Expect(fromAlice).ToContainTextAsync("hello");
+            foreach (var page in new[] { a, b })
+            {
+                var message = page.Locator("[data-testid=chat-log] li.chat-message").Last;
+                await Assertions.Expect(message.Locator("img.emote")).ToHaveAttributeAsync("alt", emote);
+                Assert.True(await message.Locator("img.emote").EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the emote image did not load");
+                await Assertions.Expect(message.Locator(".mention")).ToHaveTextAsync($"@{bob.Username}");
+                var link = message.Locator("a");
+                await Assertions.Expect(link).ToHaveAttributeAsync("href", "https://example.com/docs?x=1");
+                await Assertions.Expect(link).ToHaveAttributeAsync("rel", "noopener noreferrer nofollow ugc");
+                await Assertions.Expect(message.Locator(".chat-name")).ToHaveTextAsync(alice.Username);
+            }
+            // Only Bob's copy highlights the mention as his.
+            await Assertions.Expect(fromAlice).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mentions-me"));
+            Assert.Equal(1, await b.Locator(".mention.me").CountAsync());
+            Assert.Equal(0, await a.Locator(".mention.me").CountAsync());
+            await PageChecks.AssertAsync(b, "chat-rendered");
+
+            // Bob replies to it; the markup in his text stays text, and no script runs.
+            await fromAlice.Locator(".chat-reply").ClickAsync();
+            await Assertions.Expect(b.Locator("[data-testid=chat-replying]")).ToContainTextAsync($"Replying to @{alice.Username}");
+            const string payload = "<img src=x onerror=alert(1)><script>alert(2)</script> <b>bold</b>";
+            await SendAsync(b, payload);
+            foreach (var page in new[] { a, b })
+            {
+                var reply = page.Locator("[data-testid=chat-log] li.chat-message").Last;
+                await Assertions.Expect(reply.Locator(".chat-body")).ToHaveTextAsync(payload);
+                Assert.Equal(0, await reply.Locator(".chat-body img, .chat-body script, .chat-body b").CountAsync());
+                await Assertions.Expect(reply.Locator("[data-testid=chat-quote]")).ToContainTextAsync($"@{alice.Username}: hello {emote}");
+            }
+            Assert.Equal(0, dialogs);
+            Assert.Equal(0, await a.EvaluateAsync<int>("() => document.querySelectorAll('script:not([src])').length"));
+
+            // A refusal in words: the same text again within 30 s.
+            await a.FillAsync("#chat-input", $"hello {emote} @{bob.Username} see https://example.com/docs?x=1");
+            await a.ClickAsync("[data-testid=chat-send]");
+            await Assertions.Expect(a.Locator("[data-testid=chat-error]")).ToContainTextAsync("You just sent that");
+            await PageChecks.AssertAsync(a, "chat-refused");
+
+            // Both see the same messages in the same order, once each.
+            var idsA = await a.EvaluateAsync<string[]>("() => window.streamPage.chat.ids");
+            var idsB = await b.EvaluateAsync<string[]>("() => window.streamPage.chat.ids");
+            Assert.Equal(2, idsA.Length);
+            Assert.Equal(idsA, idsB);
+
+            // The pop-out view: the same chat, history included, and it sends too.
+            var popout = await aliceContext.NewPageAsync();
+            await popout.GotoAsync($"{Web}/c/{channel.Slug}/chat");
+            await WaitForChatAsync(popout);
+            await Assertions.Expect(popout.Locator("[data-testid=chat-log] li.chat-message")).ToHaveCountAsync(2);
+            await SendAsync(popout, "from the pop-out 🎉");
+            await Assertions.Expect(b.Locator("[data-testid=chat-log] li.chat-message").Last).ToContainTextAsync("from the pop-out");
+            await Assertions.Expect(b.Locator("[data-testid=chat-log] li.chat-message").Last.Locator(".emoji")).ToHaveTextAsync("🎉");
+            await PageChecks.AssertAsync(popout, "chat-popout");
+
+            // A guest reads the chat (history first) and is asked to sign in to write.
+            await using var guestContext = await PageChecks.NewContextAsync(browser);
+            var guest = await guestContext.NewPageAsync();
+            await guest.GotoAsync($"{Web}/c/{channel.Slug}");
+            await WaitForChatAsync(guest);
+            await Assertions.Expect(guest.Locator("[data-testid=chat-log] li.chat-message")).ToHaveCountAsync(3);
+            await Assertions.Expect(guest.Locator("[data-testid=chat-signin]")).ToContainTextAsync("Sign in to chat");
+            Assert.Equal(0, await guest.Locator("[data-testid=chat-form]").CountAsync());
+            await PageChecks.AssertAsync(guest, "chat-guest");
+        }
+        catch
+        {
+            await PageChecks.ReportFailureAsync(a, output, "chat-alice");
+            await PageChecks.ReportFailureAsync(b, output, "chat-bob");
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task KillingTheReplicaServingOneViewerLosesAndDoublesNoMessage()
+    {
+        var channel = await StreamChannels.CreateAsync(system, $"Chat kill {Guid.NewGuid():N}"[..20]);
+        var users = await SystemTokens.NewSeededUsersAsync(system, 2);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var viewerContext = await PageChecks.NewContextAsync(browser);
+        var viewer = await viewerContext.NewPageAsync();
+        SystemPart? victim = null;
+        try
+        {
+            await SignInAsync(viewer, users[0], $"/c/{channel.Slug}");
+            await WaitForChatAsync(viewer);
+            var replica = await viewer.EvaluateAsync<string>("async () => (await window.streamPage.client.ping()).replica");
+            victim = system.Parts("realtime").Single(p => p.Id == replica);
+            // The sender stays on the other replica, so only the viewer loses its connection.
+            var other = Enumerable.Range(0, 2).Single(i => system.Part("realtime", i).Id != replica);
+            await using var sender = await LiveClients.ConnectAsync(system.Replica("realtime", other), () => users[1].AccessToken);
+            var sent = new List<Guid>();
+            async Task SendBatchAsync(int from, int to)
+            {
+                for (var i = from; i < to; i++)
+                {
+                    // Within the per-user budget: wait when the limit says so.
+                    while (true)
+                    {
+                        try
+                        {
+                            sent.Add((await sender.Client.SendChatAsync(channel.Id.ToString("D"), $"message {i}", $"kill-{i}")).MessageId);
+                            break;
+                        }
+                        catch (LiveAspire.Client.LiveHubInvocationException e) when (e.RetryAfterMs is { } wait)
+                        {
+                            await Task.Delay(wait);
+                        }
+                    }
+                }
+            }
+
+            await SendBatchAsync(0, 3);
+            await viewer.WaitForFunctionAsync("n => window.streamPage.chat.ids.length === n", 3);
+
+            await victim.KillAsync();
+            // Sent while the viewer has no connection: its resume replays them.
+            await SendBatchAsync(3, 8);
+
+            await viewer.WaitForFunctionAsync("n => window.streamPage.chat.ids.length === n", 8, new PageWaitForFunctionOptions { Timeout = 90_000 });
+            var shown = await viewer.EvaluateAsync<string[]>("() => window.streamPage.chat.ids");
+            Assert.Equal(sent.Select(id => id.ToString("D")), shown);
+            Assert.Equal(8, await viewer.Locator("[data-testid=chat-log] li.chat-message").CountAsync());
+            await PageChecks.AssertAsync(viewer, "chat-after-replica-kill");
+        }
+        catch
+        {
+            await PageChecks.ReportFailureAsync(viewer, output, "chat-replica-kill");
+            throw;
+        }
+        finally
+        {
+            if (victim is { Pid: null })
+            {
+                await victim.StartAsync();
+            }
+        }
+    }
+
+    private static async Task WaitForChatAsync(IPage page)
+    {
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=connection]')?.dataset.state === 'connected'");
+        await page.WaitForFunctionAsync("() => (window.streamPage?.chat?.loads ?? 0) > 0");
+    }
+
+    private static async Task SendAsync(IPage page, string text)
+    {
+        var before = await page.EvaluateAsync<int>("() => window.streamPage.chat.sends.length");
+        await page.FillAsync("#chat-input", text);
+        await page.PressAsync("#chat-input", "Enter");
+        await page.WaitForFunctionAsync("n => window.streamPage.chat.sends.length > n", before);
+        Assert.Equal("", await page.InputValueAsync("#chat-input"));
+    }
+
+    /// <summary>Uploads a channel emote as its performer; returns its code.</summary>
+    private async Task<string> UploadEmoteAsync(StreamChannel channel)
+    {
+        var code = ChannelWorld.NewEmoteCode();
+        using var api = system.CreateHttpClient("api");
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", channel.OwnerToken);
+        using var response = await api.PostAsync($"/api/channels/{channel.Id:D}/emotes?code={code}", ChannelWorld.Image(LiveAspire.Demo.DemoEmoteImage.Png(0x9B5CFF)));
+        Assert.True(response.IsSuccessStatusCode, $"emote upload: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return code;
+    }
+
+    private async Task SignInAsync(IPage page, SeededUser user, string returnUrl)
+    {
+        await page.GotoAsync($"{Web}/signin?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        await page.FillAsync("#login", user.Username);
+        await page.FillAsync("#password", UserSeeder.DefaultPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(Web + returnUrl);
+    }
+}
