@@ -130,17 +130,17 @@ public sealed partial class DemoViewer(int number, DemoAccount? account, GuestTo
     /// </summary>
     private async Task ChatAsync(LiveHubClient client, LiveDemoChannel channel, RecentMessages seen, CancellationToken visit)
     {
-        var me = account!.UserId;
         try
         {
             while (true)
             {
                 await Task.Delay(DemoTimes.Around(options.ChatInterval), visit);
-                var replyTo = Random.Shared.Next(3) == 0 ? seen.LatestNotFrom(me) : null;
+                var replyTo = Random.Shared.Next(3) == 0 ? seen.LatestNotMine() : null;
                 var text = DemoLines.Pick(replyTo is not null, channel.EmoteCode, channel.PerformerName);
                 try
                 {
-                    await client.SendChatAsync(channel.ChannelId.ToString("D"), text, Guid.NewGuid().ToString("N"), replyTo?.ToString("D"), visit);
+                    var sent = await client.SendChatAsync(channel.ChannelId.ToString("D"), text, Guid.NewGuid().ToString("N"), replyTo?.ToString("D"), visit);
+                    seen.Mine(sent.MessageId);
                     metrics.Chatted("sent");
                 }
                 catch (LiveHubInvocationException e)
@@ -160,11 +160,21 @@ public sealed partial class DemoViewer(int number, DemoAccount? account, GuestTo
         }
     }
 
-    /// <summary>The latest few chat messages seen in the room, and who sent them.</summary>
+    /// <summary>The latest few chat messages seen in the room, and which of them this viewer sent (viewers may share
+    /// an account, so "mine" is by message, not by sender).</summary>
     private sealed class RecentMessages
     {
         private readonly Lock _gate = new();
         private readonly Queue<(Guid Id, Guid Sender)> _messages = new();
+        private readonly HashSet<Guid> _mine = [];
+
+        public void Mine(Guid id)
+        {
+            lock (_gate)
+            {
+                _mine.Add(id);
+            }
+        }
 
         public void Add(Guid id, Guid sender)
         {
@@ -178,11 +188,11 @@ public sealed partial class DemoViewer(int number, DemoAccount? account, GuestTo
             }
         }
 
-        public Guid? LatestNotFrom(Guid? me)
+        public Guid? LatestNotMine()
         {
             lock (_gate)
             {
-                return _messages.Reverse().Where(m => m.Sender != me).Select(m => (Guid?)m.Id).FirstOrDefault();
+                return _messages.Reverse().Where(m => !_mine.Contains(m.Id)).Select(m => (Guid?)m.Id).FirstOrDefault();
             }
         }
     }

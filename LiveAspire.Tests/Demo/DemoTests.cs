@@ -98,8 +98,9 @@ public sealed class DemoTests(DemoSystemFixture system, ITestOutputHelper output
             await Eventually.UntilAsync(async () =>
             {
                 seen.Add(await page.InnerTextAsync("[data-testid=viewer-count]"));
-                return seen.Count(c => int.TryParse(c, out var n) && n >= 1) >= 3;
-            }, "three different viewer counts on the demo stream page", Deadline);
+                // This page's own connection is one; a demo viewer coming or going makes another.
+                return seen.Count(c => int.TryParse(c, out var n) && n >= 1) >= 2;
+            }, "the viewer count on the demo stream page changing", Deadline);
             await PageChecks.AssertAsync(page, "demo-stream");
         }
         catch

@@ -56,6 +56,9 @@ public sealed class HubArgumentCorpusTests(InputCorpusFixture system)
         [LiveHubContract.GetPresence] = new(w => [$"[{Q(w.Other.ToString("D"))}]"]) { Shapes = [(_, v) => $"[{v}]"] },
         // Typing's data is a hint: anything but {typing:false} means "typing", by design.
         [LiveHubContract.Typing] = new(w => [Q(w.DmRoom), "null"]) { MayAccept = new HashSet<int> { 1 } },
+        // No channel has the user's id: whatever the text, the call ends in a documented refusal and stores nothing
+        // (the text rule first, then channel_not_found; a bad replyToId or clientMsgId is invalid_argument).
+        [LiveHubContract.SendChat] = new(w => [Q(w.Me.ToString("D")), Q("hello"), "null", Q("corpus-message")]),
         [LiveHubContract.Ping] = new(_ => []),
         // Any number is a timestamp the server did not send: ignored, as a late answer is.
         [LiveHubContract.HeartbeatAck] = new(_ => ["0"]) { MayAccept = new HashSet<int> { 0 } },
