@@ -13,6 +13,7 @@ public static class WebPages
     private static Dictionary<string, string> Samples(string streamSlug) => new(StringComparer.Ordinal)
     {
         ["/c/{Slug}"] = $"/c/{streamSlug}",
+        ["/c/{Slug}/chat"] = $"/c/{streamSlug}/chat",
     };
 
     public static IReadOnlyList<string> All(string streamSlug)
