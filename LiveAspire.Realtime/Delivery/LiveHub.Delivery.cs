@@ -1,5 +1,6 @@
 using LiveAspire.Realtime.Access;
 using LiveAspire.Realtime.Delivery;
+using LiveAspire.Realtime.Presence;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LiveAspire.Realtime.Hubs;
@@ -10,13 +11,32 @@ public sealed partial class LiveHub
 {
     /// <summary>Joins or rejoins rooms at the given positions (null: live only); one answer per room.</summary>
     [AllowGuests]
-    public Task<Dictionary<string, ResumeResult>> Resume(Dictionary<string, RoomPosition?> rooms, [FromServices] RoomJoins joins)
-        => joins.ResumeAsync(Connection, rooms, Context.ConnectionAborted);
+    public async Task<Dictionary<string, ResumeResult>> Resume(Dictionary<string, RoomPosition?> rooms, [FromServices] RoomJoins joins,
+        [FromServices] PresenceTracker presence)
+    {
+        var answers = await joins.ResumeAsync(Connection, rooms, Context.ConnectionAborted);
+        foreach (var (room, answer) in answers)
+        {
+            if (answer.Error is null)
+            {
+                presence.RecountSoon(room);
+            }
+        }
+        return answers;
+    }
 
     /// <summary>The stream-room form of <see cref="Resume"/>: <c>stream:{streamId}</c> from (epoch, lastSeq), or live only.</summary>
     [AllowGuests]
-    public Task<ResumeResult> JoinStream(string streamId, long? lastSeq, string? epoch, [FromServices] RoomJoins joins)
-        => joins.JoinStreamAsync(Connection, streamId, lastSeq, epoch, Context.ConnectionAborted);
+    public async Task<ResumeResult> JoinStream(string streamId, long? lastSeq, string? epoch, [FromServices] RoomJoins joins,
+        [FromServices] PresenceTracker presence)
+    {
+        var answer = await joins.JoinStreamAsync(Connection, streamId, lastSeq, epoch, Context.ConnectionAborted);
+        if (answer.Error is null && Guid.TryParseExact(streamId, "D", out var channelId))
+        {
+            presence.RecountSoon(LiveAspire.Rooms.RoomName.Stream(channelId).ToString());
+        }
+        return answer;
+    }
 
     /// <summary>Stops this connection's delivery from a room.</summary>
     [AllowGuests]

@@ -34,7 +34,22 @@ public sealed partial class PresenceTracker(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Dictionary<string, HashSet<Guid>> _syncedRooms = new(StringComparer.Ordinal);
     private HashSet<Guid> _syncedOnline = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _recount = new(StringComparer.Ordinal);
     private long _ticks;
+
+    /// <summary>
+    /// A connection joined <paramref name="room"/> (now subscribed and live): the next tick publishes the room's count
+    /// even if it did not change, so the newcomer gets a count. Without it, a replica's first member of a room could
+    /// miss the count its own join caused (published before the replica's subscription to the room was up) and show
+    /// none until the count changed again. Counts stay at most one per <c>Presence:MinCountIntervalMilliseconds</c> per room.
+    /// </summary>
+    public void RecountSoon(string room)
+    {
+        if (room.StartsWith(StreamPrefix, StringComparison.Ordinal))
+        {
+            _recount.TryAdd(room, 0);
+        }
+    }
 
     /// <summary>The id under which this process writes its presence entries.</summary>
     public string ReplicaId => _replicaId;
@@ -151,6 +166,10 @@ public sealed partial class PresenceTracker(
         {
             toSync = [.. current.Keys.Union(_syncedRooms.Keys).Select(r => (r, _syncedRooms.GetValueOrDefault(r) ?? []))];
         }
+        foreach (var room in _recount.Keys.Where(r => !current.ContainsKey(r)))
+        {
+            _recount.TryRemove(room, out _); // joined and gone again before this tick: nothing to count
+        }
         foreach (var (room, synced) in toSync)
         {
             var (users, connections) = current.TryGetValue(room, out var c) ? c : ([], 0);
@@ -180,6 +199,11 @@ public sealed partial class PresenceTracker(
         var added = users.Except(synced).Select(u => (RedisValue)u.ToString("D")).ToList();
         var removed = synced.Except(users).Select(u => (RedisValue)u.ToString("D")).ToList();
         var prefix = PresenceKeys.Prefix(room);
+        if (_recount.TryRemove(room, out _))
+        {
+            // Forget the last published count: the script then publishes the current one (when due).
+            await db.HashDeleteAsync(PresenceKeys.Last(room), "u");
+        }
         RedisKey[] keys = [PresenceKeys.Users(room), PresenceKeys.Replicas(room), PresenceKeys.ReplicaUsers(room, _replicaId), PresenceKeys.Last(room)];
         RedisValue[] values =
         [
