@@ -40,6 +40,22 @@ public sealed partial class SendChatHandler(
     public async Task<SendChatResult> SendAsync(LiveConnection connection, ClaimsPrincipal? user, string? channelId, string? text, string? replyToId,
         string? clientMsgId, CancellationToken cancellationToken)
     {
+        try
+        {
+            var result = await SendCheckedAsync(connection, user, channelId, text, replyToId, clientMsgId, cancellationToken);
+            return result;
+        }
+        catch (HubException e)
+        {
+            // Every refusal counted by its code (the text before the first colon).
+            ChatTelemetry.Refused(e.Message.Split(':', 2)[0]);
+            throw;
+        }
+    }
+
+    private async Task<SendChatResult> SendCheckedAsync(LiveConnection connection, ClaimsPrincipal? user, string? channelId, string? text,
+        string? replyToId, string? clientMsgId, CancellationToken cancellationToken)
+    {
         if (connection.UserId is not { } senderId)
         {
             throw Refuse(HubErrorCodes.GuestForbidden, "guests may only watch; log in to chat");
@@ -78,7 +94,6 @@ public sealed partial class SendChatHandler(
             var verdict = await limiter.CheckAsync(channel, senderId, body, clientMsgId, cancellationToken);
             if (!verdict.Allowed)
             {
-                ChatTelemetry.Refused(verdict.Code!);
                 throw Refuse(verdict.Code!, $"{Describe(verdict.Code!)}; retry after {verdict.RetryAfterMs} ms");
             }
             var row = await ComposeAsync(connection, user, senderId, channel, channelInfo, body, replyTo, clientMsgId, cancellationToken);
@@ -89,7 +104,6 @@ public sealed partial class SendChatHandler(
             }
             catch (ChatQueueFullException)
             {
-                ChatTelemetry.Refused(HubErrorCodes.ChatBusy);
                 throw Refuse(HubErrorCodes.ChatBusy, $"too many messages are waiting to be stored; retry after {storeOptions.Value.BusyRetryAfterMs} ms");
             }
             if (stored.Seq is { } seq)
@@ -107,12 +121,10 @@ public sealed partial class SendChatHandler(
         }
         catch (RoomStoreUnavailableException)
         {
-            ChatTelemetry.Refused(HubErrorCodes.RedisUnavailable);
             throw Refuse(HubErrorCodes.RedisUnavailable, "Redis cannot be reached; retry with the same clientMsgId");
         }
         catch (Exception e) when (DatabaseFaults.IsUnavailable(e))
         {
-            ChatTelemetry.Refused(HubErrorCodes.DatabaseUnavailable);
             throw Refuse(HubErrorCodes.DatabaseUnavailable, "PostgreSQL cannot be reached; retry with the same clientMsgId");
         }
     }

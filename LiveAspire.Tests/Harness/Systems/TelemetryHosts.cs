@@ -113,6 +113,8 @@ public sealed class TelemetryHosts(Xunit.Abstractions.IMessageSink diagnostics) 
         await publisher.PublishEphemeralAsync(room, "presence.count", Json(new { viewers = 1 }));
         realtime.Services.GetRequiredService<RoomSync>().ResyncAll();
         await Eventually.UntilAsync(() => watcher.Client.LastRttMs is not null, "a heartbeat's round trip", Deadline);
+        // A chat send, refused (an empty message): counted by its outcome.
+        await Assert.ThrowsAsync<LiveAspire.Client.LiveHubInvocationException>(() => watcher.Client.SendChatAsync(channel.ToString("D"), " ", "telemetry-1"));
 
         // A client that stopped reading: its chat is shed, and reliable events alone overflow its send queue.
         await using var chatVictim = await HeldAsync(ConnectAsync, users[1], "chat.message", publisher);
