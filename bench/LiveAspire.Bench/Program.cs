@@ -22,9 +22,9 @@ if (command == "worker")
 {
     return await Scenarios.WorkerAsync(options);
 }
-if (command is not ("connections" or "fanout" or "rooms" or "resume" or "all"))
+if (command is not ("connections" or "fanout" or "rooms" or "resume" or "chat" or "all"))
 {
-    log.WriteLine("usage: LiveAspire.Bench connections|fanout|rooms|resume|all [options]  (bench/README.md)");
+    log.WriteLine("usage: LiveAspire.Bench connections|fanout|rooms|resume|chat|all [options]  (bench/README.md)");
     return 2;
 }
 
@@ -83,6 +83,7 @@ try
             "connections" => await Scenarios.ConnectionsAsync(target, options, log),
             "fanout" => await Scenarios.FanoutAsync(target, options, log),
             "rooms" => await Scenarios.RoomsAsync(target, options, log),
+            "chat" => await Scenarios.ChatAsync(target, options, log),
             _ => await Scenarios.ResumeAsync(target, options, log),
         };
         figures["utc"] = started.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);

@@ -96,6 +96,16 @@ public sealed class RawClient(Uri hubUrl, string token, Figures figures)
         return result;
     }
 
+    /// <summary>Calls a hub method and waits for its completion record (one call at a time per client); returns the record.</summary>
+    public async Task<string> InvokeAsync(string method, string argumentsJson, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _invocationId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var pending = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending = pending;
+        await SendAsync(Encoding.UTF8.GetBytes($"{{\"type\":1,\"invocationId\":\"{id}\",\"target\":\"{method}\",\"arguments\":{argumentsJson}}}\u001e"), cancellationToken);
+        return await pending.Task.WaitAsync(cancellationToken);
+    }
+
     public async Task PingAsync()
     {
         try

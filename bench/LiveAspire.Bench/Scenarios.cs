@@ -2,7 +2,7 @@ using LiveAspire.Rooms;
 
 namespace LiveAspire.Bench;
 
-public static class Scenarios
+public static partial class Scenarios
 {
     private const int ConnectParallelism = 64;
     /// <summary>Above this many sockets the `connections` scenario spreads them over worker processes (20,000 open files per process).</summary>

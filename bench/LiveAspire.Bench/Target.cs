@@ -26,6 +26,12 @@ public sealed class Target : IAsyncDisposable
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(60) };
 
     public required Uri ReplicaUrl { get; init; }
+
+    /// <summary>Every Realtime replica's own address (the chat scenario spreads its senders over them).</summary>
+    public IReadOnlyList<Uri> ReplicaUrls { get; init; } = [];
+
+    /// <summary>Each replica's hub.</summary>
+    public IReadOnlyList<Uri> HubUrls => [.. (ReplicaUrls.Count > 0 ? ReplicaUrls : [ReplicaUrl]).Select(u => new Uri($"ws://{u.Authority}/hubs/live"))];
     public int? RealtimePid { get; init; }
     public required string RedisConnectionString { get; init; }
     public required string LivedbConnectionString { get; init; }
@@ -44,6 +50,7 @@ public sealed class Target : IAsyncDisposable
             {
                 _system = system,
                 ReplicaUrl = Loopback(new Uri(replica.Url ?? throw new InvalidOperationException($"{replica.Id} has no address of its own"))),
+                ReplicaUrls = [.. Enumerable.Range(0, 2).Select(i => system.Replica("realtime", i).Url).OfType<string>().Select(u => Loopback(new Uri(u)))],
                 RealtimePid = replica.Pid,
                 RedisConnectionString = await system.ConnectionStringAsync("redis"),
                 LivedbConnectionString = await system.ConnectionStringAsync(DatabaseName),
@@ -93,6 +100,7 @@ public sealed class Target : IAsyncDisposable
         var target = new Target
         {
             ReplicaUrl = replicaUrl,
+            ReplicaUrls = [.. replicas.Select(r => r.Url).OfType<string>().Select(u => Loopback(new Uri(u)))],
             RealtimePid = replica.Pid,
             RedisConnectionString = $"127.0.0.1:{StorePort("redis")},password={Secret("redis-password")}",
             LivedbConnectionString = $"Host=127.0.0.1;Port={StorePort("postgres")};Username={LocalPostgresResource.UserName};"
