@@ -1,7 +1,8 @@
 namespace LiveAspire.Data.Chat;
 
 /// <summary>A channel as chat needs it: whether it exists, its performer, and the broadcast live now (if any).</summary>
-public sealed record ChatChannel(Guid OwnerId, Guid? BroadcastId, DateTimeOffset? BroadcastStartedAt);
+/// <param name="OwnerId">Null for a channel without an owner (one that predates owners; admin-managed).</param>
+public sealed record ChatChannel(Guid? OwnerId, Guid? BroadcastId, DateTimeOffset? BroadcastStartedAt);
 
 /// <summary>A user as a chat message names them.</summary>
 public sealed record ChatUser(Guid Id, string Username, string GlobalRole);
@@ -35,7 +36,7 @@ public static class ChatQueries
         {
             return null;
         }
-        return new ChatChannel(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1),
+        return new ChatChannel(reader.IsDBNull(0) ? null : reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1),
             reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
     }
 

@@ -29,7 +29,7 @@ public static partial class Scenarios
         await using (var database = Npgsql.NpgsqlDataSource.Create(target.LivedbConnectionString))
         {
             await using var insert = database.CreateCommand(
-                "INSERT INTO channels (id, slug, display_name) SELECT id, 'bench-' || replace(id::text, '-', ''), 'Bench' FROM unnest($1::uuid[]) AS t (id)");
+                "INSERT INTO channels (id, slug, display_name) SELECT id, 'b' || left(replace(id::text, '-', ''), 30), 'Bench' FROM unnest($1::uuid[]) AS t (id)");
             insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = channels });
             await insert.ExecuteNonQueryAsync();
         }
@@ -102,8 +102,11 @@ public static partial class Scenarios
                     {
                         if (answer.Contains("\"error\"", StringComparison.Ordinal))
                         {
-                            var code = answer.IndexOf("HubException: ", StringComparison.Ordinal) is var at and >= 0
-                                ? answer[(at + 14)..].Split(':')[0] : "error";
+                            var code = ErrorCode().Match(answer) is { Success: true } m ? m.Groups[1].Value : "error";
+                            if (refusals.TryAdd(code, 0))
+                            {
+                                log.WriteLine($"first {code}: {answer}");
+                            }
                             refusals.AddOrUpdate(code, 1, (_, c) => c + 1);
                         }
                         else
@@ -185,4 +188,8 @@ public static partial class Scenarios
         }
         return result;
     }
+
+    // "error":"chat_rate_limited: ...", or with SignalR's prefix "... HubException: chat_rate_limited: ..."
+    [System.Text.RegularExpressions.GeneratedRegex("\"error\":\"(?:[^\"]*HubException: )?([a-z_]+): ")]
+    private static partial System.Text.RegularExpressions.Regex ErrorCode();
 }

@@ -255,6 +255,30 @@ public sealed class SendChatTests(AppHostFixture system) : RealtimeTestBase(syst
     }
 
     [Fact]
+    public async Task AChannelWithoutAnOwnerTakesChatWithNoPerformerBadge()
+    {
+        // Channels that predate owners (admin-managed) have none: the bench's channels are made that way too.
+        var channel = Guid.NewGuid();
+        await using (var database = NpgsqlDataSource.Create(System.ConnectionString("livedb")))
+        {
+            await using var insert = database.CreateCommand("INSERT INTO channels (id, slug, display_name) VALUES ($1, $2, 'Ownerless')");
+            insert.Parameters.Add(new() { Value = channel });
+            insert.Parameters.Add(new() { Value = $"o{channel:N}"[..20] });
+            await insert.ExecuteNonQueryAsync();
+        }
+        var sender = await NewUserAsync();
+        await using var watcher = await ConnectAsync(Replica(0));
+        Assert.Null((await watcher.Client.JoinStreamAsync(channel.ToString("D"))).Error);
+        await using var client = await ConnectAsync(Replica(1), sender.UserId);
+
+        var sent = await client.Client.SendChatAsync(channel.ToString("D"), "anyone here?", "ownerless-1");
+
+        await watcher.WaitForSeqAsync($"stream:{channel:D}", sent.Seq!.Value);
+        var message = watcher.In($"stream:{channel:D}").Single(e => e.Type == EventTypes.ChatMessage).Data.Deserialize<ChatMessage>(Json)!;
+        Assert.Empty(message.Sender.Badges);
+    }
+
+    [Fact]
     public async Task AGuestWatchesButCannotSend()
     {
         var channel = await NewChannelAsync();
