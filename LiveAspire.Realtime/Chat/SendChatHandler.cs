@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using System.Text.Json;
 using LiveAspire.Access;
@@ -25,7 +26,6 @@ namespace LiveAspire.Realtime.Chat;
 /// </summary>
 public sealed partial class SendChatHandler(
     ChatDirectory directory,
-    IChannelRoleStore roles,
     ChatLimiter limiter,
     ChatCommitQueue store,
     ChatPublishedMarks marks,
@@ -89,15 +89,19 @@ public sealed partial class SendChatHandler(
 
         try
         {
+            var started = Stopwatch.GetTimestamp();
             var channelInfo = await directory.ChannelAsync(channel, cancellationToken)
                 ?? throw Refuse(HubErrorCodes.ChannelNotFound, "no channel has this id");
+            var limiting = Stopwatch.GetTimestamp();
             var verdict = await limiter.CheckAsync(channel, senderId, body, clientMsgId, cancellationToken);
+            var limited = Stopwatch.GetTimestamp();
             if (!verdict.Allowed)
             {
                 throw Refuse(verdict.Code!, $"{Describe(verdict.Code!)}; retry after {verdict.RetryAfterMs} ms");
             }
             var row = await ComposeAsync(connection, user, senderId, channel, channelInfo, body, replyTo, clientMsgId, cancellationToken);
             StoredChat stored;
+            var storing = Stopwatch.GetTimestamp();
             try
             {
                 stored = await store.StoreAsync(row);
@@ -111,12 +115,18 @@ public sealed partial class SendChatHandler(
                 // A retry of a message already published and marked: the same answer, nothing published again.
                 return new SendChatResult(stored.Id, seq, ChatStatuses.Published);
             }
+            var publishing = Stopwatch.GetTimestamp();
             var published = await PublishAsync(channel, stored, clientMsgId);
+            var done = Stopwatch.GetTimestamp();
             if (stored.IsNew)
             {
                 await MentionAsync(stored, cancellationToken);
             }
             ChatTelemetry.Sent(stored.IsNew);
+            ChatTelemetry.Step("limits", limiting, limited);
+            ChatTelemetry.Step("store", storing, publishing);
+            ChatTelemetry.Step("publish", publishing, done);
+            ChatTelemetry.Step("total", started, Stopwatch.GetTimestamp());
             return new SendChatResult(stored.Id, published.Seq, ChatStatuses.Published);
         }
         catch (RoomStoreUnavailableException)
@@ -142,7 +152,7 @@ public sealed partial class SendChatHandler(
         }
         var sender = await directory.UserAsync(senderId, cancellationToken)
             ?? throw Refuse(HubErrorCodes.Unauthorized, "the token's user does not exist");
-        var senderRoles = await roles.GetAsync(channel, senderId, cancellationToken);
+        var senderRoles = await directory.RolesAsync(channel, senderId, cancellationToken);
         var fragments = await FragmentsAsync(channel, body, cancellationToken);
 
         var now = time.GetUtcNow();

@@ -57,4 +57,12 @@ public static class RealtimeTelemetry
     /// <summary>SendChat calls by outcome: <c>published</c>, <c>retried</c> (a clientMsgId seen before) or the refusal's code.</summary>
     public static readonly Counter<long> ChatSends = Meter.CreateCounter<long>("liveaspire.realtime.chat.sends",
         "{message}", "SendChat calls by outcome: published, retried (a clientMsgId seen before) or the refusal's error code");
+
+    /// <summary>
+    /// How long each step of an accepted SendChat took, tag <c>step</c>: <c>limits</c> (the limits script in Redis),
+    /// <c>store</c> (waiting for the group commit), <c>publish</c> (the room's publish script) and <c>total</c> (from the
+    /// channel lookup to the answer). Where a slow chat spends its time (docs/chat.md, "Under load").
+    /// </summary>
+    public static readonly Histogram<double> ChatSendSteps = Meter.CreateHistogram<double>("liveaspire.realtime.chat.send.duration",
+        "ms", "Duration of each step of an accepted SendChat: limits, store, publish, total");
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using LiveAspire.Api.Seeding;
 using LiveAspire.Client;
 using LiveAspire.Contracts.Chat;
@@ -279,6 +280,48 @@ public sealed class SendChatTests(AppHostFixture system) : RealtimeTestBase(syst
     }
 
     [Fact]
+    public async Task BadgesAreComputedOnTheServerAndFollowARoleChange()
+    {
+        var channel = await NewChannelAsync();
+        var viewer = await NewUserAsync();
+        await using var watcher = await WatchAsync(Replica(0), channel);
+        await using var performer = await LiveClients.ConnectAsync(Replica(1), () => channel.OwnerToken);
+        await using var client = await ConnectAsync(Replica(1), viewer.UserId);
+
+        var own = await performer.Client.SendChatAsync(Id(channel), "welcome, everyone", "badge-performer");
+        var plain = await client.Client.SendChatAsync(Id(channel), "hello from a viewer", "badge-viewer");
+        await watcher.WaitForSeqAsync(Room(channel), plain.Seq!.Value);
+        Assert.Equal([ChatBadges.Performer], BadgesOf(watcher, channel, own.MessageId));
+        Assert.Empty(BadgesOf(watcher, channel, plain.MessageId));
+
+        // Replica 1 now remembers the viewer's roles (none); the appointment's notice makes it read them again, well
+        // before the remembered entry would expire (ChatDirectory.RolesTtl, 10 s).
+        using (var api = System.CreateHttpClient("api"))
+        {
+            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", channel.OwnerToken);
+            using var appoint = await api.PutAsync($"/api/channels/{channel.Id:D}/moderators/{viewer.UserId:D}", null);
+            Assert.Equal(HttpStatusCode.NoContent, appoint.StatusCode);
+        }
+        var attempt = 0;
+        IReadOnlyList<string> badges = [];
+        await Eventually.UntilAsync(async () =>
+        {
+            SendChatResult sent;
+            try
+            {
+                sent = await client.Client.SendChatAsync(Id(channel), $"now a moderator ({attempt})", $"badge-moderator-{attempt++}");
+            }
+            catch (LiveHubInvocationException e) when (e.Code == HubErrorCodes.ChatRateLimited)
+            {
+                return false;
+            }
+            await watcher.WaitForSeqAsync(Room(channel), sent.Seq!.Value);
+            badges = BadgesOf(watcher, channel, sent.MessageId);
+            return badges.SequenceEqual([ChatBadges.Moderator]);
+        }, "the appointed moderator's next message to carry the moderator badge", TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task AGuestWatchesButCannotSend()
     {
         var channel = await NewChannelAsync();
@@ -350,6 +393,39 @@ public sealed class SendChatTests(AppHostFixture system) : RealtimeTestBase(syst
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
+    [Fact]
+    public async Task AFullCommitQueueRefusesInsteadOfGrowingAndStoresWhatItTook()
+    {
+        var channel = await NewChannelAsync();
+        var sender = await NewUserAsync();
+        await using var database = NpgsqlDataSource.Create(System.ConnectionString("livedb"));
+        // Not started yet: nothing drains it, so it fills.
+        var queue = new ChatCommitQueue(database, Options.Create(new ChatStoreOptions { CommitQueueCapacity = 2 }), NullLogger<ChatCommitQueue>.Instance);
+        ChatRow Row(int i)
+        {
+            var id = Guid.CreateVersion7();
+            var message = new ChatMessage(id, channel.Id, new ChatSender(sender.UserId, sender.Username, []),
+                [new ChatFragment(ChatFragmentTypes.Text, $"queued {i}")], null, null, null, DateTimeOffset.UtcNow);
+            return new ChatRow(id, channel.Id, sender.UserId, $"busy-{i}", $"queued {i}", JsonSerializer.Serialize(message, Json), null, null, null,
+                DateTimeOffset.UtcNow);
+        }
+
+        var taken = new[] { queue.StoreAsync(Row(0)), queue.StoreAsync(Row(1)) };
+        Assert.Throws<ChatQueueFullException>(() => { _ = queue.StoreAsync(Row(2)); }); // thrown at once, not from the task
+        Assert.Equal(2, queue.Waiting);
+
+        await queue.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.All(await Task.WhenAll(taken), s => Assert.True(s.IsNew));
+        }
+        finally
+        {
+            await queue.StopAsync(CancellationToken.None);
+        }
+        Assert.Equal(2, await CountRowsAsync(sender.UserId));
+    }
+
     private Task<StreamChannel> NewChannelAsync() => StreamChannels.CreateAsync(System, $"Chat {Guid.NewGuid():N}"[..20]);
 
     private async Task<SeededUser> NewUserAsync() => (await SystemTokens.NewSeededUsersAsync(System))[0];
@@ -365,6 +441,9 @@ public sealed class SendChatTests(AppHostFixture system) : RealtimeTestBase(syst
         Assert.Null((await watcher.Client.JoinStreamAsync(Id(channel))).Error);
         return watcher;
     }
+
+    private static IReadOnlyList<string> BadgesOf(CollectingClient client, StreamChannel channel, Guid messageId)
+        => Messages(client, channel).Single(m => m.Message.Id == messageId).Message.Sender.Badges;
 
     private static List<(long Seq, string EnvelopeId, ChatMessage Message)> Messages(CollectingClient client, StreamChannel channel)
         => [.. client.In(Room(channel)).Where(e => e.Type == EventTypes.ChatMessage)
