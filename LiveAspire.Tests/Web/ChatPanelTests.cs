@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using LiveAspire.Api.Seeding;
+using LiveAspire.Rooms;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -170,6 +171,81 @@ public sealed class ChatPanelTests(AppHostFixture system, ITestOutputHelper outp
         catch
         {
             await PageChecks.ReportFailureAsync(viewer, output, "chat-replica-kill");
+            throw;
+        }
+        finally
+        {
+            if (victim is { Pid: null })
+            {
+                await victim.StartAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AResumeThatCannotRecoverReloadsTheChatFromHistory()
+    {
+        var channel = await StreamChannels.CreateAsync(system, $"Chat reset {Guid.NewGuid():N}"[..20]);
+        var room = $"stream:{channel.Id:D}";
+        var users = await SystemTokens.NewSeededUsersAsync(system, 2);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var viewerContext = await PageChecks.NewContextAsync(browser);
+        var viewer = await viewerContext.NewPageAsync();
+        await using var rooms = await TestRooms.ConnectAsync(system.ConnectionString("redis"));
+        SystemPart? victim = null;
+        try
+        {
+            await SignInAsync(viewer, users[0], $"/c/{channel.Slug}");
+            await WaitForChatAsync(viewer);
+            var replica = await viewer.EvaluateAsync<string>("async () => (await window.streamPage.client.ping()).replica");
+            victim = system.Parts("realtime").Single(p => p.Id == replica);
+            var other = Enumerable.Range(0, 2).Single(i => system.Part("realtime", i).Id != replica);
+            await using var sender = await LiveClients.ConnectAsync(system.Replica("realtime", other), () => users[1].AccessToken);
+            var sent = new List<Guid>();
+            async Task SendAsync(int i)
+            {
+                while (true)
+                {
+                    try
+                    {
+                        sent.Add((await sender.Client.SendChatAsync(channel.Id.ToString("D"), $"message {i}", $"reset-{i}")).MessageId);
+                        return;
+                    }
+                    catch (LiveAspire.Client.LiveHubInvocationException e) when (e.RetryAfterMs is { } wait)
+                    {
+                        await Task.Delay(wait);
+                    }
+                }
+            }
+
+            for (var i = 0; i < 3; i++)
+            {
+                await SendAsync(i);
+            }
+            await viewer.WaitForFunctionAsync("n => window.streamPage.chat.ids.length === n", 3);
+            var loads = await viewer.EvaluateAsync<int>("() => window.streamPage.chat.loads");
+
+            // The viewer loses its connection, and the room its state (as when Redis restarts empty): the messages
+            // sent meanwhile start a new epoch, which the viewer's position cannot resume (recovered:false).
+            await victim.KillAsync();
+            await rooms.Redis.GetDatabase().KeyDeleteAsync([RoomKeys.Meta(room), RoomKeys.Events(room), RoomKeys.Ids(room), RoomKeys.IdOrder(room)]);
+            for (var i = 3; i < 8; i++)
+            {
+                await SendAsync(i);
+            }
+
+            // The panel reads the chat again from history: every message once, in order, none missing.
+            await viewer.WaitForFunctionAsync("n => window.streamPage.chat.loads > n", loads, new PageWaitForFunctionOptions { Timeout = 90_000 });
+            await viewer.WaitForFunctionAsync("n => window.streamPage.chat.ids.length === n", 8);
+            await viewer.WaitForFunctionAsync("() => document.querySelector('[data-testid=connection]').dataset.state === 'reset'");
+            Assert.Equal(sent.Select(id => id.ToString("D")), await viewer.EvaluateAsync<string[]>("() => window.streamPage.chat.ids"));
+            Assert.Equal(8, await viewer.Locator("[data-testid=chat-log] li.chat-message").CountAsync());
+            await PageChecks.AssertAsync(viewer, "chat-after-reset");
+        }
+        catch
+        {
+            await PageChecks.ReportFailureAsync(viewer, output, "chat-reset");
             throw;
         }
         finally

@@ -177,7 +177,10 @@ function startPage(root) {
         chat.reload(); // what was missed cannot be replayed: read the chat again
       }
     },
-    onRoomReset: ({ room: name }) => { if (name === room) { refreshState(); chat.reload(); } },
+    onRoomReset: ({ room: name }) => {
+      // The room started over (its state was lost): what it held before cannot be replayed, so say so and read again.
+      if (name === room) { indicator.set('reset'); refreshState(); chat.reload(); }
+    },
     onRoomRefused: (name, code) => {
       if (name === room) indicator.set('offline', `Live updates refused (${code}). Reload the page.`);
     },
