@@ -65,7 +65,26 @@ public static partial class Scenarios
             }
         });
         var roomOf = subscribers.ToDictionary(s => s.Client, s => s.Room);
-        await ForEachAsync(subscribers.Select(s => s.Client).Where(c => !c.Closed), c => c.ResumeAsync($"stream:{channels[roomOf[c]]:D}", null, null, CancellationToken.None));
+        // A join the server refused (an overloaded replica answers redis_unavailable) is tried again, up to 5 times a
+        // second apart; what still failed is reported, since its subscriber receives nothing.
+        var joinFailed = 0;
+        await ForEachAsync(subscribers.Select(s => s.Client).Where(c => !c.Closed), async c =>
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var answer = await c.ResumeAsync($"stream:{channels[roomOf[c]]:D}", null, null, CancellationToken.None);
+                if (!answer.Contains("\"error\":\"", StringComparison.Ordinal))
+                {
+                    return;
+                }
+                if (attempt == 5)
+                {
+                    Interlocked.Increment(ref joinFailed);
+                    return;
+                }
+                await Task.Delay(1000);
+            }
+        });
         log.WriteLine($"{senders.Count} senders and {subscribers.Count} subscribers in {rooms} channel(s) over {hubs.Count} replica(s) ({failed} failed) after {Stopwatches.Seconds(connectClock)} s");
         using var keepAlive = new CancellationTokenSource();
         var pings = KeepAliveAsync([.. senders.Select(s => s.Client), .. subscribers.Select(s => s.Client)], keepAlive.Token);
@@ -166,6 +185,7 @@ public static partial class Scenarios
             ["offered_per_second"] = Math.Round(rate * senders.Count),
             ["seconds"] = sendSeconds,
             ["connect_failed"] = failed,
+            ["join_failed"] = joinFailed,
             ["accepted"] = accepted,
             ["accepted_per_second"] = Math.Round(accepted / Math.Max(0.001, sendSeconds)),
             ["refused"] = refusals.ToDictionary(),
