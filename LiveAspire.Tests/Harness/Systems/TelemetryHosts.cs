@@ -115,6 +115,16 @@ public sealed class TelemetryHosts(Xunit.Abstractions.IMessageSink diagnostics) 
         await Eventually.UntilAsync(() => watcher.Client.LastRttMs is not null, "a heartbeat's round trip", Deadline);
         // A chat send, refused (an empty message): counted by its outcome.
         await Assert.ThrowsAsync<LiveAspire.Client.LiveHubInvocationException>(() => watcher.Client.SendChatAsync(channel.ToString("D"), " ", "telemetry-1"));
+        // And one accepted (its channel is a row now): each step timed (chat.send.duration).
+        await using (var database = _stores.CreateDataSource())
+        {
+            await using var insert = database.CreateCommand("INSERT INTO channels (id, slug, display_name) VALUES ($1, $2, 'Telemetry')");
+            insert.Parameters.Add(new() { Value = channel });
+            insert.Parameters.Add(new() { Value = $"t{channel:N}"[..20] });
+            await insert.ExecuteNonQueryAsync();
+        }
+        var sent = await watcher.Client.SendChatAsync(channel.ToString("D"), "hello, telemetry", "telemetry-2").WaitAsync(Deadline);
+        await watcher.WaitForSeqAsync(room, sent.Seq!.Value, Deadline);
 
         // A client that stopped reading: its chat is shed, and reliable events alone overflow its send queue.
         await using var chatVictim = await HeldAsync(ConnectAsync, users[1], "chat.message", publisher);
