@@ -11,15 +11,13 @@ namespace LiveAspire.Realtime.Access;
 /// <summary>
 /// Per-channel role changes take effect on open connections (docs/architecture.md section 4) without revoking sessions: a
 /// new moderator can join <c>mod:</c> at once (Api deleted the cached roles before notifying), and a removed one
-/// is taken out of the channel's restricted rooms with <c>Error(room_forbidden)</c>; the user's next chat message reads
-/// the roles again for its badges.
+/// is taken out of the channel's restricted rooms with <c>Error(room_forbidden)</c>.
 /// </summary>
 public sealed partial class ChannelRoleListener(
     IConnectionMultiplexer redis,
     ConnectionRegistry registry,
     RoomAccess access,
     RoomSync sync,
-    Chat.ChatDirectory chat,
     IHubClients<ILiveClient> clients,
     ILogger<ChannelRoleListener> logger) : BackgroundService
 {
@@ -45,7 +43,6 @@ public sealed partial class ChannelRoleListener(
 
     private async Task RecheckAsync(ChannelRoleChanged change, CancellationToken cancellationToken)
     {
-        chat.ForgetRoles(change.ChannelId, change.UserId); // the badges of the user's next message
         foreach (var connection in registry.OfUser(change.UserId))
         {
             foreach (var room in connection.Rooms.Keys)

@@ -48,7 +48,8 @@ public sealed class ChatLimiter(IConnectionMultiplexer redis, IOptions<ChatLimit
 {
     private const string Script = """
         local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        -- Milliseconds with the microseconds kept: a wait of the retry-after it answers is always enough.
+        local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
         local userRate, userBurst, perMinute = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
         local channelRate, channelBurst, duplicateMs = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
         local clientMsgId = ARGV[7]
@@ -58,7 +59,7 @@ public sealed class ChatLimiter(IConnectionMultiplexer redis, IOptions<ChatLimit
           if seen == clientMsgId then
             return {1, 0, 'retry'}
           end
-          return {0, math.max(redis.call('PTTL', KEYS[3]), 1), 'chat_duplicate'}
+          return {0, math.max(redis.call('PTTL', KEYS[3]), 0) + 1, 'chat_duplicate'}
         end
 
         local function level(key, rate, burst)
@@ -72,15 +73,15 @@ public sealed class ChatLimiter(IConnectionMultiplexer redis, IOptions<ChatLimit
 
         local user = level(KEYS[1], userRate, userBurst)
         if user < 1 then
-          return {0, math.ceil((1 - user) * 1000 / userRate), 'chat_rate_limited'}
+          return {0, math.ceil((1 - user) * 1000 / userRate) + 1, 'chat_rate_limited'}
         end
         local minute = tonumber(redis.call('GET', KEYS[2]) or '0')
         if minute >= perMinute then
-          return {0, math.max(redis.call('PTTL', KEYS[2]), 1), 'chat_rate_limited'}
+          return {0, math.max(redis.call('PTTL', KEYS[2]), 0) + 1, 'chat_rate_limited'}
         end
         local channel = level(KEYS[4], channelRate, channelBurst)
         if channel < 1 then
-          return {0, math.ceil((1 - channel) * 1000 / channelRate), 'chat_channel_busy'}
+          return {0, math.ceil((1 - channel) * 1000 / channelRate) + 1, 'chat_channel_busy'}
         end
 
         redis.call('HSET', KEYS[1], 't', user - 1, 'ts', now)
