@@ -47,7 +47,14 @@ public sealed class ChatPanelTests(AppHostFixture system, ITestOutputHelper outp
             {
                 var message = page.Locator("[data-testid=chat-log] li.chat-message").Last;
                 await Assertions.Expect(message.Locator("img.emote")).ToHaveAttributeAsync("alt", emote);
-                Assert.True(await message.Locator("img.emote").EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the emote image did not load");
+                // Loaded, or still loading: then wait for its load or error (a message is shown before its image arrives).
+                Assert.True(await message.Locator("img.emote").EvaluateAsync<bool>("""
+                    img => img.complete && img.naturalWidth > 0 ? true : new Promise(done => {
+                      img.addEventListener('load', () => done(img.naturalWidth > 0));
+                      img.addEventListener('error', () => done(false));
+                      if (img.complete) done(img.naturalWidth > 0);
+                    })
+                    """), "the emote image did not load");
                 await Assertions.Expect(message.Locator(".mention")).ToHaveTextAsync($"@{bob.Username}");
                 var link = message.Locator("a");
                 await Assertions.Expect(link).ToHaveAttributeAsync("href", "https://example.com/docs?x=1");
@@ -254,6 +261,74 @@ public sealed class ChatPanelTests(AppHostFixture system, ITestOutputHelper outp
             {
                 await victim.StartAsync();
             }
+        }
+    }
+
+    [Fact]
+    public async Task SendWaitsOutARateLimitInWordsAndADuplicateRefusesOnlyThatText()
+    {
+        var channel = await StreamChannels.CreateAsync(system, $"Chat wait {Guid.NewGuid():N}"[..20]);
+        var user = (await SystemTokens.NewSeededUsersAsync(system))[0];
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await TestBrowser.LaunchAsync(playwright, PageChecks.Timeout);
+        await using var context = await PageChecks.NewContextAsync(browser);
+        var page = await context.NewPageAsync();
+        try
+        {
+            await SignInAsync(page, user, $"/c/{channel.Slug}");
+            await WaitForChatAsync(page);
+            var send = page.Locator("[data-testid=chat-send]");
+            var error = page.Locator("[data-testid=chat-error]");
+
+            // Faster than 1 a second: the burst (5) runs out and the next is refused with its wait.
+            string? refused = null;
+            for (var i = 0; i < 12 && refused is null; i++)
+            {
+                var counts = await page.EvaluateAsync<int[]>("() => [window.streamPage.chat.sends.length, window.streamPage.chat.errors.length]");
+                var (sends, errors) = (counts[0], counts[1]);
+                var text = $"quick {i}";
+                await page.FillAsync("#chat-input", text);
+                await page.PressAsync("#chat-input", "Enter");
+                await page.WaitForFunctionAsync("([s, e]) => window.streamPage.chat.sends.length > s || window.streamPage.chat.errors.length > e",
+                    new[] { sends, errors });
+                if (await page.EvaluateAsync<int>("() => window.streamPage.chat.errors.length") > errors)
+                {
+                    refused = text;
+                }
+            }
+            Assert.NotNull(refused);
+            await Assertions.Expect(error).ToContainTextAsync("You are sending messages too fast. Try again in");
+            await Assertions.Expect(send).ToBeDisabledAsync();
+            Assert.Equal(refused, await page.InputValueAsync("#chat-input")); // kept, to send when allowed
+
+            // The wait passes: the words go, Send comes back, and the kept message goes out.
+            await Assertions.Expect(send).ToBeEnabledAsync(new() { Timeout = 10_000 });
+            await Assertions.Expect(error).ToHaveTextAsync("");
+            var before = await page.EvaluateAsync<int>("() => window.streamPage.chat.sends.length");
+            await page.PressAsync("#chat-input", "Enter");
+            await page.WaitForFunctionAsync("n => window.streamPage.chat.sends.length > n", before);
+            await Assertions.Expect(page.Locator("[data-testid=chat-log] li.chat-message").Last).ToContainTextAsync(refused!);
+
+            // The same text again is refused, but only that text: something new goes at once.
+            await Assertions.Expect(send).ToBeEnabledAsync(new() { Timeout = 10_000 });
+            await page.FillAsync("#chat-input", refused!);
+            await page.PressAsync("#chat-input", "Enter");
+            await Assertions.Expect(error).ToContainTextAsync("You just sent that");
+            await Assertions.Expect(send).ToBeEnabledAsync();
+            await Eventually.UntilAsync(async () =>
+            {
+                // Within the per-user budget again (1 a second) before the new text.
+                var n = await page.EvaluateAsync<int>("() => window.streamPage.chat.sends.length");
+                await page.FillAsync("#chat-input", "something new");
+                await page.PressAsync("#chat-input", "Enter");
+                return await page.EvaluateAsync<bool>("n => new Promise(r => setTimeout(() => r(window.streamPage.chat.sends.length > n), 500))", n);
+            }, "a new text to be sent after a duplicate refusal", TimeSpan.FromSeconds(15));
+            await Assertions.Expect(page.Locator("[data-testid=chat-log] li.chat-message").Last).ToContainTextAsync("something new");
+        }
+        catch
+        {
+            await PageChecks.ReportFailureAsync(page, output, "chat-wait");
+            throw;
         }
     }
 

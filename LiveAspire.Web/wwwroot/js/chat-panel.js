@@ -263,10 +263,30 @@ export function createChatPanel(root, { invoke, announce, record }) {
   let replyTo = null;
   let pending = null; // {text, replyToId, clientMsgId}: a failed send's id, used again when the same message is retried
   let blockedUntil = 0;
+  let countdown = null;
+  let sending = false; // one send at a time: Enter pressed twice does not send twice
 
   const showError = (words) => {
     error.textContent = words;
     if (words) state.errors.push(words);
+  };
+  // A refusal that asks the sender to wait (too fast, a busy chat): Send stays off and the words count down.
+  const WAIT_CODES = new Set(['chat_rate_limited', 'chat_channel_busy', 'chat_busy', 'rate_limited']);
+  const blockFor = (code, retryAfterMs) => {
+    blockedUntil = Date.now() + retryAfterMs;
+    send.disabled = true;
+    clearInterval(countdown);
+    countdown = setInterval(() => {
+      const left = blockedUntil - Date.now();
+      if (left > 0) {
+        error.textContent = refusalText(code, left);
+        return;
+      }
+      clearInterval(countdown);
+      countdown = null;
+      send.disabled = sending;
+      showError('');
+    }, 250);
   };
   const updateCount = () => {
     const n = chatLength(input.value);
@@ -296,11 +316,12 @@ export function createChatPanel(root, { invoke, announce, record }) {
       const n = chatLength(text);
       if (n === 0) { showError(refusalText('chat_empty')); return; }
       if (n > MAX_LENGTH) { showError(refusalText('chat_too_long')); return; }
-      if (Date.now() < blockedUntil) return;
+      if (sending || Date.now() < blockedUntil) return;
       const replyToId = replyTo?.id ?? null;
       if (!pending || pending.text !== text || pending.replyToId !== replyToId) {
         pending = { text, replyToId, clientMsgId: crypto.randomUUID() };
       }
+      sending = true;
       send.disabled = true;
       send.setAttribute('aria-busy', 'true');
       try {
@@ -315,12 +336,11 @@ export function createChatPanel(root, { invoke, announce, record }) {
       } catch (err) {
         const { code, retryAfterMs } = parseHubError(err);
         showError(refusalText(code, retryAfterMs));
-        if (retryAfterMs) {
-          blockedUntil = Date.now() + retryAfterMs;
-          setTimeout(() => { if (Date.now() >= blockedUntil) showError(''); }, retryAfterMs);
-        }
+        // A duplicate only refuses that text: something new may be sent at once.
+        if (retryAfterMs && WAIT_CODES.has(code)) blockFor(code, retryAfterMs);
       } finally {
-        send.disabled = false;
+        sending = false;
+        send.disabled = Date.now() < blockedUntil;
         send.removeAttribute('aria-busy');
         input.focus();
       }
