@@ -136,31 +136,10 @@ public sealed class ChatPanelTests(AppHostFixture system, ITestOutputHelper outp
         {
             await SignInAsync(viewer, users[0], $"/c/{channel.Slug}");
             await WaitForChatAsync(viewer);
-            var replica = await viewer.EvaluateAsync<string>("async () => (await window.streamPage.client.ping()).replica");
-            victim = system.Parts("realtime").Single(p => p.Id == replica);
-            // The sender stays on the other replica, so only the viewer loses its connection.
-            var other = Enumerable.Range(0, 2).Single(i => system.Part("realtime", i).Id != replica);
-            await using var sender = await LiveClients.ConnectAsync(system.Replica("realtime", other), () => users[1].AccessToken);
+            victim = await ServingReplicaAsync(viewer);
+            await using var sender = await ConnectElsewhereAsync(victim, users[1]);
             var sent = new List<Guid>();
-            async Task SendBatchAsync(int from, int to)
-            {
-                for (var i = from; i < to; i++)
-                {
-                    // Within the per-user budget: wait when the limit says so.
-                    while (true)
-                    {
-                        try
-                        {
-                            sent.Add((await sender.Client.SendChatAsync(channel.Id.ToString("D"), $"message {i}", $"kill-{i}")).MessageId);
-                            break;
-                        }
-                        catch (LiveAspire.Client.LiveHubInvocationException e) when (e.RetryAfterMs is { } wait)
-                        {
-                            await Task.Delay(wait);
-                        }
-                    }
-                }
-            }
+            Task SendBatchAsync(int from, int to) => SendWithinBudgetAsync(sender, channel, "kill", from, to, sent);
 
             await SendBatchAsync(0, 3);
             await viewer.WaitForFunctionAsync("n => window.streamPage.chat.ids.length === n", 3);
@@ -205,31 +184,11 @@ public sealed class ChatPanelTests(AppHostFixture system, ITestOutputHelper outp
         {
             await SignInAsync(viewer, users[0], $"/c/{channel.Slug}");
             await WaitForChatAsync(viewer);
-            var replica = await viewer.EvaluateAsync<string>("async () => (await window.streamPage.client.ping()).replica");
-            victim = system.Parts("realtime").Single(p => p.Id == replica);
-            var other = Enumerable.Range(0, 2).Single(i => system.Part("realtime", i).Id != replica);
-            await using var sender = await LiveClients.ConnectAsync(system.Replica("realtime", other), () => users[1].AccessToken);
+            victim = await ServingReplicaAsync(viewer);
+            await using var sender = await ConnectElsewhereAsync(victim, users[1]);
             var sent = new List<Guid>();
-            async Task SendAsync(int i)
-            {
-                while (true)
-                {
-                    try
-                    {
-                        sent.Add((await sender.Client.SendChatAsync(channel.Id.ToString("D"), $"message {i}", $"reset-{i}")).MessageId);
-                        return;
-                    }
-                    catch (LiveAspire.Client.LiveHubInvocationException e) when (e.RetryAfterMs is { } wait)
-                    {
-                        await Task.Delay(wait);
-                    }
-                }
-            }
 
-            for (var i = 0; i < 3; i++)
-            {
-                await SendAsync(i);
-            }
+            await SendWithinBudgetAsync(sender, channel, "reset", 0, 3, sent);
             await viewer.WaitForFunctionAsync("n => window.streamPage.chat.ids.length === n", 3);
             var loads = await viewer.EvaluateAsync<int>("() => window.streamPage.chat.loads");
 
@@ -237,10 +196,7 @@ public sealed class ChatPanelTests(AppHostFixture system, ITestOutputHelper outp
             // sent meanwhile start a new epoch, which the viewer's position cannot resume (recovered:false).
             await victim.KillAsync();
             await rooms.Redis.GetDatabase().KeyDeleteAsync([RoomKeys.Meta(room), RoomKeys.Events(room), RoomKeys.Ids(room), RoomKeys.IdOrder(room)]);
-            for (var i = 3; i < 8; i++)
-            {
-                await SendAsync(i);
-            }
+            await SendWithinBudgetAsync(sender, channel, "reset", 3, 8, sent);
 
             // The panel reads the chat again from history: every message once, in order, none missing.
             await viewer.WaitForFunctionAsync("n => window.streamPage.chat.loads > n", loads, new PageWaitForFunctionOptions { Timeout = 90_000 });
@@ -329,6 +285,42 @@ public sealed class ChatPanelTests(AppHostFixture system, ITestOutputHelper outp
         {
             await PageChecks.ReportFailureAsync(page, output, "chat-wait");
             throw;
+        }
+    }
+
+    /// <summary>The Realtime replica that serves the page's connection.</summary>
+    private async Task<SystemPart> ServingReplicaAsync(IPage page)
+    {
+        var replica = await page.EvaluateAsync<string>("async () => (await window.streamPage.client.ping()).replica");
+        return system.Parts("realtime").Single(p => p.Id == replica);
+    }
+
+    /// <summary>A hub client of <paramref name="user"/> on the replica that is not <paramref name="serving"/>, so that
+    /// killing that one takes away only the page's connection.</summary>
+    private Task<CollectingClient> ConnectElsewhereAsync(SystemPart serving, SeededUser user)
+    {
+        var other = Enumerable.Range(0, 2).Single(i => system.Part("realtime", i).Id != serving.Id);
+        return LiveClients.ConnectAsync(system.Replica("realtime", other), () => user.AccessToken);
+    }
+
+    /// <summary>Sends "message {from}" to "message {to - 1}", waiting out each limit's retry-after (the per-user
+    /// budget), and adds their ids to <paramref name="sent"/> in order.</summary>
+    private static async Task SendWithinBudgetAsync(CollectingClient sender, StreamChannel channel, string prefix, int from, int to, List<Guid> sent)
+    {
+        for (var i = from; i < to; i++)
+        {
+            while (true)
+            {
+                try
+                {
+                    sent.Add((await sender.Client.SendChatAsync(channel.Id.ToString("D"), $"message {i}", $"{prefix}-{i}")).MessageId);
+                    break;
+                }
+                catch (LiveAspire.Client.LiveHubInvocationException e) when (e.RetryAfterMs is { } wait)
+                {
+                    await Task.Delay(wait);
+                }
+            }
         }
     }
 
